@@ -1,0 +1,6 @@
+export * from "./inputError";
+export * from "./runTokenContract";
+export * from "./initializationPolicy";
+export * from "./pushPolicy";
+export * from "./runToken";
+export * from "./workflows";

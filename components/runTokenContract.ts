@@ -1,0 +1,33 @@
+/**
+ * The token contract shared by the initialization policy, the generated
+ * workflow, `signRunToken`/`verifyRunToken` and anyone's own CI.
+ *
+ * A compact JWS whose protected header carries `alg` and `kid`, with these claims.
+ */
+export type RunType = "TRACKED" | "PROPOSED" | "TASK";
+export const RUN_TYPES: readonly RunType[] = ["TRACKED", "PROPOSED", "TASK"];
+
+export type SigningAlgorithm = "HS256" | "ES256";
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ["HS256", "ES256"];
+
+export interface RunTokenClaims {
+  /** The full 40-hex commit SHA the run is for. */
+  sub: string;
+  /** The Spacelift stack id (slug). */
+  spacelift_stack: string;
+  run_type: RunType;
+  /** The branch the commit was pushed to. */
+  branch: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  iss: string;
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+export const MIN_TOKEN_LIFETIME_SECONDS = 60;
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/** The `iss` the generated workflow writes. */
+export const DEFAULT_ISSUER = "github-actions";
+/** The GitHub secret that holds the signing key, unless configured otherwise. */
+export const DEFAULT_SIGNING_SECRET_NAME = "SPACELIFT_RUN_SIGNING_KEY";
