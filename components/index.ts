@@ -4,3 +4,4 @@ export * from "./initializationPolicy";
 export * from "./pushPolicy";
 export * from "./runToken";
 export * from "./workflows";
+export * from "./signedRunsArgs";
