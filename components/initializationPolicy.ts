@@ -1,5 +1,9 @@
-// STUB: replaced by the policy work (issue 2). Signatures are final.
-import type { SigningAlgorithm } from "./runTokenContract";
+import { createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { assertKeyId, assertStackId, assertUnique } from "./identifiers";
+import { SignedRunsInputError, quoteValue } from "./inputError";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
 
 export interface HmacTrustedKey {
   kid: string;
@@ -28,8 +32,214 @@ export interface InitializationPolicyOptions {
   acknowledgeSampleLogsSecret?: boolean;
 }
 
+/** The smallest HS256 secret accepted: the size of the HMAC-SHA256 output (RFC 7518 section 3.2). */
+export const MIN_HS256_SECRET_BYTES = 32;
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** A trusted key after validation, as the policy text embeds it. */
+export type ValidatedTrustedKey =
+  | { kid: string; algorithm: "HS256"; secret: string; stacks: string[] }
+  | { kid: string; algorithm: "ES256"; publicKeyPem: string; stacks: string[] };
+
+export interface ValidatedInitializationPolicyOptions {
+  /** Sorted by kid, each key's stacks sorted. */
+  trustedKeys: ValidatedTrustedKey[];
+  maxTokenLifetimeSeconds: number;
+  issuer: string | undefined;
+  sample: boolean;
+}
+
+const OPTION_FIELDS = new Set(["trustedKeys", "maxTokenLifetimeSeconds", "issuer", "sample", "acknowledgeSampleLogsSecret"]);
+const KEY_FIELDS: Record<string, Set<string>> = {
+  HS256: new Set(["kid", "algorithm", "secret", "stacks"]),
+  ES256: new Set(["kid", "algorithm", "publicKeyPem", "stacks"]),
+};
+
+/** The template the policy is rendered from; it ships with the package. */
+export const INITIALIZATION_POLICY_TEMPLATE_PATH = path.resolve(__dirname, "..", "..", "policies", "initialization-policy.rego");
+
+/**
+ * Checks the options and returns them normalised (sorted, PEM re-encoded), or
+ * throws a SignedRunsInputError naming the field. Secrets never reach a message.
+ */
+export function validateInitializationPolicyOptions(options: InitializationPolicyOptions): ValidatedInitializationPolicyOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new SignedRunsInputError("options", `${quoteValue(options)} is not an object`, "pass { trustedKeys: [...] }");
+  }
+  rejectUnknownFields("options", options as object, OPTION_FIELDS);
+  const keys: unknown = options.trustedKeys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new SignedRunsInputError(
+      "trustedKeys",
+      Array.isArray(keys) ? "is an empty list" : "is missing or not a list",
+      "list at least one key: { kid, algorithm: \"HS256\", secret, stacks } or { kid, algorithm: \"ES256\", publicKeyPem, stacks }",
+    );
+  }
+  const trustedKeys = keys.map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
+  assertUnique("trustedKeys", trustedKeys.map((key) => key.kid), "kid");
+
+  const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new SignedRunsInputError(
+      "maxTokenLifetimeSeconds",
+      `${quoteValue(lifetime)} is not a whole number of seconds between ${MIN_TOKEN_LIFETIME_SECONDS} and ${MAX_TOKEN_LIFETIME_SECONDS}`,
+      `use a value from ${MIN_TOKEN_LIFETIME_SECONDS} (1 minute) to ${MAX_TOKEN_LIFETIME_SECONDS} (24 hours); the default is ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}`,
+    );
+  }
+
+  const issuer: unknown = options.issuer;
+  if (issuer !== undefined && (typeof issuer !== "string" || issuer.trim() === "" || !PRINTABLE_ASCII.test(issuer))) {
+    throw new SignedRunsInputError("issuer", `${quoteValue(issuer)} is not a non-empty string of printable ASCII`, "give the exact iss claim your CI writes (the generated workflow writes \"github-actions\"), or leave issuer out to accept any");
+  }
+
+  for (const flag of ["sample", "acknowledgeSampleLogsSecret"] as const) {
+    const value: unknown = options[flag];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new SignedRunsInputError(flag, `${quoteValue(value)} is not a boolean`, "use true or false");
+    }
+  }
+  const sample = options.sample === true;
+  if (sample && trustedKeys.some((key) => key.algorithm === "HS256") && options.acknowledgeSampleLogsSecret !== true) {
+    throw new SignedRunsInputError(
+      "sample",
+      "is true while an HS256 key is trusted, and the launcher's sample log contains the policy body, so every sampled evaluation would write the HS256 secret to the launcher's log",
+      "leave sample off, use ES256 keys only, or set acknowledgeSampleLogsSecret: true if the launcher's logs are as protected as the secret",
+    );
+  }
+
+  trustedKeys.sort((a, b) => compareStrings(a.kid, b.kid));
+  return { trustedKeys, maxTokenLifetimeSeconds: lifetime, issuer: issuer as string | undefined, sample };
+}
+
+function validateTrustedKey(field: string, key: unknown): ValidatedTrustedKey {
+  if (typeof key !== "object" || key === null || Array.isArray(key)) {
+    throw new SignedRunsInputError(field, "is not an object", "give { kid, algorithm, secret | publicKeyPem, stacks }");
+  }
+  const record = key as Record<string, unknown>;
+  assertKeyId(`${field}.kid`, record.kid);
+  const algorithm = record.algorithm;
+  if (algorithm !== "HS256" && algorithm !== "ES256") {
+    throw new SignedRunsInputError(`${field}.algorithm`, `${quoteValue(algorithm)} is not a supported algorithm`, "use \"HS256\" (shared secret) or \"ES256\" (P-256 key pair; the launcher holds only the public key)");
+  }
+  rejectUnknownFields(field, record, KEY_FIELDS[algorithm]);
+
+  const stacks = record.stacks;
+  if (!Array.isArray(stacks) || stacks.length === 0) {
+    throw new SignedRunsInputError(`${field}.stacks`, Array.isArray(stacks) ? "is an empty list" : "is missing or not a list", "list the ids of the stacks this key may sign runs for");
+  }
+  stacks.forEach((stack: unknown, index) => assertStackId(`${field}.stacks[${index}]`, stack));
+  assertUnique(`${field}.stacks`, stacks as string[], "stack");
+  const sortedStacks = [...(stacks as string[])].sort(compareStrings);
+
+  if (algorithm === "HS256") {
+    const secret = record.secret;
+    if (typeof secret !== "string" || Buffer.byteLength(secret, "utf8") < MIN_HS256_SECRET_BYTES) {
+      throw new SignedRunsInputError(
+        `${field}.secret`,
+        typeof secret === "string" ? `is shorter than ${MIN_HS256_SECRET_BYTES} bytes (value not shown)` : "is missing or not a string",
+        `use a random secret of at least ${MIN_HS256_SECRET_BYTES} bytes, e.g. the output of \`openssl rand -base64 48\``,
+      );
+    }
+    // OPA 0.70's formatter re-quotes strings Go-style, which breaks on control
+    // characters; printable ASCII reads the same on every OPA line.
+    if (!PRINTABLE_ASCII.test(secret)) {
+      throw new SignedRunsInputError(`${field}.secret`, "contains characters outside printable ASCII (value not shown)", "use a secret of printable ASCII characters, e.g. the output of `openssl rand -base64 48`");
+    }
+    return { kid: record.kid, algorithm, secret, stacks: sortedStacks };
+  }
+  return { kid: record.kid, algorithm, publicKeyPem: normalisePublicKeyPem(`${field}.publicKeyPem`, record.publicKeyPem), stacks: sortedStacks };
+}
+
+/**
+ * Accepts only an SPKI PEM of a P-256 public key and re-encodes it, so the
+ * policy holds public material only and its text does not depend on line endings.
+ * The value is never quoted in an error: a private key pasted here by mistake must not leak.
+ */
+function normalisePublicKeyPem(field: string, pem: unknown): string {
+  const fix = "give the SPKI PEM of a P-256 (prime256v1) public key, starting with -----BEGIN PUBLIC KEY----- (e.g. `openssl ec -in key.pem -pubout`)";
+  if (typeof pem !== "string") {
+    throw new SignedRunsInputError(field, "is missing or not a string", fix);
+  }
+  if (/PRIVATE KEY/.test(pem)) {
+    throw new SignedRunsInputError(field, "holds a private key (value not shown); the launcher must only ever get the public key", fix);
+  }
+  if (!pem.includes("-----BEGIN PUBLIC KEY-----")) {
+    throw new SignedRunsInputError(field, "is not a PEM public key (value not shown)", fix);
+  }
+  let key;
+  try {
+    key = createPublicKey({ key: pem, format: "pem" });
+  } catch {
+    throw new SignedRunsInputError(field, "does not parse as a PEM public key (value not shown)", fix);
+  }
+  if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    throw new SignedRunsInputError(field, `is a ${key.asymmetricKeyType}${curve ? ` ${curve}` : ""} key, not a P-256 (prime256v1) EC key`, fix);
+  }
+  return String(key.export({ type: "spki", format: "pem" }));
+}
+
+function rejectUnknownFields(field: string, value: object, known: Set<string>): void {
+  for (const name of Object.keys(value)) {
+    if (!known.has(name)) {
+      throw new SignedRunsInputError(`${field}.${name}`, "is not a known option", `use only ${[...known].join(", ")}`);
+    }
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A Rego string literal. JSON string syntax is valid Rego; beyond JSON.stringify,
+ * everything outside printable ASCII is written as a \u escape so the policy
+ * file is plain ASCII whatever a secret contains.
+ */
+function regoString(value: string): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** The trusted_keys object in `opa fmt` layout. */
+function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
+  const entries = keys.map((key) => {
+    const material = key.algorithm === "HS256" ? `\t\t"secret": ${regoString(key.secret)},` : `\t\t"cert": ${regoString(key.publicKeyPem)},`;
+    return [
+      `\t${regoString(key.kid)}: {`,
+      `\t\t"alg": ${regoString(key.algorithm)},`,
+      material,
+      `\t\t"stacks": {${key.stacks.map(regoString).join(", ")}},`,
+      "\t},",
+    ].join("\n");
+  });
+  return `trusted_keys := {\n${entries.join("\n")}\n}`;
+}
+
+/** Replaces the one line of the template that defines `name`; throws if the template changed shape. */
+function replaceDefinition(text: string, line: string, replacement: string): string {
+  const parts = text.split(`\n${line}\n`);
+  if (parts.length !== 2) {
+    throw new Error(`initialization policy template ${INITIALIZATION_POLICY_TEMPLATE_PATH} must define "${line}" exactly once`);
+  }
+  return `${parts[0]}\n${replacement}\n${parts[1]}`;
+}
+
+/**
+ * The launcher's run initialization policy (the file named by
+ * SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY). Same options, same text.
+ * With an HS256 key the text contains the secret: treat it as a secret.
+ */
 export function renderInitializationPolicy(options: InitializationPolicyOptions): string {
-  void options;
-  const algorithm: SigningAlgorithm = "HS256";
-  throw new Error(`not implemented yet (${algorithm})`);
+  const valid = validateInitializationPolicyOptions(options);
+  let text = readFileSync(INITIALIZATION_POLICY_TEMPLATE_PATH, "utf8");
+  text = replaceDefinition(text, "trusted_keys := {}", renderTrustedKeys(valid.trustedKeys));
+  text = replaceDefinition(text, "max_token_lifetime_seconds := 3600", `max_token_lifetime_seconds := ${valid.maxTokenLifetimeSeconds}`);
+  if (valid.issuer !== undefined) {
+    text = replaceDefinition(text, 'required_issuer := ""', `required_issuer := ${regoString(valid.issuer)}`);
+  }
+  if (valid.sample) {
+    text += "\n# Asked for: the launcher logs every evaluation, this policy's text included.\nsample := true\n";
+  }
+  return text;
 }

@@ -1,6 +1,16 @@
-// STUB: replaced by the policy work (issue 2). Signatures are final.
-import type { RunType } from "./runTokenContract";
-import type { InitializationPolicyOptions } from "./initializationPolicy";
+import { createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
+import { SignJWT, compactVerify, decodeProtectedHeader, importSPKI } from "jose";
+import { assertKeyId, assertStackId } from "./identifiers";
+import { SignedRunsInputError, quoteValue } from "./inputError";
+import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "./initializationPolicy";
+import {
+  DEFAULT_ISSUER,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+  RUN_TYPES,
+  type RunType,
+} from "./runTokenContract";
 
 export type RunSigningKey =
   | { kid: string; algorithm: "HS256"; secret: string }
@@ -20,9 +30,72 @@ export interface SignRunTokenOptions {
   now?: number;
 }
 
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * Signs a run token to the contract: header { alg, kid, typ: "JWT" }, claims
+ * sub (commit), spacelift_stack, run_type, branch, iss, iat = nbf = now,
+ * exp = now + lifetime. For CI systems other than the generated workflow.
+ */
 export async function signRunToken(options: SignRunTokenOptions): Promise<string> {
-  void options;
-  throw new Error("not implemented yet");
+  const { key } = options;
+  if (typeof key !== "object" || key === null) {
+    throw new SignedRunsInputError("key", "is missing", "give { kid, algorithm: \"HS256\", secret } or { kid, algorithm: \"ES256\", privateKeyPem }");
+  }
+  assertKeyId("key.kid", key.kid);
+  if (typeof options.commitSha !== "string" || !COMMIT_SHA.test(options.commitSha)) {
+    throw new SignedRunsInputError("commitSha", `${quoteValue(options.commitSha)} is not a full commit SHA`, "give the 40 lowercase hex digits of the commit (git rev-parse HEAD)");
+  }
+  assertStackId("stack", options.stack);
+  if (!RUN_TYPES.includes(options.runType)) {
+    throw new SignedRunsInputError("runType", `${quoteValue(options.runType)} is not a run type`, `use one of ${RUN_TYPES.join(", ")}`);
+  }
+  if (typeof options.branch !== "string" || options.branch === "") {
+    throw new SignedRunsInputError("branch", `${quoteValue(options.branch)} is not a branch name`, "give the branch the commit was pushed to, without refs/heads/");
+  }
+  const issuer = options.issuer ?? DEFAULT_ISSUER;
+  if (typeof issuer !== "string" || issuer === "") {
+    throw new SignedRunsInputError("issuer", `${quoteValue(issuer)} is not a non-empty string`, `leave it out for ${JSON.stringify(DEFAULT_ISSUER)} or give the issuer the policy requires`);
+  }
+  const lifetime = options.lifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new SignedRunsInputError("lifetimeSeconds", `${quoteValue(lifetime)} is out of range`, `use a whole number from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_SECONDS}, at most the policy's maxTokenLifetimeSeconds`);
+  }
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  if (!Number.isInteger(now) || now < 0) {
+    throw new SignedRunsInputError("now", `${quoteValue(now)} is not whole seconds since the epoch`, "leave it out to use the current time");
+  }
+
+  return new SignJWT({ spacelift_stack: options.stack, run_type: options.runType, branch: options.branch })
+    .setProtectedHeader({ alg: key.algorithm, kid: key.kid, typ: "JWT" })
+    .setSubject(options.commitSha)
+    .setIssuer(issuer)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + lifetime)
+    .sign(signingKeyObject(key));
+}
+
+function signingKeyObject(key: RunSigningKey): KeyObject {
+  if (key.algorithm === "HS256") {
+    if (typeof key.secret !== "string" || Buffer.byteLength(key.secret, "utf8") < MIN_HS256_SECRET_BYTES) {
+      throw new SignedRunsInputError("key.secret", `is missing or shorter than ${MIN_HS256_SECRET_BYTES} bytes (value not shown)`, `use a random secret of at least ${MIN_HS256_SECRET_BYTES} bytes`);
+    }
+    return createSecretKey(Buffer.from(key.secret, "utf8"));
+  }
+  if (key.algorithm === "ES256") {
+    let privateKey: KeyObject;
+    try {
+      privateKey = createPrivateKey({ key: key.privateKeyPem, format: "pem" });
+    } catch {
+      throw new SignedRunsInputError("key.privateKeyPem", "does not parse as a PEM private key (value not shown)", "give the PKCS#8 or SEC1 PEM of a P-256 private key");
+    }
+    if (privateKey.asymmetricKeyType !== "ec" || privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+      throw new SignedRunsInputError("key.privateKeyPem", "is not a P-256 (prime256v1) EC private key (value not shown)", "give the PEM of a P-256 private key");
+    }
+    return privateKey;
+  }
+  throw new SignedRunsInputError("key.algorithm", `${quoteValue((key as { algorithm: unknown }).algorithm)} is not a supported algorithm`, "use \"HS256\" or \"ES256\"");
 }
 
 /** The parts of the launcher's input the policy reads. */
@@ -38,7 +111,142 @@ export interface RunTokenVerdict {
   deny: string[];
 }
 
+// Mirrors token_shape in policies/initialization-policy.rego.
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The initialization policy's decision, computed with jose instead of OPA:
+ * same checks, same messages, sorted. `now` is seconds since the epoch.
+ * The tests hold it to the real policy's answer on every case.
+ */
 export async function verifyRunToken(input: LauncherInput, policy: InitializationPolicyOptions, now?: number): Promise<RunTokenVerdict> {
-  void input; void policy; void now;
-  throw new Error("not implemented yet");
+  const options = validateInitializationPolicyOptions(policy);
+  const clock = now ?? Date.now() / 1000;
+  const deny = new Set<string>();
+  const run = isObject(input) ? input.run : undefined;
+  const env: Record<string, unknown> = isObject(input) && isObject(input.static_run_environment) ? input.static_run_environment : {};
+
+  if (!isObject(run) || !("user_provided_metadata" in run)) {
+    deny.add("no run metadata: the run was not started with a signed run token");
+    return verdict(deny);
+  }
+  const metadata = run.user_provided_metadata;
+  if (!Array.isArray(metadata)) {
+    deny.add(`run metadata is not a list but a ${regoTypeName(metadata)}`);
+    return verdict(deny);
+  }
+  if (metadata.length === 0) {
+    deny.add("run metadata is an empty list: no signed run token");
+    return verdict(deny);
+  }
+  const candidates = metadata.flatMap((entry: unknown, index) => (typeof entry === "string" && TOKEN_SHAPE.test(entry) ? [{ index, token: entry }] : []));
+  if (candidates.length === 0) {
+    deny.add("no signed token in run metadata");
+    return verdict(deny);
+  }
+
+  const runCommits = new Set<unknown>();
+  for (const commit of [env.commit_sha, isObject(run.commit) ? run.commit.hash : undefined]) {
+    if (commit !== undefined && commit !== null && commit !== "") runCommits.add(commit);
+  }
+  const keys = new Map(options.trustedKeys.map((key) => [key.kid, key]));
+  const problems: string[] = [];
+  let anyValid = false;
+  for (const { index, token } of candidates) {
+    const found = await tokenProblems(token, keys, env, runCommits, options.maxTokenLifetimeSeconds, options.issuer, clock);
+    if (found.length === 0) anyValid = true;
+    problems.push(...found.map((problem) => `metadata entry ${index}: ${problem}`));
+  }
+  if (anyValid) return verdict(deny);
+  deny.add(`no valid signed token in run metadata (${candidates.length} checked)`);
+  problems.forEach((problem) => deny.add(problem));
+  return verdict(deny);
+}
+
+async function tokenProblems(
+  token: string,
+  keys: Map<string, ValidatedTrustedKey>,
+  env: Record<string, unknown>,
+  runCommits: Set<unknown>,
+  maxLifetime: number,
+  issuer: string | undefined,
+  clock: number,
+): Promise<string[]> {
+  let header: Record<string, unknown>;
+  let payload: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token) as Record<string, unknown>;
+    const decoded: unknown = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+    if (!isObject(decoded)) return ["not a decodable JWS"];
+    payload = decoded;
+  } catch {
+    return ["not a decodable JWS"];
+  }
+  const kid = header.kid;
+  if (typeof kid !== "string") return ["token header has no kid"];
+  const key = keys.get(kid);
+  if (key === undefined) return [`token signed by unknown key ${JSON.stringify(kid)}`];
+  if (header.alg !== key.algorithm) {
+    return [`token alg ${JSON.stringify(header.alg ?? null)} does not match key ${JSON.stringify(kid)}, which is pinned to ${key.algorithm}`];
+  }
+  try {
+    const verificationKey = key.algorithm === "HS256" ? createSecretKey(Buffer.from(key.secret, "utf8")) : await importSPKI(key.publicKeyPem, "ES256");
+    await compactVerify(token, verificationKey, { algorithms: [key.algorithm] });
+  } catch {
+    return [`token signature does not verify under key ${JSON.stringify(kid)}`];
+  }
+
+  const problems: string[] = [];
+  const { exp, nbf } = payload;
+  for (const [claim, value] of [["exp", exp], ["nbf", nbf]] as const) {
+    if (typeof value !== "number") problems.push(`token has no numeric ${claim} claim`);
+  }
+  // io.jwt.decode_verify: valid while nbf <= now < exp, each checked only when present.
+  if ((typeof exp === "number" && clock >= exp) || (typeof nbf === "number" && clock < nbf)) {
+    problems.push("token is expired or not yet valid (exp/nbf)");
+  }
+  if (typeof exp === "number" && typeof nbf === "number" && exp - nbf > maxLifetime) {
+    problems.push(`token lifetime ${exp - nbf} s (exp - nbf) exceeds the maximum ${maxLifetime} s`);
+  }
+  const stack = payload.spacelift_stack;
+  if (!("stack_slug" in env) || stack !== env.stack_slug) {
+    problems.push(`token is for stack ${claimText(payload, "spacelift_stack")}, run is for stack ${claimText(env, "stack_slug")}`);
+  }
+  if (typeof stack !== "string" || !key.stacks.includes(stack)) {
+    problems.push(`key ${JSON.stringify(kid)} may not sign for stack ${claimText(payload, "spacelift_stack")}`);
+  }
+  if (runCommits.size === 0) problems.push("run has no commit to bind the token to");
+  for (const commit of runCommits) {
+    if (payload.sub !== commit) problems.push(`token is for commit ${claimText(payload, "sub")}, run is for commit ${JSON.stringify(commit)}`);
+  }
+  if (!("run_type" in env) || payload.run_type !== env.run_type) {
+    problems.push(`token is for run type ${claimText(payload, "run_type")}, run is ${claimText(env, "run_type")}`);
+  }
+  if (!("commit_branch" in env) || payload.branch !== env.commit_branch) {
+    problems.push(`token is for branch ${claimText(payload, "branch")}, run is on branch ${claimText(env, "commit_branch")}`);
+  }
+  if (issuer !== undefined && payload.iss !== issuer) {
+    problems.push(`token issuer ${claimText(payload, "iss")} is not ${JSON.stringify(issuer)}`);
+  }
+  return problems;
+}
+
+function verdict(deny: Set<string>): RunTokenVerdict {
+  return { allowed: deny.size === 0, deny: [...deny].sort() };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function claimText(doc: Record<string, unknown>, name: string): string {
+  return name in doc ? JSON.stringify(doc[name]) : "(missing)";
+}
+
+/** The names Rego's type_name gives. */
+function regoTypeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "object") return "object";
+  return typeof value;
 }
