@@ -1,32 +1,19 @@
-// STUB: replaced by the workflow work (issue 3). Signatures are final.
-import type { SigningAlgorithm } from "./runTokenContract";
+/**
+ * `renderWorkflows`: the GitHub workflow files that sign runs and ask Spacelift
+ * for them. The parts live in components/workflow/.
+ */
+import { renderWorkflowFile, type WorkflowFile } from "./workflow/renderWorkflowFile";
+import { resolveWorkflowOptions, type WorkflowOptions } from "./workflow/workflowOptions";
 
-export interface WorkflowStack {
-  id: string;
-  /** The stack's tracked branch; a push there makes a TRACKED run, anywhere else a PROPOSED one. Default "main". */
-  branch?: string;
-  /** The stack's project root in the repository; "" or undefined means the whole repository. */
-  projectRoot?: string;
-  additionalProjectGlobs?: string[];
-}
+export type { WorkflowFile } from "./workflow/renderWorkflowFile";
+export type { SpaceliftAuth, WorkflowOptions, WorkflowStack } from "./workflow/workflowOptions";
+export { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION } from "./workflow/spacectlRelease";
 
-export type SpaceliftAuth = { type: "apiKey" } | { type: "oidc"; apiKeyId: string; audience?: string };
-
-export interface WorkflowOptions {
-  stacks: WorkflowStack[];
-  signing: { algorithm: SigningAlgorithm; kid: string; secretName?: string };
-  spacelift: { endpoint: string; auth: SpaceliftAuth };
-  maxTokenLifetimeSeconds?: number;
-  spacectlVersion?: string;
-}
-
-export interface WorkflowFile {
-  /** Repository-relative, under .github/workflows/. */
-  path: string;
-  content: string;
-}
-
+/**
+ * One workflow file per stack, in stack order. Throws SignedRunsInputError on bad
+ * options before rendering anything. Same options, byte-identical files.
+ */
 export function renderWorkflows(options: WorkflowOptions): WorkflowFile[] {
-  void options;
-  throw new Error("not implemented yet");
+  const resolved = resolveWorkflowOptions(options);
+  return resolved.stacks.map((stack) => renderWorkflowFile(stack, resolved));
 }
