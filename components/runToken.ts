@@ -187,7 +187,7 @@ async function tokenProblems(
   const key = keys.get(kid);
   if (key === undefined) return [`token signed by unknown key ${JSON.stringify(kid)}`];
   if (header.alg !== key.algorithm) {
-    return [`token alg ${JSON.stringify(header.alg ?? null)} does not match key ${JSON.stringify(kid)}, which is pinned to ${key.algorithm}`];
+    return [`token alg ${claimText(header, "alg")} does not match key ${JSON.stringify(kid)}, which is pinned to ${key.algorithm}`];
   }
   try {
     const verificationKey = key.algorithm === "HS256" ? createSecretKey(Buffer.from(key.secret, "utf8")) : await importSPKI(key.publicKeyPem, "ES256");

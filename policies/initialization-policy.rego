@@ -146,7 +146,7 @@ token_problems contains [i, "not a decodable JWS"] if {
 token_problems contains [i, "token header has no kid"] if {
 	some i, token in candidate_tokens
 	[header, _, _] := io.jwt.decode(token)
-	not is_string(header.kid)
+	not is_string(object.get(header, "kid", null))
 }
 
 token_problems contains [i, msg] if {
@@ -161,8 +161,8 @@ token_problems contains [i, msg] if {
 	some i, token in candidate_tokens
 	[header, _, _] := io.jwt.decode(token)
 	key := trusted_keys[header.kid]
-	header.alg != key.alg
-	msg := sprintf("token alg %s does not match key %s, which is pinned to %s", [json.marshal(header.alg), json.marshal(header.kid), key.alg])
+	not header.alg == key.alg
+	msg := sprintf("token alg %s does not match key %s, which is pinned to %s", [claim_text(header, "alg"), json.marshal(header.kid), key.alg])
 }
 
 token_problems contains [i, msg] if {
@@ -177,7 +177,7 @@ token_problems contains [i, msg] if {
 token_problems contains [i, msg] if {
 	some i, token in verified
 	some claim in ["exp", "nbf"]
-	not is_number(token.payload[claim])
+	not is_number(object.get(token.payload, claim, null))
 	msg := sprintf("token has no numeric %s claim", [claim])
 }
 

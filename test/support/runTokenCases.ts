@@ -1,0 +1,223 @@
+/**
+ * The decision table the initialization policy is held to: trusted keys, a
+ * launcher input builder, hand-made hostile tokens, and every case of issue 2
+ * section 5 with its expected answer. Shared by the OPA tests, the
+ * verifyRunToken agreement test and the benchmark.
+ */
+import { createHmac, createPrivateKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from "node:crypto";
+import { signRunToken, type LauncherInput, type SignRunTokenOptions } from "../../components/runToken";
+import type { InitializationPolicyOptions } from "../../components/initializationPolicy";
+import type { RunType } from "../../components/runTokenContract";
+
+export const HS_SECRET = "hs-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyz";
+export const OTHER_HS_SECRET = "another-secret-for-tests-0123456789abcdefghijklmnopq";
+export const COMMIT = "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a";
+export const OTHER_COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+function ecKeyPair(): { privateKeyPem: string; publicKeyPem: string; privateKey: KeyObject; publicJwk: JsonWebKey } {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  return {
+    privateKey,
+    publicJwk: publicKey.export({ format: "jwk" }),
+    privateKeyPem: String(privateKey.export({ type: "pkcs8", format: "pem" })),
+    publicKeyPem: String(publicKey.export({ type: "spki", format: "pem" })),
+  };
+}
+
+export const ES_KEY = ecKeyPair();
+export const OTHER_ES_KEY = ecKeyPair();
+
+/** hs-1 signs for web-prod and web-dev, es-1 for payments-prod, hs-other only for other-stack. */
+export const POLICY_OPTIONS: InitializationPolicyOptions = {
+  trustedKeys: [
+    { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod", "web-dev"] },
+    { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"] },
+    { kid: "hs-other", algorithm: "HS256", secret: OTHER_HS_SECRET, stacks: ["other-stack"] },
+  ],
+  maxTokenLifetimeSeconds: 3600,
+  issuer: "github-actions",
+};
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export interface RunShape {
+  stack?: string;
+  commitSha?: string | null;
+  /** run.commit.hash; undefined leaves run.commit out. */
+  commitHash?: string;
+  runType?: RunType | string;
+  branch?: string;
+}
+
+/** A launcher input like Spacelift's sample, with the given metadata. `undefined` leaves the field out. */
+export function launcherInput(metadata: unknown, shape: RunShape = {}): LauncherInput {
+  const run: Record<string, unknown> = { id: "01HZZZTESTRUN", state: "PREPARING", triggered_by: "api::01HZZZKEY" };
+  if (metadata !== undefined) run.user_provided_metadata = metadata;
+  if (shape.commitHash !== undefined) run.commit = { hash: shape.commitHash, branch: shape.branch ?? "main", author: "dev" };
+  const env: Record<string, unknown> = {
+    stack_slug: shape.stack ?? "web-prod",
+    commit_branch: shape.branch ?? "main",
+    run_type: shape.runType ?? "TRACKED",
+    repository_path: "acme/infra",
+  };
+  if (shape.commitSha !== null) env.commit_sha = shape.commitSha ?? COMMIT;
+  return { run, static_run_environment: env, worker_version: "test" } as LauncherInput;
+}
+
+export type TokenOverrides = Partial<Omit<SignRunTokenOptions, "key">> & { key?: SignRunTokenOptions["key"] };
+
+export const HS_KEY = { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET } as const;
+export const ES_SIGNING_KEY = { kid: "es-1", algorithm: "ES256", privateKeyPem: ES_KEY.privateKeyPem } as const;
+
+/** A token from signRunToken (jose) for web-prod, COMMIT, TRACKED, main unless overridden. */
+export function token(overrides: TokenOverrides = {}): Promise<string> {
+  return signRunToken({ key: HS_KEY, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main", ...overrides });
+}
+
+function b64url(value: string | Buffer): string {
+  return Buffer.from(value).toString("base64url");
+}
+
+/** Claims like the contract's, for hand-made tokens. */
+export function claims(extra: Record<string, unknown> = {}, now = nowSeconds()): Record<string, unknown> {
+  return { sub: COMMIT, spacelift_stack: "web-prod", run_type: "TRACKED", branch: "main", iss: "github-actions", iat: now, nbf: now, exp: now + 600, ...extra };
+}
+
+/** A compact JWS made by hand with node:crypto, for what jose refuses to make. */
+export function handMadeToken(header: Record<string, unknown>, payload: Record<string, unknown>, signer: (signingInput: string) => Buffer | string): string {
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  const signature = signer(signingInput);
+  return `${signingInput}.${typeof signature === "string" ? signature : b64url(signature)}`;
+}
+
+export const hmac = (algorithm: "sha256" | "sha512", secret: string) => (input: string) => createHmac(algorithm, secret).update(input).digest();
+/** ES256 as JWS wants it: raw r||s (IEEE P1363). */
+export const es256 = (key: KeyObject) => (input: string) => sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
+/** ES256 with an ASN.1 DER signature, which JWS forbids. */
+export const es256Der = (key: KeyObject) => (input: string) => sign("sha256", Buffer.from(input), { key, dsaEncoding: "der" });
+
+export interface DecisionCase {
+  name: string;
+  input: LauncherInput;
+  /** "allow", or a pattern some deny message must match. */
+  expect: "allow" | RegExp;
+  /** Options for this case when they differ from POLICY_OPTIONS. */
+  policy?: InitializationPolicyOptions;
+}
+
+/** Every case of issue 2 section 5, with tokens minted now. */
+export async function decisionCases(): Promise<DecisionCase[]> {
+  const now = nowSeconds();
+  const valid = await token();
+  const esKeyObject = createPrivateKey(ES_KEY.privateKeyPem);
+  const otherEsKeyObject = createPrivateKey(OTHER_ES_KEY.privateKeyPem);
+  const hsHeader = { alg: "HS256", kid: "hs-1", typ: "JWT" };
+  const esHeader = { alg: "ES256", kid: "es-1", typ: "JWT" };
+  const esClaims = claims({ spacelift_stack: "payments-prod" }, now);
+  const payments = { stack: "payments-prod" };
+  const [validHeader, , validSignature] = valid.split(".");
+  const tamperedPayload = b64url(JSON.stringify(claims({ spacelift_stack: "web-dev" }, now)));
+
+  return [
+    // Allowed.
+    { name: "TRACKED run, HS256 token", input: launcherInput([valid], { commitHash: COMMIT }), expect: "allow" },
+    { name: "PROPOSED run, HS256 token", input: launcherInput([await token({ runType: "PROPOSED", branch: "feature/x" })], { runType: "PROPOSED", branch: "feature/x" }), expect: "allow" },
+    { name: "TASK run, HS256 token", input: launcherInput([await token({ runType: "TASK" })], { runType: "TASK" }), expect: "allow" },
+    { name: "TRACKED run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod" })], payments), expect: "allow" },
+    { name: "PROPOSED run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod", runType: "PROPOSED", branch: "fix" })], { ...payments, runType: "PROPOSED", branch: "fix" }), expect: "allow" },
+    { name: "TASK run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod", runType: "TASK" })], { ...payments, runType: "TASK" }), expect: "allow" },
+    { name: "second stack of the same key", input: launcherInput([await token({ stack: "web-dev" })], { stack: "web-dev" }), expect: "allow" },
+    { name: "a confirm note appended after the valid token", input: launcherInput([valid, "confirmed by alice"]), expect: "allow" },
+    { name: "a non-token entry and a failing token beside the valid token", input: launcherInput([42, "a.b.c", await token({ stack: "web-dev" }), valid]), expect: "allow" },
+    { name: "commit_sha and run.commit.hash both present and matching", input: launcherInput([valid], { commitHash: COMMIT }), expect: "allow" },
+    { name: "only run.commit.hash present", input: launcherInput([valid], { commitSha: null, commitHash: COMMIT }), expect: "allow" },
+    { name: "token hand-made with node:crypto HMAC", input: launcherInput([handMadeToken(hsHeader, claims({}, now), hmac("sha256", HS_SECRET))]), expect: "allow" },
+    { name: "lifetime exactly the maximum", input: launcherInput([await token({ lifetimeSeconds: 3600 })]), expect: "allow" },
+    {
+      name: "no issuer configured: any iss",
+      input: launcherInput([await token({ issuer: "gitlab-ci" })]),
+      expect: "allow",
+      policy: { ...POLICY_OPTIONS, issuer: undefined },
+    },
+
+    // Fail closed on the shape of the metadata.
+    { name: "no metadata field", input: launcherInput(undefined), expect: /^no run metadata/ },
+    { name: "no run at all", input: { static_run_environment: launcherInput([]).static_run_environment }, expect: /^no run metadata/ },
+    { name: "empty input", input: {}, expect: /^no run metadata/ },
+    { name: "metadata is null", input: launcherInput(null), expect: /^run metadata is not a list but a null$/ },
+    { name: "metadata is the token as a string, not a list", input: launcherInput(valid), expect: /^run metadata is not a list but a string$/ },
+    { name: "metadata is an object", input: launcherInput({ token: valid }), expect: /^run metadata is not a list but a object$/ },
+    { name: "empty metadata list", input: launcherInput([]), expect: /^run metadata is an empty list/ },
+    { name: "entries that are not tokens", input: launcherInput(["deploy-metadata", 7, null, { jwt: valid }, [valid], `${valid}\n`]), expect: /^no signed token in run metadata$/ },
+    { name: "a token-shaped entry that does not decode", input: launcherInput(["a.b.c"]), expect: /^metadata entry 0: not a decodable JWS$/ },
+    {
+      name: "only failing tokens, each reported",
+      input: launcherInput([await token({ stack: "web-dev" }), await token({ commitSha: OTHER_COMMIT })]),
+      expect: /^no valid signed token in run metadata \(2 checked\)$/,
+    },
+
+    // Bound claims.
+    { name: "token for another stack", input: launcherInput([await token({ stack: "web-dev" })]), expect: /^metadata entry 0: token is for stack "web-dev", run is for stack "web-prod"$/ },
+    { name: "token for another commit", input: launcherInput([await token({ commitSha: OTHER_COMMIT })]), expect: new RegExp(`^metadata entry 0: token is for commit "${OTHER_COMMIT}", run is for commit "${COMMIT}"$`) },
+    { name: "run.commit.hash differs from commit_sha", input: launcherInput([valid], { commitHash: OTHER_COMMIT }), expect: new RegExp(`run is for commit "${OTHER_COMMIT}"`) },
+    { name: "run.commit.hash alone, for another commit", input: launcherInput([valid], { commitSha: null, commitHash: OTHER_COMMIT }), expect: /token is for commit/ },
+    { name: "run carries no commit", input: launcherInput([valid], { commitSha: null }), expect: /run has no commit to bind the token to/ },
+    { name: "run's commit_sha is empty", input: launcherInput([valid], { commitSha: "" }), expect: /run has no commit to bind the token to/ },
+    { name: "token for another branch", input: launcherInput([await token({ branch: "feature/x" })]), expect: /^metadata entry 0: token is for branch "feature\/x", run is on branch "main"$/ },
+    { name: "PROPOSED token used for a TRACKED run", input: launcherInput([await token({ runType: "PROPOSED" })]), expect: /^metadata entry 0: token is for run type "PROPOSED", run is "TRACKED"$/ },
+    { name: "TASK token used for a TRACKED run", input: launcherInput([await token({ runType: "TASK" })]), expect: /token is for run type "TASK"/ },
+    { name: "run environment without a run type", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.run_type; return i; })(), expect: /run is \(missing\)/ },
+    { name: "run environment without a stack", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.stack_slug; return i; })(), expect: /run is for stack \(missing\)/ },
+    { name: "wrong issuer", input: launcherInput([await token({ issuer: "gitlab-ci" })]), expect: /^metadata entry 0: token issuer "gitlab-ci" is not "github-actions"$/ },
+
+    // Time.
+    { name: "expired token", input: launcherInput([await token({ now: now - 700, lifetimeSeconds: 600 })]), expect: /token is expired or not yet valid/ },
+    { name: "token not yet valid (nbf in the future)", input: launcherInput([handMadeToken(hsHeader, claims({ nbf: now + 600, exp: now + 1200 }, now), hmac("sha256", HS_SECRET))]), expect: /token is expired or not yet valid/ },
+    { name: "token with no exp", input: launcherInput([handMadeToken(hsHeader, claims({ exp: undefined }, now), hmac("sha256", HS_SECRET))]), expect: /token has no numeric exp claim/ },
+    { name: "token with no nbf", input: launcherInput([handMadeToken(hsHeader, claims({ nbf: undefined }, now), hmac("sha256", HS_SECRET))]), expect: /token has no numeric nbf claim/ },
+    { name: "token with a string exp", input: launcherInput([handMadeToken(hsHeader, claims({ exp: String(now + 600) }, now), hmac("sha256", HS_SECRET))]), expect: /token has no numeric exp claim/ },
+    { name: "lifetime above the maximum", input: launcherInput([await token({ lifetimeSeconds: 3601 })]), expect: /^metadata entry 0: token lifetime 3601 s \(exp - nbf\) exceeds the maximum 3600 s$/ },
+    {
+      name: "lifetime stretched by an early nbf",
+      input: launcherInput([handMadeToken(hsHeader, claims({ nbf: now - 86400, exp: now + 60 }, now), hmac("sha256", HS_SECRET))]),
+      expect: /token lifetime 86460 s/,
+    },
+
+    // Keys and algorithms.
+    { name: "wrong secret", input: launcherInput([await token({ key: { kid: "hs-1", algorithm: "HS256", secret: OTHER_HS_SECRET } })]), expect: /^metadata entry 0: token signature does not verify under key "hs-1"$/ },
+    { name: "unknown kid", input: launcherInput([await token({ key: { kid: "hs-9", algorithm: "HS256", secret: HS_SECRET } })]), expect: /^metadata entry 0: token signed by unknown key "hs-9"$/ },
+    { name: "no kid", input: launcherInput([handMadeToken({ alg: "HS256", typ: "JWT" }, claims({}, now), hmac("sha256", HS_SECRET))]), expect: /^metadata entry 0: token header has no kid$/ },
+    { name: "key not allowed for this stack", input: launcherInput([await token({ key: { kid: "hs-other", algorithm: "HS256", secret: OTHER_HS_SECRET } })]), expect: /^metadata entry 0: key "hs-other" may not sign for stack "web-prod"$/ },
+    { name: "ES256 key not allowed for this stack", input: launcherInput([await token({ key: ES_SIGNING_KEY })]), expect: /key "es-1" may not sign for stack "web-prod"/ },
+    { name: "alg none", input: launcherInput([handMadeToken({ alg: "none", kid: "hs-1", typ: "JWT" }, claims({}, now), () => "")]), expect: /token alg "none" does not match key "hs-1", which is pinned to HS256/ },
+    { name: "no alg in the header", input: launcherInput([handMadeToken({ kid: "hs-1", typ: "JWT" }, claims({}, now), hmac("sha256", HS_SECRET))]), expect: /token alg \(missing\) does not match key "hs-1"/ },
+    {
+      name: "ES256 token carrying its own jwk, signed by that key",
+      input: launcherInput([handMadeToken({ ...esHeader, jwk: OTHER_ES_KEY.publicJwk }, esClaims, es256(otherEsKeyObject))], payments),
+      expect: /token signature does not verify under key "es-1"/,
+    },
+    { name: "HS512 with the right secret", input: launcherInput([handMadeToken({ ...hsHeader, alg: "HS512" }, claims({}, now), hmac("sha512", HS_SECRET))]), expect: /token alg "HS512" does not match key "hs-1"/ },
+    {
+      name: "HS256 keyed with the ES256 public PEM (algorithm confusion)",
+      input: launcherInput([handMadeToken({ ...esHeader, alg: "HS256" }, esClaims, hmac("sha256", ES_KEY.publicKeyPem))], payments),
+      expect: /token alg "HS256" does not match key "es-1", which is pinned to ES256/,
+    },
+    { name: "ES256 signature from another key", input: launcherInput([handMadeToken(esHeader, esClaims, es256(otherEsKeyObject))], payments), expect: /token signature does not verify under key "es-1"/ },
+    { name: "DER-encoded ES256 signature", input: launcherInput([handMadeToken(esHeader, esClaims, es256Der(esKeyObject))], payments), expect: /token signature does not verify under key "es-1"/ },
+    { name: "hand-made ES256 token with a raw signature (control)", input: launcherInput([handMadeToken(esHeader, esClaims, es256(esKeyObject))], payments), expect: "allow" },
+    { name: "tampered payload", input: launcherInput([`${validHeader}.${tamperedPayload}.${validSignature}`], { stack: "web-dev" }), expect: /token signature does not verify under key "hs-1"/ },
+    { name: "signature stripped", input: launcherInput([`${validHeader}.${valid.split(".")[1]}.`]), expect: /token signature does not verify under key "hs-1"/ },
+    {
+      name: "reference implementation's token (no kid, run_type or branch)",
+      input: launcherInput([handMadeToken({ alg: "HS256", typ: "JWT" }, { iss: "github-actions", iat: now, exp: now + 600, sub: COMMIT, spacelift_stack: "web-prod" }, hmac("sha256", HS_SECRET))]),
+      expect: /token header has no kid/,
+    },
+    {
+      name: "reference-format claims under a trusted kid (no run_type, branch or nbf)",
+      input: launcherInput([handMadeToken(hsHeader, { iss: "github-actions", iat: now, exp: now + 600, sub: COMMIT, spacelift_stack: "web-prod" }, hmac("sha256", HS_SECRET))]),
+      expect: /token is for run type \(missing\), run is "TRACKED"/,
+    },
+  ];
+}
