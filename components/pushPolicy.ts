@@ -1,5 +1,10 @@
-// STUB: replaced by the policy work (issue 2). Signature is final.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** policies/push-policy.rego; it ships with the package. */
+export const PUSH_POLICY_PATH = path.resolve(__dirname, "..", "..", "policies", "push-policy.rego");
+
 /** The text of policies/push-policy.rego, the GIT_PUSH policy that ignores every push. */
 export function renderPushPolicy(): string {
-  throw new Error("not implemented yet");
+  return readFileSync(PUSH_POLICY_PATH, "utf8");
 }

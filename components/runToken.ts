@@ -100,8 +100,9 @@ function signingKeyObject(key: RunSigningKey): KeyObject {
 
 /** The parts of the launcher's input the policy reads. */
 export interface LauncherInput {
-  run?: { user_provided_metadata?: unknown; commit?: { hash?: string } | null; [k: string]: unknown };
-  static_run_environment?: { stack_slug?: string; commit_sha?: string; commit_branch?: string; run_type?: string; [k: string]: unknown };
+  // A null or empty commit value counts as absent, as in the policy.
+  run?: { user_provided_metadata?: unknown; commit?: { hash?: string | null; [k: string]: unknown } | null; [k: string]: unknown };
+  static_run_environment?: { stack_slug?: string; commit_sha?: string | null; commit_branch?: string; run_type?: string; [k: string]: unknown };
   [k: string]: unknown;
 }
 

@@ -8,6 +8,8 @@
 # renderInitializationPolicy renders this text from the template
 # policies/initialization-policy.rego by filling in trusted_keys,
 # max_token_lifetime_seconds and required_issuer. The template trusts no key.
+# Spacelift loads policies from package spacelift, whatever the file path.
+# regal ignore:directory-package-mismatch
 package spacelift
 
 import rego.v1
@@ -25,9 +27,9 @@ required_issuer := ""
 # A compact JWS: three base64url parts (the last is empty only for alg "none").
 token_shape := `^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`
 
-run_env := input.static_run_environment if is_object(input.static_run_environment)
+default run_env := {}
 
-else := {}
+run_env := input.static_run_environment if is_object(input.static_run_environment)
 
 metadata_given if {
 	is_object(input.run)
@@ -105,6 +107,10 @@ issuer_matches(_) if required_issuer == ""
 
 issuer_matches(payload) if payload.iss == required_issuer
 
+# METADATA
+# title: Deny
+# description: Why the run may not start; empty when a valid signed run token is in its metadata.
+# entrypoint: true
 deny contains "no run metadata: the run was not started with a signed run token" if not metadata_given
 
 deny contains msg if {
@@ -162,7 +168,14 @@ token_problems contains [i, msg] if {
 	[header, _, _] := io.jwt.decode(token)
 	key := trusted_keys[header.kid]
 	not header.alg == key.alg
-	msg := sprintf("token alg %s does not match key %s, which is pinned to %s", [claim_text(header, "alg"), json.marshal(header.kid), key.alg])
+	msg := sprintf(
+		"token alg %s does not match key %s, which is pinned to %s",
+		[
+			claim_text(header, "alg"),
+			json.marshal(header.kid),
+			key.alg,
+		],
+	)
 }
 
 token_problems contains [i, msg] if {
@@ -196,37 +209,67 @@ token_problems contains [i, msg] if {
 token_problems contains [i, msg] if {
 	some i, token in verified
 	not token.payload.spacelift_stack == run_env.stack_slug
-	msg := sprintf("token is for stack %s, run is for stack %s", [claim_text(token.payload, "spacelift_stack"), claim_text(run_env, "stack_slug")])
+	msg := sprintf(
+		"token is for stack %s, run is for stack %s",
+		[
+			claim_text(token.payload, "spacelift_stack"),
+			claim_text(run_env, "stack_slug"),
+		],
+	)
 }
 
 token_problems contains [i, msg] if {
 	some i, token in verified
 	not token.payload.spacelift_stack in token.key.stacks
-	msg := sprintf("key %s may not sign for stack %s", [json.marshal(token.kid), claim_text(token.payload, "spacelift_stack")])
+	msg := sprintf(
+		"key %s may not sign for stack %s",
+		[
+			json.marshal(token.kid),
+			claim_text(token.payload, "spacelift_stack"),
+		],
+	)
 }
 
 token_problems contains [i, "run has no commit to bind the token to"] if {
-	some i, _ in verified
 	count(run_commits) == 0
+	some i, _ in verified
 }
 
 token_problems contains [i, msg] if {
 	some i, token in verified
 	some commit in run_commits
 	not token.payload.sub == commit
-	msg := sprintf("token is for commit %s, run is for commit %s", [claim_text(token.payload, "sub"), json.marshal(commit)])
+	msg := sprintf(
+		"token is for commit %s, run is for commit %s",
+		[
+			claim_text(token.payload, "sub"),
+			json.marshal(commit),
+		],
+	)
 }
 
 token_problems contains [i, msg] if {
 	some i, token in verified
 	not token.payload.run_type == run_env.run_type
-	msg := sprintf("token is for run type %s, run is %s", [claim_text(token.payload, "run_type"), claim_text(run_env, "run_type")])
+	msg := sprintf(
+		"token is for run type %s, run is %s",
+		[
+			claim_text(token.payload, "run_type"),
+			claim_text(run_env, "run_type"),
+		],
+	)
 }
 
 token_problems contains [i, msg] if {
 	some i, token in verified
 	not token.payload.branch == run_env.commit_branch
-	msg := sprintf("token is for branch %s, run is on branch %s", [claim_text(token.payload, "branch"), claim_text(run_env, "commit_branch")])
+	msg := sprintf(
+		"token is for branch %s, run is on branch %s",
+		[
+			claim_text(token.payload, "branch"),
+			claim_text(run_env, "commit_branch"),
+		],
+	)
 }
 
 token_problems contains [i, msg] if {
