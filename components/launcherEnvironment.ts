@@ -17,8 +17,9 @@ export function assertLauncherPolicyPath(field: string, value: unknown): asserts
  */
 export function buildLauncherEnvironment(pool: { config?: string; privateKey?: string } | undefined, policyPath: string): LauncherEnvironment {
   assertLauncherPolicyPath("launcher.policyPath", policyPath);
-  const environment: LauncherEnvironment = { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: policyPath };
-  if (pool?.config !== undefined) environment.SPACELIFT_TOKEN = pool.config;
-  if (pool?.privateKey !== undefined) environment.SPACELIFT_POOL_PRIVATE_KEY = pool.privateKey;
-  return environment;
+  return {
+    ...(pool?.config !== undefined ? { SPACELIFT_TOKEN: pool.config } : {}),
+    ...(pool?.privateKey !== undefined ? { SPACELIFT_POOL_PRIVATE_KEY: pool.privateKey } : {}),
+    SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: policyPath,
+  };
 }

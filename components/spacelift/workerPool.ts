@@ -32,5 +32,9 @@ export class WorkerPool extends pulumi.CustomResource {
       privateKey: undefined,
     };
     super(WorkerPool.__pulumiType, name, inputs, spaceliftResourceOptions(opts, { additionalSecretOutputs: ["config", "privateKey", "csr"] }));
+    // additionalSecretOutputs makes the engine encrypt them in state; this keeps them secret in the program too,
+    // whatever the provider version reports.
+    this.config = pulumi.secret(this.config);
+    this.privateKey = pulumi.secret(this.privateKey);
   }
 }

@@ -1,0 +1,345 @@
+/**
+ * SignedRuns, SignedRunsRepository and SignedRunsWorkerPool under Pulumi's
+ * mocks: the resource graph (types, counts, parents, inputs), the outputs,
+ * secret marking and determinism.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { renderPushPolicy } from "../components/pushPolicy";
+import { SignedRuns } from "../components/signedRuns";
+import { DEFAULT_LAUNCHER_POLICY_PATH } from "../components/launcherEnvironment";
+import { SPACELIFT_PLUGIN_DOWNLOAD_URL, SPACELIFT_PLUGIN_VERSION } from "../components/spacelift/resourceOptions";
+import { PolicyAttachment } from "../components/spacelift/policyAttachment";
+import {
+  ALL_SCENARIOS,
+  API_KEY_ID,
+  API_KEY_SECRET,
+  SHARED_REPOSITORIES,
+  createdStacksArgs,
+  monorepoArgs,
+  rotationArgs,
+  sharedPool,
+  singleStackArgs,
+} from "./support/componentScenarios";
+import { describeResource, isSecret, promiseOf, resourceTree, runWithMocks, type MockRun } from "./support/pulumiMocks";
+
+const T = {
+  signedRuns: "spacelift-signed-runs:index:SignedRuns",
+  repository: "spacelift-signed-runs:index:SignedRunsRepository",
+  pool: "spacelift-signed-runs:index:SignedRunsWorkerPool",
+  policy: "spacelift:index/policy:Policy",
+  attachment: "spacelift:index/policyAttachment:PolicyAttachment",
+  workerPool: "spacelift:index/workerPool:WorkerPool",
+  stack: "spacelift:index/stack:Stack",
+  password: "random:index/randomPassword:RandomPassword",
+  tlsKey: "tls:index/privateKey:PrivateKey",
+  secret: "github:index/actionsSecret:ActionsSecret",
+  file: "github:index/repositoryFile:RepositoryFile",
+};
+
+/** A stand-in for either SDK's `spacelift.Provider`: same package name, so Pulumi routes spacelift:* resources to it. */
+class SpaceliftProvider extends pulumi.ProviderResource {
+  constructor(name: string) {
+    super("spacelift", name, {}, {});
+  }
+}
+
+function countTypes(run: MockRun): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+function parentsOf(root: unknown): Map<string, string | undefined> {
+  return new Map(resourceTree(root).map((r) => {
+    const d = describeResource(r);
+    return [`${d.type}::${d.name}`, d.parent];
+  }));
+}
+
+test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets and one workflow, all children of the component", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+  assert.deepEqual(countTypes(run), {
+    [T.signedRuns]: 1, [T.pool]: 1, [T.repository]: 1,
+    [T.workerPool]: 1, [T.policy]: 1, [T.attachment]: 1, [T.password]: 1, [T.secret]: 3, [T.file]: 1,
+  });
+  const parents = parentsOf(run.result);
+  assert.equal(parents.get(`${T.signedRuns}::payments`), undefined);
+  assert.equal(parents.get(`${T.pool}::payments`), `${T.signedRuns}::payments`);
+  assert.equal(parents.get(`${T.repository}::payments`), `${T.signedRuns}::payments`);
+  assert.equal(parents.get(`${T.workerPool}::payments-worker-pool`), `${T.pool}::payments`);
+  for (const name of ["payments-push-policy", "payments-push-policy-payments-prod", "payments-signing-key-1", "payments-signing-key-secret-1",
+    "payments-spacelift-api-key-id", "payments-spacelift-api-key-secret", "payments-workflow-spacelift-signed-run-payments-prod"]) {
+    const type = run.byName(name).type;
+    assert.equal(parents.get(`${type}::${name}`), `${T.repository}::payments`, name);
+  }
+
+  const policy = run.byName("payments-push-policy").inputs;
+  assert.deepEqual(policy, { name: "payments: ignore pushes (signed runs)", body: renderPushPolicy(), type: "GIT_PUSH" });
+  assert.deepEqual(run.byName("payments-push-policy-payments-prod").inputs, { policyId: "policy-payments-ignore-pushes-signed-runs-", stackId: "payments-prod" });
+  assert.deepEqual(run.byName("payments-signing-key-1").inputs, { length: 64, special: false });
+  const signingSecret = run.byName("payments-signing-key-secret-1");
+  assert.equal(signingSecret.inputs.secretName, "SPACELIFT_RUN_SIGNING_KEY_1");
+  assert.equal(signingSecret.inputs.repository, "payments-infra");
+  assert.deepEqual(signingSecret.secretInputs, ["value"]);
+  assert.deepEqual(run.byName("payments-spacelift-api-key-id").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_ID", value: API_KEY_ID });
+  assert.deepEqual(run.byName("payments-spacelift-api-key-secret").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_SECRET", value: API_KEY_SECRET });
+  assert.deepEqual(run.byName("payments-spacelift-api-key-secret").secretInputs, ["value"]);
+  const file = run.byName("payments-workflow-spacelift-signed-run-payments-prod").inputs;
+  assert.equal(file.file, ".github/workflows/spacelift-signed-run-payments-prod.yml");
+  assert.equal(file.branch, "main");
+  assert.equal(file.overwriteOnCreate, true);
+  assert.equal(file.repository, "payments-infra");
+  assert.equal(file.commitMessage, "Add Spacelift signed-run workflow (managed by Pulumi)");
+  assert.match(String(file.content), /acme\.payments-infra\.1/);
+  assert.match(String(file.content), /SPACELIFT_RUN_SIGNING_KEY_1/);
+  assert.deepEqual(run.byName("payments-worker-pool").inputs, {
+    name: "payments (signed runs)",
+    description: "Runs only runs whose metadata carries a token signed by the repository's CI (spacelift-signed-runs).",
+  });
+
+  const c = run.result;
+  assert.match(await promiseOf(c.workerPoolId), /^01POOL/);
+  assert.equal(await promiseOf(c.workerPoolId), await promiseOf(c.pool.workerPool!.id));
+  assert.equal(await promiseOf(c.pushPolicyId), "policy-payments-ignore-pushes-signed-runs-");
+  assert.deepEqual(await promiseOf(c.stackIds), ["payments-prod"]);
+  const trusted = await promiseOf(c.trustedKey);
+  assert.equal(trusted.kid, "acme.payments-infra.1");
+  assert.equal(trusted.algorithm, "HS256");
+  assert.deepEqual(trusted.stacks, ["payments-prod"]);
+  const files = await promiseOf(c.workflowFiles);
+  assert.deepEqual(files.map((f) => f.path), [".github/workflows/spacelift-signed-run-payments-prod.yml"]);
+  assert.equal(files[0].content, file.content);
+  const environment = await promiseOf(c.launcherEnvironment);
+  const poolState = run.byName("payments-worker-pool").state;
+  assert.deepEqual(environment, {
+    SPACELIFT_TOKEN: poolState.config,
+    SPACELIFT_POOL_PRIVATE_KEY: poolState.privateKey,
+    SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: DEFAULT_LAUNCHER_POLICY_PATH,
+  });
+  // The launcher expects the pool key base64-encoded; the provider already returns it so.
+  assert.match(Buffer.from(String(environment.SPACELIFT_POOL_PRIVATE_KEY), "base64").toString(), /^-----BEGIN PRIVATE KEY-----/);
+  const policyText = await promiseOf(c.initializationPolicy);
+  assert.match(policyText, /"acme\.payments-infra\.1"/);
+  assert.ok(policyText.includes(String(run.byName("payments-signing-key-1").state.result)), "the HS256 policy embeds the secret");
+});
+
+test("secrets: signing key, API key secret, pool key and config, HS256 policy, trusted keys and launcher environment are secret outputs", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+  const c = run.result;
+  for (const [label, output] of Object.entries({
+    signingKey: c.signingKey,
+    initializationPolicy: c.initializationPolicy,
+    launcherEnvironment: c.launcherEnvironment,
+    trustedKey: c.trustedKey,
+    trustedKeys: c.trustedKeys,
+    poolPrivateKey: c.pool.workerPool!.privateKey,
+    poolConfig: c.pool.workerPool!.config,
+  })) {
+    assert.equal(await isSecret(output as pulumi.Output<unknown>), true, `${label} must be secret`);
+  }
+  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds })) {
+    assert.equal(await isSecret(output as pulumi.Output<unknown>), false, `${label} is plain`);
+  }
+  // GitHub receives every secret value marked secret.
+  for (const secret of run.ofType(T.secret)) assert.deepEqual(secret.secretInputs, ["value"], secret.name);
+});
+
+test("ES256: a P-256 TLS key per generation; only the public key reaches the policy, which is then not secret", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "ES256" } })));
+  assert.equal(run.ofType(T.password).length, 0);
+  const key = run.byName("payments-signing-key-1");
+  assert.equal(key.type, T.tlsKey);
+  assert.deepEqual(key.inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
+  const c = run.result;
+  const policyText = await promiseOf(c.initializationPolicy);
+  assert.ok(!policyText.includes("PRIVATE KEY"), "no private key in the policy");
+  const trusted = await promiseOf(c.trustedKey);
+  assert.equal(trusted.algorithm, "ES256");
+  assert.equal(trusted.algorithm === "ES256" && trusted.publicKeyPem, key.state.publicKeyPem);
+  assert.equal(await isSecret(c.initializationPolicy), false);
+  assert.equal(await isSecret(c.trustedKey), false);
+  assert.equal(await isSecret(c.signingKey), true);
+  assert.equal(await promiseOf(c.signingKey), key.state.privateKeyPemPkcs8, "GitHub gets the PKCS#8 PEM");
+  assert.equal(run.byName("payments-signing-key-secret-1").inputs.value, key.state.privateKeyPemPkcs8);
+  assert.match(String((await promiseOf(c.workflowFiles))[0].content), /ES256/);
+});
+
+test("monorepo: one attachment and one workflow per stack, OIDC (no API key secrets), custom branch and commit message", async () => {
+  const run = await runWithMocks(() => new SignedRuns("platform", monorepoArgs()));
+  assert.equal(run.ofType(T.attachment).length, 3);
+  assert.equal(run.ofType(T.file).length, 3);
+  assert.equal(run.ofType(T.stack).length, 0);
+  assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_1"]);
+  for (const file of run.ofType(T.file)) {
+    assert.equal(file.inputs.branch, "trunk");
+    assert.equal(file.inputs.commitMessage, "ci: signed runs");
+    assert.match(String(file.inputs.content), /01HOIDCKEY/);
+    assert.match(String(file.inputs.content), /id-token: write/);
+    assert.match(String(file.inputs.content), /https:\/\/acme\.app\.spacelift\.io\b/);
+  }
+  const network = String(run.byName("platform-workflow-spacelift-signed-run-network-prod").inputs.content);
+  assert.match(network, /network\/\*\*/);
+  assert.match(network, /modules\/\*\*/);
+  const staging = String(run.byName("platform-workflow-spacelift-signed-run-cluster-staging").inputs.content);
+  assert.match(staging, /staging/);
+  const trusted = await promiseOf(run.result.trustedKey);
+  assert.deepEqual([...trusted.stacks].sort(), ["cluster-prod", "cluster-staging", "network-prod"]);
+  assert.deepEqual(await promiseOf(run.result.stackIds), ["network-prod", "cluster-prod", "cluster-staging"]);
+});
+
+test("created stacks: Spacelift stacks with slug, repository, branch, project root, pool and vendor settings; existing ones only attached", async () => {
+  const run = await runWithMocks(() => new SignedRuns("apps", createdStacksArgs()));
+  const poolId = await promiseOf(run.result.workerPoolId);
+  const stacks = run.ofType(T.stack);
+  assert.equal(stacks.length, 2);
+  assert.deepEqual(run.byName("apps-stack-web-prod").inputs, {
+    slug: "web-prod",
+    name: "Web (production)",
+    repository: "apps",
+    branch: "main",
+    projectRoot: "web",
+    workerPoolId: poolId,
+    spaceId: "prod-space",
+    labels: ["team:web"],
+    description: "Web tier",
+    administrative: false,
+    autodeploy: true,
+    runnerImage: "public.ecr.aws/spacelift/runner-pulumi-javascript:latest",
+    protectFromDeletion: true,
+    pulumi: { loginUrl: "s3://acme-pulumi-state", stackName: "web-prod" },
+  });
+  assert.deepEqual(run.byName("apps-stack-db-prod").inputs, {
+    slug: "db-prod", name: "db-prod", repository: "apps", branch: "release", projectRoot: "db", workerPoolId: poolId,
+    terraformWorkflowTool: "OPEN_TOFU", terraformVersion: "1.8.0", terraformWorkspace: "prod",
+  });
+  // Attachments reference the created stacks' ids (their slugs) and the existing stack by id.
+  assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs.stackId).sort(), ["db-prod", "legacy-prod", "web-prod"]);
+  assert.deepEqual(run.byName("apps-worker-pool").inputs, { name: "apps pool", description: "signed runs only", labels: ["signed"], spaceId: "prod-space" });
+  assert.deepEqual(run.byName("apps-push-policy").inputs, { name: "apps: ignore pushes", body: renderPushPolicy(), type: "GIT_PUSH", labels: ["signed-runs"], spaceId: "prod-space", engineType: "REGO_V1" });
+});
+
+test("existing pool: no pool is created, created stacks and outputs use the given id, the launcher environment holds only the policy path", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
+    workerPool: { id: "01HEXISTINGPOOL" },
+    stacks: [{ id: "payments-prod", create: {} }],
+    launcher: { policyPath: "/opt/launcher/policy.rego" },
+  })));
+  assert.equal(run.ofType(T.workerPool).length, 0);
+  assert.equal(run.byName("payments-stack-payments-prod").inputs.workerPoolId, "01HEXISTINGPOOL");
+  assert.equal(await promiseOf(run.result.workerPoolId), "01HEXISTINGPOOL");
+  assert.deepEqual(await promiseOf(run.result.launcherEnvironment), { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/opt/launcher/policy.rego" });
+  assert.equal(await isSecret(run.result.launcherEnvironment), true);
+});
+
+test("existing push policy: no policy is created and every stack gets that policy attached", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
+    stacks: [{ id: "a-stack" }, { id: "b-stack" }],
+    pushPolicy: { id: "existing-push-policy" },
+  })));
+  assert.equal(run.ofType(T.policy).length, 0);
+  assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs), [
+    { policyId: "existing-push-policy", stackId: "a-stack" },
+    { policyId: "existing-push-policy", stackId: "b-stack" },
+  ]);
+  assert.equal(await promiseOf(run.result.pushPolicyId), "existing-push-policy");
+});
+
+test("rotation: one key, one GitHub secret and one kid per generation; the workflow signs with the active one", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")));
+  assert.deepEqual(run.ofType(T.password).map((p) => p.name), ["payments-signing-key-2026-05", "payments-signing-key-2026-11"]);
+  assert.deepEqual(run.ofType(T.secret).filter((s) => String(s.inputs.secretName).startsWith("SPACELIFT_RUN")).map((s) => s.inputs.secretName),
+    ["SPACELIFT_RUN_SIGNING_KEY_2026_05", "SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+  const keys = await promiseOf(run.result.trustedKeys);
+  assert.deepEqual(keys.map((k) => k.kid), ["acme.payments-infra.2026-05", "acme.payments-infra.2026-11"]);
+  assert.equal((await promiseOf(run.result.trustedKey)).kid, "acme.payments-infra.2026-05");
+  assert.equal(await promiseOf(run.result.signingKey), run.byName("payments-signing-key-2026-05").state.result);
+  for (const file of run.ofType(T.file)) {
+    assert.match(String(file.inputs.content), /acme\.payments-infra\.2026-05/);
+    assert.match(String(file.inputs.content), /SPACELIFT_RUN_SIGNING_KEY_2026_05/);
+    assert.doesNotMatch(String(file.inputs.content), /2026-11|2026_11/);
+  }
+  const policyText = await promiseOf(run.result.initializationPolicy);
+  assert.match(policyText, /acme\.payments-infra\.2026-05/);
+  assert.match(policyText, /acme\.payments-infra\.2026-11/);
+});
+
+test("shared pool: one pool, three repositories, one policy trusting three kids each limited to its own stacks", async () => {
+  const run = await runWithMocks(() => sharedPool());
+  const { pool, repositories } = run.result;
+  assert.equal(run.ofType(T.workerPool).length, 1);
+  assert.equal(run.ofType(T.policy).length, 3, "each repository creates its push policy");
+  assert.equal(run.ofType(T.attachment).length, 4);
+  const poolId = await promiseOf(pool.workerPoolId);
+  assert.deepEqual(run.ofType(T.stack).map((s) => [s.inputs.slug, s.inputs.workerPoolId, s.inputs.repository]), [
+    ["billing-prod", poolId, "billing"], ["search-prod", poolId, "search"], ["identity-prod", poolId, "identity"],
+  ]);
+  const policyText = await promiseOf(pool.initializationPolicy);
+  for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
+    const key = await promiseOf(repositories[index].trustedKey);
+    assert.equal(key.kid, `acme.${repo.repository}.1`);
+    assert.deepEqual(key.stacks, [...repo.stacks]);
+    assert.match(policyText, new RegExp(`"acme\\.${repo.repository}\\.1"`));
+  }
+  assert.equal(await isSecret(pool.initializationPolicy), true);
+  assert.equal((await promiseOf(pool.launcherEnvironment)).SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY, "/opt/spacelift/policy.rego");
+  // The repositories are independent roots; the pool's children are the pool only.
+  assert.equal(describeResource(pool.workerPool!).parent, `${T.pool}::shared`);
+});
+
+test("an explicit Spacelift provider reaches every Spacelift resource; without one, the plugin comes from Spacelift's server", async () => {
+  const run = await runWithMocks(() => {
+    const provider = new SpaceliftProvider("bridged");
+    return { provider, component: new SignedRuns("payments", singleStackArgs({ stacks: [{ id: "payments-prod", create: {} }] }), { providers: { spacelift: provider } }) };
+  });
+  const spaceliftResources = run.resources.filter((r) => r.type.startsWith("spacelift:index/"));
+  assert.equal(spaceliftResources.length, 4);
+  for (const r of spaceliftResources) assert.match(String(r.provider), /pulumi:providers:spacelift::bridged::/, r.name);
+  for (const r of run.resources.filter((x) => x.type.startsWith("github:"))) assert.doesNotMatch(String(r.provider), /spacelift/);
+
+  const plain = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+  const attachments = resourceTree(plain.result).filter((r) => r instanceof PolicyAttachment);
+  assert.equal(attachments.length, 1);
+  for (const r of resourceTree(plain.result).filter((x) => describeResource(x).type.startsWith("spacelift:index/"))) {
+    const internals = r as unknown as { __pluginDownloadURL?: string; __version?: string };
+    assert.equal(internals.__pluginDownloadURL, SPACELIFT_PLUGIN_DOWNLOAD_URL);
+    assert.equal(internals.__version, SPACELIFT_PLUGIN_VERSION);
+  }
+});
+
+test("no resource name contains a secret, and no workflow file contains any secret value", async () => {
+  for (const [label, program] of Object.entries(ALL_SCENARIOS)) {
+    const run = await runWithMocks(program);
+    const secrets = new Set<string>([API_KEY_SECRET]);
+    for (const r of run.resources) {
+      if (r.type === T.password) secrets.add(String(r.state.result));
+      if (r.type === T.tlsKey) { secrets.add(String(r.state.privateKeyPemPkcs8)); secrets.add(String(r.state.privateKeyPem)); }
+      if (r.type === T.workerPool) { secrets.add(String(r.state.privateKey)); secrets.add(String(r.state.config)); }
+    }
+    assert.ok(secrets.size >= 2, `${label}: secrets collected`);
+    for (const r of run.resources) {
+      for (const s of secrets) assert.ok(!r.name.includes(s), `${label}: resource name ${r.name} contains a secret`);
+    }
+    for (const file of run.ofType(T.file)) {
+      const content = String(file.inputs.content);
+      for (const s of secrets) {
+        assert.ok(!content.includes(s), `${label}: ${String(file.inputs.file)} contains a secret value`);
+        // Also no 16-character piece of one, in case a secret were split or reformatted.
+        const body = s.replace(/-----[A-Z ]+-----|\s/g, "");
+        for (let i = 0; i + 16 <= body.length; i += 8) assert.ok(!content.includes(body.slice(i, i + 16)), `${label}: ${String(file.inputs.file)} contains part of a secret`);
+      }
+      assert.deepEqual(file.secretInputs, [], `${label}: workflow content is plain text`);
+    }
+  }
+});
+
+test("determinism: two runs register byte-identical inputs, in the same order", async () => {
+  for (const [label, program] of Object.entries(ALL_SCENARIOS)) {
+    const first = await runWithMocks(program);
+    const second = await runWithMocks(program);
+    const snapshot = (run: MockRun) => JSON.stringify(run.resources.map((r) => [r.type, r.name, r.rawInputs, r.provider ?? null]));
+    assert.equal(snapshot(second), snapshot(first), label);
+    assert.ok(first.resources.length > 5, label);
+  }
+});

@@ -1,0 +1,114 @@
+/**
+ * The component set-ups the tests (and the schema contract test) run under
+ * mocks. Each builds resources and returns the components it made.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { TrustedKey } from "../../components/initializationPolicy";
+import { SignedRuns } from "../../components/signedRuns";
+import type { SignedRunsArgs } from "../../components/signedRunsArgs";
+import { SignedRunsRepository } from "../../components/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../../components/signedRunsWorkerPool";
+
+export const API_KEY_SECRET = "api-key-secret-DO-NOT-LEAK-7f3a9c";
+export const API_KEY_ID = "01HAPIKEYID0000000000000000";
+
+export function singleStackArgs(overrides: Partial<SignedRunsArgs> = {}): SignedRunsArgs {
+  return {
+    github: { owner: "acme", repository: "payments-infra" },
+    stacks: [{ id: "payments-prod" }],
+    spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: API_KEY_ID, secret: API_KEY_SECRET } },
+    ...overrides,
+  };
+}
+
+export function monorepoArgs(): SignedRunsArgs {
+  return {
+    github: { owner: "acme", repository: "platform", branch: "trunk" },
+    stacks: [
+      { id: "network-prod", projectRoot: "network", additionalProjectGlobs: ["modules/**"] },
+      { id: "cluster-prod", projectRoot: "cluster" },
+      { id: "cluster-staging", projectRoot: "cluster", branch: "staging" },
+    ],
+    spacelift: { endpoint: "https://acme.app.spacelift.io/", apiKey: { oidc: { apiKeyId: "01HOIDCKEY", audience: "acme" } } },
+    workflow: { branch: "trunk", commitMessage: "ci: signed runs" },
+  };
+}
+
+export function createdStacksArgs(): SignedRunsArgs {
+  return {
+    github: { owner: "acme", repository: "apps" },
+    stacks: [
+      {
+        id: "web-prod",
+        projectRoot: "web",
+        create: {
+          name: "Web (production)",
+          spaceId: "prod-space",
+          labels: ["team:web"],
+          description: "Web tier",
+          administrative: false,
+          autodeploy: true,
+          protectFromDeletion: true,
+          runnerImage: "public.ecr.aws/spacelift/runner-pulumi-javascript:latest",
+          vendor: { pulumi: { loginUrl: "s3://acme-pulumi-state", stackName: "web-prod" } },
+        },
+      },
+      { id: "db-prod", projectRoot: "db", branch: "release", create: { vendor: { terraform: { workflowTool: "OPEN_TOFU", version: "1.8.0", workspace: "prod" } } } },
+      { id: "legacy-prod" },
+    ],
+    spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: API_KEY_ID, secret: API_KEY_SECRET } },
+    workerPool: { name: "apps pool", description: "signed runs only", labels: ["signed"], spaceId: "prod-space" },
+    pushPolicy: { name: "apps: ignore pushes", labels: ["signed-runs"], spaceId: "prod-space", engineType: "REGO_V1" },
+  };
+}
+
+export function rotationArgs(keys: string[], activeKey?: string, algorithm: "HS256" | "ES256" = "HS256"): SignedRunsArgs {
+  return singleStackArgs({
+    stacks: [{ id: "payments-prod" }, { id: "payments-dev", branch: "dev" }],
+    signing: { algorithm, keys, ...(activeKey !== undefined ? { activeKey } : {}) },
+  });
+}
+
+export const SHARED_REPOSITORIES = [
+  { repository: "billing", stacks: ["billing-prod"] },
+  { repository: "search", stacks: ["search-prod", "search-dev"] },
+  { repository: "identity", stacks: ["identity-prod"] },
+] as const;
+
+/** Three repositories, one pool: each repository's key may sign only for its own stacks. */
+/*
+ * The shared pool is created first, as in bulk onboarding; repositories get its
+ * id for their created stacks, and the pool trusts their keys.
+ */
+export function sharedPool(algorithm: "HS256" | "ES256" = "HS256", poolSettings: { id?: string } = {}): { repositories: SignedRunsRepository[]; pool: SignedRunsWorkerPool } {
+  const [keys, setKeys] = pulumi.deferredOutput<TrustedKey[]>();
+  const pool = new SignedRunsWorkerPool("shared", {
+    workerPool: poolSettings.id !== undefined ? { id: poolSettings.id } : { name: "shared signed-runs pool" },
+    trustedKeys: [keys],
+    launcher: { policyPath: "/opt/spacelift/policy.rego" },
+  });
+  const repositories = SHARED_REPOSITORIES.map(
+    (repo) =>
+      new SignedRunsRepository(repo.repository, {
+        github: { owner: "acme", repository: repo.repository },
+        stacks: repo.stacks.map((id, index) => (index === 0 ? { id, create: {} } : { id })),
+        spacelift: { endpoint: "https://acme.app.spacelift.io" },
+        workerPoolId: pool.workerPoolId,
+        signing: { algorithm },
+      }),
+  );
+  setKeys(pulumi.all(repositories.map((r) => r.trustedKeys)).apply((groups) => groups.flat()));
+  return { repositories, pool };
+}
+
+/** Every scenario, for tests that check properties of all of them (schema contract, secrets). */
+export const ALL_SCENARIOS: Record<string, () => unknown> = {
+  "single stack": () => new SignedRuns("payments", singleStackArgs()),
+  monorepo: () => new SignedRuns("platform", monorepoArgs()),
+  "created stacks": () => new SignedRuns("apps", createdStacksArgs()),
+  "existing pool": () => new SignedRuns("payments", singleStackArgs({ workerPool: { id: "01HEXISTINGPOOL" } })),
+  "existing push policy": () => new SignedRuns("payments", singleStackArgs({ pushPolicy: { id: "existing-push-policy" } })),
+  ES256: () => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "ES256" } })),
+  "rotation, two generations": () => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")),
+  "shared pool": () => sharedPool(),
+};
