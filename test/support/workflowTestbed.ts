@@ -55,18 +55,17 @@ export async function executePush(
   workflow: string,
   stacks: FakeStack[],
   run: Omit<RunWorkflowOptions, "workflow" | "spaceliftApiUrl">,
-  acceptApiKey?: (id: string, secret: string, job: () => JobRun | undefined) => boolean,
+  acceptApiKey?: (id: string, secret: string) => boolean,
 ): Promise<ExecutedPush> {
-  let job: JobRun | undefined;
   const secrets = run.secrets ?? {};
   const api = await FakeSpaceliftApi.start({
     stacks,
-    acceptApiKey: acceptApiKey
-      ? (id, secret) => acceptApiKey(id, secret, () => job)
-      : (id, secret) => id === secrets.SPACELIFT_API_KEY_ID && secret === secrets.SPACELIFT_API_KEY_SECRET,
+    acceptApiKey:
+      acceptApiKey ??
+      ((id, secret) => id === secrets.SPACELIFT_API_KEY_ID && secret === secrets.SPACELIFT_API_KEY_SECRET),
   });
   try {
-    job = await runPushWorkflow({ ...run, workflow, spaceliftApiUrl: api.url });
+    const job = await runPushWorkflow({ ...run, workflow, spaceliftApiUrl: api.url });
     return { job, api };
   } finally {
     await api.close();
