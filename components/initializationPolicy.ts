@@ -201,18 +201,21 @@ function regoString(value: string): string {
   return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** The trusted_keys object in `opa fmt` layout. */
+/**
+ * The trusted_keys object in the layout `opa fmt` keeps on every OPA line. OPA
+ * 0.70 pulls a lone entry up onto the opening line, so one key is laid out that way.
+ */
 function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
-  const entries = keys.map((key) => {
-    const material = key.algorithm === "HS256" ? `\t\t"secret": ${regoString(key.secret)},` : `\t\t"cert": ${regoString(key.publicKeyPem)},`;
-    return [
-      `\t${regoString(key.kid)}: {`,
-      `\t\t"alg": ${regoString(key.algorithm)},`,
-      material,
-      `\t\t"stacks": {${key.stacks.map(regoString).join(", ")}},`,
-      "\t},",
+  const fields = (key: ValidatedTrustedKey, indent: string) =>
+    [
+      `${indent}"alg": ${regoString(key.algorithm)},`,
+      key.algorithm === "HS256" ? `${indent}"secret": ${regoString(key.secret)},` : `${indent}"cert": ${regoString(key.publicKeyPem)},`,
+      `${indent}"stacks": {${key.stacks.map(regoString).join(", ")}},`,
     ].join("\n");
-  });
+  if (keys.length === 1) {
+    return `trusted_keys := {${regoString(keys[0].kid)}: {\n${fields(keys[0], "\t")}\n}}`;
+  }
+  const entries = keys.map((key) => `\t${regoString(key.kid)}: {\n${fields(key, "\t\t")}\n\t},`);
   return `trusted_keys := {\n${entries.join("\n")}\n}`;
 }
 

@@ -1,0 +1,157 @@
+// renderInitializationPolicy: input validation (errors name the field, never a
+// secret), deterministic output, and rendered text that every OPA engine
+// formats, checks and loads with exactly the values given.
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { SignedRunsInputError } from "../components/inputError";
+import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
+import { evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
+import { ES_KEY, HS_SECRET, POLICY_OPTIONS } from "./support/runTokenCases";
+
+const SECRET_WITH_QUOTES = `q"uo\\te's {braces} \${dollar} # not a comment ${"x".repeat(8)}`;
+const SHORT_SECRET = "0123456789abcdefghijklmnopqrstu"; // 31 bytes
+const PRIVATE_PEM_BODY_LINE = ES_KEY.privateKeyPem.split("\n")[1];
+
+function hsKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
+  return { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod"], ...overrides } as TrustedKey;
+}
+function esKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
+  return { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"], ...overrides } as TrustedKey;
+}
+
+const invalid: Array<{ name: string; options: unknown; field: string; secrets?: string[] }> = [
+  { name: "no options", options: undefined, field: "options" },
+  { name: "no trustedKeys", options: {}, field: "trustedKeys" },
+  { name: "empty trustedKeys", options: { trustedKeys: [] }, field: "trustedKeys" },
+  { name: "duplicate kid", options: { trustedKeys: [hsKey(), esKey({ kid: "hs-1" })] }, field: "trustedKeys" },
+  { name: "bad kid", options: { trustedKeys: [hsKey({ kid: "bad kid!" })] }, field: "trustedKeys[0].kid" },
+  { name: "unsupported algorithm", options: { trustedKeys: [hsKey({ algorithm: "HS512" })] }, field: "trustedKeys[0].algorithm" },
+  { name: "empty stacks", options: { trustedKeys: [hsKey({ stacks: [] })] }, field: "trustedKeys[0].stacks" },
+  { name: "stack that is not a slug", options: { trustedKeys: [esKey(), hsKey({ kid: "hs-2", stacks: ["web-prod", "Web Prod"] })] }, field: "trustedKeys[1].stacks[1]" },
+  { name: "duplicate stack", options: { trustedKeys: [hsKey({ stacks: ["a", "a"] })] }, field: "trustedKeys[0].stacks" },
+  { name: "secret of 31 bytes", options: { trustedKeys: [hsKey({ secret: SHORT_SECRET })] }, field: "trustedKeys[0].secret", secrets: [SHORT_SECRET] },
+  { name: "secret missing", options: { trustedKeys: [hsKey({ secret: undefined })] }, field: "trustedKeys[0].secret" },
+  { name: "secret with a control character", options: { trustedKeys: [hsKey({ secret: `${HS_SECRET}\u0001` })] }, field: "trustedKeys[0].secret", secrets: [HS_SECRET] },
+  { name: "secret beside an ES256 key", options: { trustedKeys: [esKey({ secret: HS_SECRET })] }, field: "trustedKeys[0].secret", secrets: [HS_SECRET] },
+  { name: "publicKeyPem on an HS256 key", options: { trustedKeys: [hsKey({ publicKeyPem: ES_KEY.publicKeyPem })] }, field: "trustedKeys[0].publicKeyPem", secrets: [HS_SECRET] },
+  { name: "private key as publicKeyPem", options: { trustedKeys: [esKey({ publicKeyPem: ES_KEY.privateKeyPem })] }, field: "trustedKeys[0].publicKeyPem", secrets: [PRIVATE_PEM_BODY_LINE] },
+  {
+    name: "P-384 public key",
+    options: { trustedKeys: [esKey({ publicKeyPem: generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ type: "spki", format: "pem" }) })] },
+    field: "trustedKeys[0].publicKeyPem",
+  },
+  {
+    name: "RSA public key",
+    options: { trustedKeys: [esKey({ publicKeyPem: generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }) })] },
+    field: "trustedKeys[0].publicKeyPem",
+  },
+  { name: "PEM that does not parse", options: { trustedKeys: [esKey({ publicKeyPem: "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n" })] }, field: "trustedKeys[0].publicKeyPem" },
+  { name: "lifetime 59 s", options: { trustedKeys: [hsKey()], maxTokenLifetimeSeconds: 59 }, field: "maxTokenLifetimeSeconds", secrets: [HS_SECRET] },
+  { name: "lifetime 86401 s", options: { trustedKeys: [hsKey()], maxTokenLifetimeSeconds: 86401 }, field: "maxTokenLifetimeSeconds" },
+  { name: "fractional lifetime", options: { trustedKeys: [hsKey()], maxTokenLifetimeSeconds: 3600.5 }, field: "maxTokenLifetimeSeconds" },
+  { name: "lifetime as a string", options: { trustedKeys: [hsKey()], maxTokenLifetimeSeconds: "3600" }, field: "maxTokenLifetimeSeconds" },
+  { name: "empty issuer", options: { trustedKeys: [hsKey()], issuer: "" }, field: "issuer" },
+  { name: "issuer not a string", options: { trustedKeys: [hsKey()], issuer: 7 }, field: "issuer" },
+  { name: "sample with an HS256 key and no acknowledgement", options: { trustedKeys: [esKey(), hsKey()], sample: true }, field: "sample", secrets: [HS_SECRET] },
+  { name: "sample not a boolean", options: { trustedKeys: [esKey()], sample: "yes" }, field: "sample" },
+  { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
+];
+
+describe("renderInitializationPolicy validation", () => {
+  for (const { name, options, field, secrets = [] } of invalid) {
+    test(`rejects: ${name}`, () => {
+      assert.throws(
+        () => renderInitializationPolicy(options as InitializationPolicyOptions),
+        (error: unknown) => {
+          assert.ok(error instanceof SignedRunsInputError, `a SignedRunsInputError, got ${String(error)}`);
+          assert.equal(error.field, field);
+          assert.ok(error.message.startsWith(`${field}: `), error.message);
+          assert.match(error.message, /Fix: \S/);
+          for (const secret of [HS_SECRET, ...secrets]) assert.ok(!error.message.includes(secret), `the message leaks a secret: ${error.message}`);
+          return true;
+        },
+      );
+    });
+  }
+
+  test("accepts the boundaries: 60 s, 86400 s, a 32-byte secret", () => {
+    for (const maxTokenLifetimeSeconds of [60, 86400]) {
+      assert.match(renderInitializationPolicy({ trustedKeys: [hsKey()], maxTokenLifetimeSeconds }), new RegExp(`^max_token_lifetime_seconds := ${maxTokenLifetimeSeconds}$`, "m"));
+    }
+    assert.ok(renderInitializationPolicy({ trustedKeys: [hsKey({ secret: `${SHORT_SECRET}v` })] }).includes(`"${SHORT_SECRET}v"`));
+  });
+
+  test("sample: absent by default, allowed with ES256 keys only, or with the acknowledgement", () => {
+    assert.doesNotMatch(renderInitializationPolicy({ trustedKeys: [esKey()] }), /^sample/m);
+    assert.match(renderInitializationPolicy({ trustedKeys: [esKey()], sample: true }), /^sample := true$/m);
+    assert.match(renderInitializationPolicy({ trustedKeys: [hsKey()], sample: true, acknowledgeSampleLogsSecret: true }), /^sample := true$/m);
+    assert.doesNotMatch(renderInitializationPolicy({ trustedKeys: [hsKey()], sample: false, acknowledgeSampleLogsSecret: true }), /^sample/m);
+  });
+});
+
+describe("renderInitializationPolicy output", () => {
+  test("is deterministic and independent of key and stack order", () => {
+    const a = renderInitializationPolicy({ trustedKeys: [hsKey({ stacks: ["web-prod", "web-dev"] }), esKey()], issuer: "github-actions" });
+    const b = renderInitializationPolicy({ trustedKeys: [esKey(), hsKey({ stacks: ["web-dev", "web-prod"] })], issuer: "github-actions" });
+    assert.equal(a, b);
+    assert.equal(a, renderInitializationPolicy({ trustedKeys: [hsKey({ stacks: ["web-prod", "web-dev"] }), esKey()], issuer: "github-actions" }));
+    assert.notEqual(a, renderInitializationPolicy({ trustedKeys: [hsKey({ stacks: ["web-prod", "web-dev"] }), esKey()] }));
+  });
+
+  test("a PEM with CRLF line endings renders as the same LF PEM", () => {
+    const crlf = renderInitializationPolicy({ trustedKeys: [esKey({ publicKeyPem: ES_KEY.publicKeyPem.replace(/\n/g, "\r\n") })] });
+    assert.equal(crlf, renderInitializationPolicy({ trustedKeys: [esKey()] }));
+  });
+
+  test("fills the template and nothing else", () => {
+    const template = readFileSync(INITIALIZATION_POLICY_TEMPLATE_PATH, "utf8");
+    const rendered = renderInitializationPolicy({ trustedKeys: [hsKey()] });
+    assert.match(template, /^trusted_keys := \{\}$/m);
+    assert.doesNotMatch(rendered, /^trusted_keys := \{\}$/m);
+    const unchanged = (text: string) => text.slice(text.indexOf("# A compact JWS"));
+    assert.equal(unchanged(rendered), unchanged(template));
+  });
+
+  test("holds no secret material with ES256 keys only", () => {
+    const rendered = renderInitializationPolicy({ trustedKeys: [esKey()] });
+    assert.ok(!rendered.includes(PRIVATE_PEM_BODY_LINE));
+    assert.doesNotMatch(rendered, /"secret":/);
+  });
+
+  const variants: Array<{ name: string; options: InitializationPolicyOptions }> = [
+    { name: "one HS256 key", options: { trustedKeys: [hsKey()] } },
+    { name: "one ES256 key with issuer and sample", options: { trustedKeys: [esKey()], issuer: "github-actions", sample: true, maxTokenLifetimeSeconds: 900 } },
+    { name: "the test table's keys", options: POLICY_OPTIONS },
+    { name: "a secret full of Rego syntax", options: { trustedKeys: [hsKey({ secret: SECRET_WITH_QUOTES })], sample: true, acknowledgeSampleLogsSecret: true } },
+    {
+      name: "40 keys",
+      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `es-${i}`, stacks: [`stack-${i}`] }))) },
+    },
+  ];
+
+  for (const engine of opaEngines()) {
+    for (const { name, options } of variants) {
+      test(`${engine.name}: ${name}: opa fmt clean, opa check --strict clean, loads the values given`, () => {
+        const text = renderInitializationPolicy(options);
+        const file = writeScratch(text);
+        assert.equal(runOpaOk(engine, "fmt", ["--diff", file]), "", "opa fmt would change the rendered policy");
+        runOpaOk(engine, "check", ["--strict", "--capabilities", spaceliftCapabilitiesFile(engine), file]);
+        const loaded = evaluateQuery(engine, text, "data.spacelift", {}) as Record<string, unknown>;
+        const expectedKeys = Object.fromEntries(
+          options.trustedKeys.map((key) => [
+            key.kid,
+            key.algorithm === "HS256"
+              ? { alg: "HS256", secret: key.secret, stacks: [...key.stacks].sort() }
+              : { alg: "ES256", cert: ES_KEY.publicKeyPem, stacks: [...key.stacks].sort() },
+          ]),
+        );
+        assert.deepEqual(loaded.trusted_keys, expectedKeys);
+        assert.equal(loaded.max_token_lifetime_seconds, options.maxTokenLifetimeSeconds ?? 3600);
+        assert.equal(loaded.required_issuer, options.issuer ?? "");
+        assert.equal(loaded.sample, options.sample ? true : undefined);
+      });
+    }
+  }
+});
