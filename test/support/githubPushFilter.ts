@@ -17,7 +17,7 @@ export function filterPatternToRegExp(pattern: string): RegExp {
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i];
     if (char === "*" && pattern[i + 1] === "*") {
-      source += ".*";
+      source += "[\\s\\S]*";
       i++;
     } else if (char === "*") {
       source += "[^/]*";
