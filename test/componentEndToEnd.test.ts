@@ -1,0 +1,174 @@
+/**
+ * Component, workflow and policy agree, end to end: under Pulumi's mocks the
+ * component makes its keys, GitHub secrets, workflow files and policy; the
+ * generated workflow file is executed (test/support/githubWorkflowHarness.ts)
+ * with the GitHub secrets the component set; the run token it sends to the
+ * (fake, local) Spacelift API is judged by the component's
+ * `initializationPolicy` in real OPA (every engine in test/support/opa.ts).
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { test } from "node:test";
+import type { TrustedKey } from "../components/initializationPolicy";
+import { signRunToken, type RunSigningKey } from "../components/runToken";
+import { SignedRuns } from "../components/signedRuns";
+import { PINNED_SPACECTL_VERSION } from "../components/workflows";
+import { SHARED_REPOSITORIES, rotationArgs, sharedPool, singleStackArgs } from "./support/componentScenarios";
+import type { FakeSpaceliftApi, RecordedRun } from "./support/fakeSpaceliftApi";
+import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";
+import { promiseOf, runWithMocks, type MockRun } from "./support/pulumiMocks";
+import { executePush } from "./support/workflowTestbed";
+
+const sha = () => randomBytes(20).toString("hex");
+
+/** The GitHub secrets exactly as the component set them. */
+function githubSecrets(run: MockRun, repository?: string): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const r of run.ofType("github:index/actionsSecret:ActionsSecret")) {
+    if (repository === undefined || r.inputs.repository === repository) secrets[String(r.inputs.secretName)] = String(r.inputs.value);
+  }
+  return secrets;
+}
+
+function workflowFile(run: MockRun, stack: string, repository?: string): string {
+  const file = run.ofType("github:index/repositoryFile:RepositoryFile").find((r) =>
+    r.inputs.file === `.github/workflows/spacelift-signed-run-${stack}.yml` && (repository === undefined || r.inputs.repository === repository));
+  assert.ok(file, `a workflow file for ${stack}`);
+  return String(file.inputs.content);
+}
+
+interface SignedPush {
+  api: FakeSpaceliftApi;
+  run: RecordedRun;
+  branch: string;
+}
+
+/** Executes the component's workflow for `stack` on a push to `branch` and returns the one run it triggered. */
+async function pushAndTrigger(mock: MockRun, stack: string, branch: string, trackedBranch: string, repository?: string): Promise<SignedPush> {
+  // Repositories without spacelift.apiKey have the Spacelift API key secrets set by their owner, outside the component.
+  const secrets = { SPACELIFT_API_KEY_ID: "01HUSERMANAGEDKEY", SPACELIFT_API_KEY_SECRET: "user-managed-secret", ...githubSecrets(mock, repository) };
+  const { job, api } = await executePush(
+    workflowFile(mock, stack, repository),
+    [{ id: stack, branch: trackedBranch }],
+    { push: { branch, sha: sha(), repository: `acme/${repository ?? "payments-infra"}` }, secrets, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+  );
+  assert.equal(job.conclusion, "success", job.visibleLog);
+  assert.equal(api.runs.length, 1, "exactly one run triggered");
+  assert.ok(api.runs[0].metadata, "the run carries metadata");
+  return { api, run: api.runs[0], branch };
+}
+
+function assertAllowedOnlyForItsRun(policy: string, push: SignedPush, otherStack: string): void {
+  const { api, run, branch } = push;
+  assertAllowedEverywhere(policy, api.launcherInput(run, branch));
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, stack: otherStack }, branch), "token is for stack");
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, sha: sha() }, branch), "token is for commit");
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, runType: run.runType === "TRACKED" ? "PROPOSED" : "TRACKED" }, branch), "token is for run type");
+  assertDeniedEverywhere(policy, api.launcherInput(run, `${branch}-other`), "token is for branch");
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, metadata: undefined }, branch));
+}
+
+for (const algorithm of ["HS256", "ES256"] as const) {
+  test(`${algorithm}: the component's workflow signs with the component's key, and the component's policy allows exactly that run`, async () => {
+    const mock = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["1"], undefined, algorithm)));
+    const policy = await promiseOf(mock.result.initializationPolicy);
+
+    const tracked = await pushAndTrigger(mock, "payments-prod", "main", "main");
+    assert.equal(tracked.run.runType, "TRACKED");
+    assert.equal(tracked.run.stack, "payments-prod");
+    assertAllowedOnlyForItsRun(policy, tracked, "payments-dev");
+
+    const proposed = await pushAndTrigger(mock, "payments-dev", "feature/x", "dev");
+    assert.equal(proposed.run.runType, "PROPOSED");
+    assertAllowedOnlyForItsRun(policy, proposed, "payments-prod");
+
+    // The same workflow with another component's key (another seed) is not trusted.
+    const stranger = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["1"], undefined, algorithm)), { seed: "another-account" });
+    const forged = await pushAndTrigger(stranger, "payments-prod", "main", "main");
+    assertDeniedEverywhere(policy, forged.api.launcherInput(forged.run, "main"), "does not verify");
+  });
+}
+
+test("key rotation runbook: at every step, tokens from the workflow in place verify in every policy a launcher may run", async () => {
+  // Each step is one `pulumi up`. The mocks derive keys from resource names and a fixed seed,
+  // as a real stack keeps a key generation's resource (and key) across updates.
+  const steps = [
+    { label: "1. one generation", args: rotationArgs(["2026-05"]) },
+    { label: "2. add 2026-11, still signing with 2026-05", args: rotationArgs(["2026-05", "2026-11"], "2026-05") },
+    { label: "3. activeKey = 2026-11", args: rotationArgs(["2026-05", "2026-11"], "2026-11") },
+    { label: "4. remove 2026-05", args: rotationArgs(["2026-11"]) },
+  ];
+  const results: Array<{ label: string; policy: string; push: SignedPush }> = [];
+  for (const step of steps) {
+    const mock = await runWithMocks(() => new SignedRuns("payments", step.args));
+    const policy = await promiseOf(mock.result.initializationPolicy);
+    const push = await pushAndTrigger(mock, "payments-prod", "main", "main");
+    results.push({ label: step.label, policy, push });
+  }
+  const allowed = (policyStep: number, tokenStep: number) => {
+    const { push } = results[tokenStep];
+    assertAllowedEverywhere(results[policyStep].policy, push.api.launcherInput(push.run, push.branch));
+  };
+  // Launchers are redeployed after step 2, so until then they run policy 1; from step 2 on, policy 2 or later.
+  // Tokens of one step may still be in flight when the next step lands.
+  allowed(0, 0);
+  allowed(0, 1); // step 2's workflow still signs with 2026-05, which the old launchers trust
+  allowed(1, 0);
+  allowed(1, 1);
+  allowed(1, 2); // after switching activeKey, redeployed launchers trust 2026-11
+  allowed(2, 1);
+  allowed(2, 2);
+  allowed(2, 3);
+  allowed(3, 2);
+  allowed(3, 3);
+  // The runbook's order matters: skipping the launcher redeploy denies the new key, and the retired key stops working.
+  const { push: step3 } = results[2];
+  assertDeniedEverywhere(results[0].policy, step3.api.launcherInput(step3.run, step3.branch), "unknown key");
+  const { push: step1 } = results[0];
+  assertDeniedEverywhere(results[3].policy, step1.api.launcherInput(step1.run, step1.branch), "unknown key");
+});
+
+test("shared pool: each repository's workflow runs on the pool for its own stacks; its key cannot sign for another repository's stack", async () => {
+  const mock = await runWithMocks(() => sharedPool());
+  const policy = await promiseOf(mock.result.pool.initializationPolicy);
+  const keys = await Promise.all(mock.result.repositories.map((r) => promiseOf(r.trustedKey)));
+  for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
+    const push = await pushAndTrigger(mock, repo.stacks[0], "main", "main", repo.repository);
+    assertAllowedEverywhere(policy, push.api.launcherInput(push.run, "main"));
+    // Every other repository's stack: the token (and a freshly signed one naming that stack) is denied.
+    for (const [otherIndex, other] of SHARED_REPOSITORIES.entries()) {
+      if (otherIndex === index) continue;
+      for (const otherStack of other.stacks) {
+        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack }, "main"), "token is for stack");
+        const forged = await signRunToken({
+          key: signingKey(keys[index]),
+          commitSha: push.run.sha!,
+          stack: otherStack,
+          runType: "TRACKED",
+          branch: "main",
+        });
+        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack, metadata: forged }, "main"), "may not sign for stack");
+      }
+    }
+  }
+});
+
+test("an existing pool with an ES256 key and an extra trusted key: the extra key is trusted for its stacks only", async () => {
+  const extra: TrustedKey = { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40), stacks: ["other-prod"] };
+  const mock = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
+    workerPool: { id: "01HEXISTINGPOOL" },
+    signing: { algorithm: "ES256", additionalTrustedKeys: [extra] },
+  })));
+  const policy = await promiseOf(mock.result.initializationPolicy);
+  const push = await pushAndTrigger(mock, "payments-prod", "main", "main");
+  assertAllowedEverywhere(policy, push.api.launcherInput(push.run, "main"));
+  const otherToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "other-prod", runType: "TRACKED", branch: "main" });
+  assertAllowedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: "other-prod", metadata: otherToken }, "main"));
+  const crossToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "payments-prod", runType: "TRACKED", branch: "main" });
+  assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, metadata: crossToken }, "main"), "may not sign for stack");
+});
+
+function signingKey(key: TrustedKey): RunSigningKey {
+  if (key.algorithm !== "HS256") throw new Error("the shared-pool scenario uses HS256 keys");
+  return { kid: key.kid, algorithm: "HS256", secret: key.secret };
+}
