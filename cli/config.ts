@@ -1,0 +1,167 @@
+import * as path from "node:path";
+import { SignedRunsInputError, quoteValue } from "../components/inputError";
+import type { SigningAlgorithm } from "../components/runTokenContract";
+import type { SignedRunsRepositoryArgs, SignedRunsStackArgs } from "../components/signedRunsArgs";
+import { DEFAULT_REPOSITORY_BRANCH, planRepository, type RepositoryPlan } from "../components/signedRunsRepository";
+import { normalizeEndpoint } from "../components/signedRunsValidation";
+import { planWorkerPool } from "../components/signedRunsWorkerPool";
+
+/**
+ * The `render` config file: the SignedRuns component's arguments minus every
+ * secret, plus where the signing keys live on disk. The checks are the
+ * component's own (planRepository, planWorkerPool), so `render` and
+ * `pulumi up` accept exactly the same values; this file adds only what JSON
+ * needs: unknown fields (typos) and secrets are refused.
+ */
+export interface RenderConfig {
+  github: { owner: string; repository: string; branch: string };
+  stacks: SignedRunsStackArgs[];
+  spacelift: { endpoint: string; oidc?: { apiKeyId: string; audience?: string } };
+  /** The component's own plan: algorithm, generations (kid, secret name), lifetime, auth mode. */
+  plan: RepositoryPlan;
+  signing: {
+    algorithm: SigningAlgorithm;
+    /** Key generations, oldest first; the policy trusts all of them. */
+    keys: string[];
+    /** The generation the workflow signs with. */
+    activeKey: string;
+    maxTokenLifetimeSeconds: number;
+    /** Absolute path of each generation's key file. */
+    keyFiles: Record<string, string>;
+  };
+  workflow: { spacectlVersion?: string };
+  launcher: { policyPath: string };
+}
+
+/** Where generated keys go, relative to the config file, unless `signing.keyDirectory` says otherwise. */
+export const DEFAULT_KEY_DIRECTORY = "signed-runs-keys";
+
+const FIELDS: Record<string, string[]> = {
+  "": ["$schema", "github", "stacks", "spacelift", "signing", "workflow", "launcher", "workerPool", "pushPolicy"],
+  github: ["owner", "repository", "branch"],
+  spacelift: ["endpoint", "apiKey"],
+  signing: ["algorithm", "keys", "activeKey", "maxTokenLifetimeSeconds", "secretName", "keyDirectory", "keyFiles"],
+  workflow: ["branch", "commitMessage", "spacectlVersion"],
+  launcher: ["policyPath"],
+};
+const STACK_FIELDS = ["id", "branch", "projectRoot", "additionalProjectGlobs", "create"];
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function object(field: string, value: unknown, example: string): Json {
+  if (!isObject(value)) {
+    throw new SignedRunsInputError(field, value === undefined ? "is missing" : `${quoteValue(value)} is not an object`, `write it as ${example}`);
+  }
+  return value;
+}
+
+function optionalObject(field: string, value: unknown, example: string): Json {
+  return value === undefined ? {} : object(field, value, example);
+}
+
+function onlyFields(field: string, value: Json, allowed: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new SignedRunsInputError(
+        field === "" ? key : `${field}.${key}`,
+        "is not a known field",
+        `remove it or fix its spelling; the known fields here are ${allowed.filter((a) => a !== "$schema").join(", ")}`,
+      );
+    }
+  }
+}
+
+function optionalString(field: string, value: unknown, fix: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") {
+    throw new SignedRunsInputError(field, `${quoteValue(value)} is not a non-empty string`, fix);
+  }
+  return value;
+}
+
+/**
+ * Checks a parsed config file and fills in defaults. Every error names the
+ * field, the bad value and the fix. `configDirectory` anchors relative paths.
+ */
+export function parseRenderConfig(raw: unknown, configDirectory: string): RenderConfig {
+  const root = object("(config file)", raw, '{ "github": {...}, "stacks": [...], "spacelift": {...} }');
+  onlyFields("", root, FIELDS[""]);
+  const github = object("github", root.github, '{ "owner": "acme", "repository": "payments-infra" }');
+  onlyFields("github", github, FIELDS.github);
+  if (Array.isArray(root.stacks)) {
+    root.stacks.forEach((stack, index) => {
+      if (isObject(stack)) onlyFields(`stacks[${index}]`, stack, STACK_FIELDS);
+    });
+  }
+  const spacelift = object("spacelift", root.spacelift, '{ "endpoint": "https://acme.app.spacelift.io" }');
+  onlyFields("spacelift", spacelift, FIELDS.spacelift);
+  const apiKey = spacelift.apiKey === undefined ? undefined : object("spacelift.apiKey", spacelift.apiKey, '{ "oidc": { "apiKeyId": "01H..." } }');
+  if (apiKey !== undefined && "secret" in apiKey) {
+    // The value is not quoted: it is a secret.
+    throw new SignedRunsInputError("spacelift.apiKey.secret", "a secret does not belong in the config file, and render never needs it", "remove it; give it to `pulumi up` as secret config or SPACELIFT_API_KEY_SECRET, and to GitHub as the SPACELIFT_API_KEY_SECRET secret");
+  }
+  if (apiKey !== undefined) onlyFields("spacelift.apiKey", apiKey, apiKey.oidc !== undefined ? ["oidc"] : ["id"]);
+  const signing = optionalObject("signing", root.signing, '{ "algorithm": "ES256" }');
+  onlyFields("signing", signing, FIELDS.signing);
+  const workflow = optionalObject("workflow", root.workflow, '{ "spacectlVersion": "1.12.0" }');
+  onlyFields("workflow", workflow, FIELDS.workflow);
+  const launcher = optionalObject("launcher", root.launcher, '{ "policyPath": "/etc/spacelift/initialization-policy.rego" }');
+  onlyFields("launcher", launcher, FIELDS.launcher);
+
+  const { keyDirectory: keyDirectoryRaw, keyFiles: keyFilesRaw, ...componentSigning } = signing;
+  // The component's own validation. A secret-key apiKey is left out: render needs neither its id nor its secret.
+  const repositoryArgs = {
+    github: root.github,
+    stacks: root.stacks,
+    spacelift: { endpoint: spacelift.endpoint, ...(apiKey?.oidc !== undefined ? { apiKey: { oidc: apiKey.oidc } } : {}) },
+    workerPoolId: "render",
+    pushPolicy: root.pushPolicy,
+    signing: componentSigning,
+    workflow,
+  } as unknown as SignedRunsRepositoryArgs;
+  const plan = planRepository(repositoryArgs);
+  const pool = planWorkerPool({ workerPool: root.workerPool as never, maxTokenLifetimeSeconds: componentSigning.maxTokenLifetimeSeconds as number | undefined, launcher: launcher as never }, { lifetime: "signing.maxTokenLifetimeSeconds" });
+  const owner = repositoryArgs.github.owner as string;
+  const repository = repositoryArgs.github.repository as string;
+  const endpoint = normalizeEndpoint("spacelift.endpoint", spacelift.endpoint);
+
+  const keys = plan.generations.map((g) => g.generation);
+  const keyDirectory = path.resolve(configDirectory, optionalString("signing.keyDirectory", keyDirectoryRaw, "use a directory path relative to the config file") ?? DEFAULT_KEY_DIRECTORY);
+  const namedKeyFiles = optionalObject("signing.keyFiles", keyFilesRaw, '{ "2026-11": "keys/2026-11.pem" }');
+  for (const generation of Object.keys(namedKeyFiles)) {
+    if (!keys.includes(generation)) {
+      throw new SignedRunsInputError(`signing.keyFiles.${generation}`, `names a generation that is not in signing.keys (${keys.join(", ")})`, "add the generation to signing.keys, or remove this entry");
+    }
+  }
+  const keyFiles: Record<string, string> = {};
+  for (const generation of keys) {
+    const named = optionalString(`signing.keyFiles.${generation}`, namedKeyFiles[generation], "use a file path relative to the config file");
+    keyFiles[generation] = named === undefined ? path.join(keyDirectory, defaultKeyFileName(generation, plan.algorithm)) : path.resolve(configDirectory, named);
+  }
+  const spacectlVersion = optionalString("workflow.spacectlVersion", workflow.spacectlVersion, 'use a spacectl release such as "1.12.0", or leave it out for the pinned default');
+  const oidc = apiKey?.oidc as { apiKeyId: string; audience?: string } | undefined;
+
+  return {
+    github: { owner, repository, branch: (repositoryArgs.github.branch as string | undefined) ?? DEFAULT_REPOSITORY_BRANCH },
+    stacks: plan.stacks,
+    spacelift: { endpoint, ...(oidc === undefined ? {} : { oidc }) },
+    plan,
+    signing: {
+      algorithm: plan.algorithm,
+      keys,
+      activeKey: plan.generations.find((g) => g.active)!.generation,
+      maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
+      keyFiles,
+    },
+    workflow: spacectlVersion === undefined ? {} : { spacectlVersion },
+    launcher: { policyPath: pool.policyPath },
+  };
+}
+
+export function defaultKeyFileName(generation: string, algorithm: SigningAlgorithm): string {
+  return algorithm === "ES256" ? `${generation}.es256.pem` : `${generation}.hs256.key`;
+}
