@@ -338,6 +338,7 @@ test("determinism: two runs register byte-identical inputs, in the same order", 
   for (const [label, program] of Object.entries(ALL_SCENARIOS)) {
     const first = await runWithMocks(program);
     const second = await runWithMocks(program);
+    assert.deepEqual(first.programErrors, [], `${label}: the program succeeds`);
     const snapshot = (run: MockRun) => JSON.stringify(run.resources.map((r) => [r.type, r.name, r.rawInputs, r.provider ?? null]));
     assert.equal(snapshot(second), snapshot(first), label);
     assert.ok(first.resources.length > 5, label);

@@ -27,6 +27,12 @@ export interface RecordedResource {
 export interface MockRun {
   /** Every resource the mocks saw, in registration order. */
   resources: RecordedResource[];
+  /**
+   * The errors that would fail `pulumi up`: a Pulumi program fails through
+   * unhandled promise rejections (a resource whose input failed, an output that
+   * failed), which the language host reports. Captured here instead.
+   */
+  programErrors: string[];
   ofType(type: string): RecordedResource[];
   byName(name: string): RecordedResource;
 }
@@ -154,11 +160,31 @@ export async function runWithMocks<T>(program: () => T, options: { seed?: string
     options.stack ?? "test",
     options.preview ?? false,
   );
-  const result = program();
-  await settle(result);
+  const programErrors: string[] = [];
+  const testRunnerListeners = process.listeners("unhandledRejection");
+  let programFailed: () => void = () => undefined;
+  const failure = new Promise<void>((resolve) => (programFailed = resolve));
+  const recordProgramError = (reason: unknown) => {
+    programErrors.push(reason instanceof Error ? reason.message : String(reason));
+    programFailed();
+  };
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", recordProgramError);
+  let result: T;
+  try {
+    result = program();
+    // A failed program leaves the resources that depended on the failure unregistered forever.
+    await Promise.race([settle(result), failure]);
+    // Rejections are reported after the microtask queue drains.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.removeListener("unhandledRejection", recordProgramError);
+    for (const listener of testRunnerListeners) process.on("unhandledRejection", listener);
+  }
   return {
     result,
     resources,
+    programErrors,
     ofType: (type) => resources.filter((r) => r.type === type),
     byName: (name) => {
       const found = resources.find((r) => r.name === name);
