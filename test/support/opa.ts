@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -73,6 +73,8 @@ export function opaEngines(): OpaEngine[] {
 }
 
 const scratch = path.join(os.tmpdir(), `signed-runs-opa-${process.pid}`);
+// Policies written here may hold (test) secrets; nothing outlives the process.
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 function scratchFile(name: string, content: string): string {
   mkdirSync(scratch, { recursive: true });
   const file = path.join(scratch, name);
