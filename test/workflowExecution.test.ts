@@ -150,6 +150,23 @@ describe("the executed workflow, API key mode", () => {
     assert.equal(decodeJwt(onlyRun(api).metadata ?? "").branch, "MAIN");
   });
 
+  test("a push that deletes a branch signs nothing and triggers nothing", async () => {
+    const key = hs256Key();
+    const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+      // GitHub runs the workflow with the default branch's head as GITHUB_SHA.
+      push: { branch: "main", sha: randomSha(), deleted: true },
+      secrets: apiKeySecrets(key),
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
+    assertJobSucceeded(job);
+    assert.deepEqual(job.steps[1].outputs, { run_type: "NONE" });
+    assert.deepEqual(
+      job.steps.slice(2).map((step) => step.outcome),
+      ["skipped", "skipped"],
+    );
+    assert.deepEqual(api.requests, []);
+  });
+
   test("a custom signing secret name is read, and neither secret nor token ever reaches the log", async () => {
     const key = es256Key();
     const secrets = apiKeySecrets(key, "RUN_KEY_2026");

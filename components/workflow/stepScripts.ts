@@ -45,6 +45,12 @@ function fail(message) {
   console.log("::error::" + message);
   process.exit(1);
 }
+// Deleting a branch also sends a push; GitHub then runs this on the default branch's head. Nothing to sign.
+if (JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH, "utf8")).deleted === true) {
+  console.log("This push deleted a branch: no run is requested.");
+  fs.appendFileSync(env.GITHUB_OUTPUT, "run_type=NONE\\n");
+  process.exit(0);
+}
 const sha = env.GITHUB_SHA || "";
 if (!/^[0-9a-f]{40}$/.test(sha) || /^0+$/.test(sha)) fail("GITHUB_SHA is not a 40-hex commit SHA");
 const branch = env.GITHUB_REF_NAME || "";

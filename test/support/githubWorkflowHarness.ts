@@ -41,6 +41,8 @@ export interface PushEvent {
   /** The files the push changed, for `on.push.paths`. Default: one file at the repository root. */
   changedFiles?: string[];
   commitMessage?: string;
+  /** A push that deletes the branch (GitHub sends one, with `deleted: true` in the event). */
+  deleted?: boolean;
   /** owner/name; default "acme/infrastructure". */
   repository?: string;
 }
@@ -309,8 +311,10 @@ export async function runPushWorkflow(options: RunWorkflowOptions): Promise<JobR
     eventPath,
     JSON.stringify({
       ref,
-      after: push.sha,
-      before: "0".repeat(40),
+      after: push.deleted ? "0".repeat(40) : push.sha,
+      before: push.deleted ? push.sha : "0".repeat(40),
+      created: !push.deleted,
+      deleted: push.deleted === true,
       head_commit: { id: push.sha, message: push.commitMessage ?? "a commit" },
       repository: { full_name: repository },
     }),
