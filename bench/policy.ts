@@ -72,7 +72,15 @@ function referencePolicy(): string {
   return text.replace(placeholder, JSON.stringify(SECRET));
 }
 
+/** Each figure is the median of this many `opa bench` runs (BENCH_REPEAT, default 3). */
+const REPEAT = Math.max(1, Number.parseInt(process.env.BENCH_REPEAT ?? "3", 10) || 3);
+
 function measure(engine: OpaEngine, policy: string, input: LauncherInput): Measurement {
+  const runs = Array.from({ length: REPEAT }, () => measureOnce(engine, policy, input)).sort((a, b) => a.microseconds - b.microseconds);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+function measureOnce(engine: OpaEngine, policy: string, input: LauncherInput): Measurement {
   // opa bench takes no --capabilities; the eval below compiles with them, so a
   // policy that uses a built-in Spacelift disables fails the benchmark.
   const out = runOpaOk(engine, "bench", [
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
   console.log("# bench:policy: opa bench of data.spacelift.deny (policies compiled with the Spacelift capabilities too)");
   console.log(`machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
   console.log(`reference: ${referencePath} (secret filled in, scratch copy only)`);
+  console.log(`each figure: median of ${REPEAT} opa bench runs; load average at start ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}`);
   console.log("");
   console.log("| scenario | engine | this policy | reference policy |");
   console.log("| --- | --- | --- | --- |");
@@ -124,6 +133,8 @@ async function main(): Promise<void> {
       console.log(`| ${scenario.name} | ${engine.name} | ${format(ours)} | ${theirs ? format(theirs) : note} |`);
     }
   }
+  console.log("");
+  console.log(`load average at end ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}`);
 }
 
 main().catch((error: unknown) => {
