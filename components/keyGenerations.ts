@@ -29,18 +29,19 @@ export function assertGeneration(field: string, value: unknown): asserts value i
 }
 
 /**
- * The kid of one generation: `<owner>.<repository>.<generation>`, lowercased
- * owner and repository (GitHub names are case-insensitive). When that exceeds
- * 128 characters, the repository part is cut and a hash of the full name keeps
- * it unique. Always passes `assertKeyId`.
+ * The kid of one generation: `<owner>.<repository>:<generation>`, owner and
+ * repository lowercased (GitHub names are case-insensitive). Owners have no
+ * '.', and none of the three has ':', so two repositories or generations never
+ * share a kid. When that exceeds 128 characters, the repository part is cut and
+ * a hash of the full name keeps it unique. Always passes `assertKeyId`.
  */
 export function deriveKeyId(owner: string, repository: string, generation: string): string {
   const repo = `${owner.toLowerCase()}.${repository.toLowerCase()}`;
-  let kid = `${repo}.${generation}`;
+  let kid = `${repo}:${generation}`;
   if (kid.length > MAX_KEY_ID_LENGTH) {
     const hash = createHash("sha256").update(repo).digest("hex").slice(0, 12);
     const room = MAX_KEY_ID_LENGTH - generation.length - hash.length - 2;
-    kid = `${repo.slice(0, room)}-${hash}.${generation}`;
+    kid = `${repo.slice(0, room)}-${hash}:${generation}`;
   }
   assertKeyId("signing.keys", kid);
   return kid;

@@ -92,7 +92,7 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   assert.equal(file.overwriteOnCreate, true);
   assert.equal(file.repository, "payments-infra");
   assert.equal(file.commitMessage, "Add Spacelift signed-run workflow (managed by Pulumi)");
-  assert.match(String(file.content), /acme\.payments-infra\.1/);
+  assert.match(String(file.content), /acme\.payments-infra:1/);
   assert.match(String(file.content), /SPACELIFT_RUN_SIGNING_KEY_1/);
   assert.deepEqual(run.byName("payments-worker-pool").inputs, {
     name: "payments (signed runs)",
@@ -105,7 +105,7 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   assert.equal(await promiseOf(c.pushPolicyId), "policy-payments-ignore-pushes-signed-runs-");
   assert.deepEqual(await promiseOf(c.stackIds), ["payments-prod"]);
   const trusted = await promiseOf(c.trustedKey);
-  assert.equal(trusted.kid, "acme.payments-infra.1");
+  assert.equal(trusted.kid, "acme.payments-infra:1");
   assert.equal(trusted.algorithm, "HS256");
   assert.deepEqual(trusted.stacks, ["payments-prod"]);
   const files = await promiseOf(c.workflowFiles);
@@ -121,7 +121,7 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   // The launcher expects the pool key base64-encoded; the provider already returns it so.
   assert.match(Buffer.from(String(environment.SPACELIFT_POOL_PRIVATE_KEY), "base64").toString(), /^-----BEGIN PRIVATE KEY-----/);
   const policyText = await promiseOf(c.initializationPolicy);
-  assert.match(policyText, /"acme\.payments-infra\.1"/);
+  assert.match(policyText, /"acme\.payments-infra:1"/);
   assert.ok(policyText.includes(String(run.byName("payments-signing-key-1").state.result)), "the HS256 policy embeds the secret");
 });
 
@@ -252,17 +252,17 @@ test("rotation: one key, one GitHub secret and one kid per generation; the workf
   assert.deepEqual(run.ofType(T.secret).filter((s) => String(s.inputs.secretName).startsWith("SPACELIFT_RUN")).map((s) => s.inputs.secretName),
     ["SPACELIFT_RUN_SIGNING_KEY_2026_05", "SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
   const keys = await promiseOf(run.result.trustedKeys);
-  assert.deepEqual(keys.map((k) => k.kid), ["acme.payments-infra.2026-05", "acme.payments-infra.2026-11"]);
-  assert.equal((await promiseOf(run.result.trustedKey)).kid, "acme.payments-infra.2026-05");
+  assert.deepEqual(keys.map((k) => k.kid), ["acme.payments-infra:2026-05", "acme.payments-infra:2026-11"]);
+  assert.equal((await promiseOf(run.result.trustedKey)).kid, "acme.payments-infra:2026-05");
   assert.equal(await promiseOf(run.result.signingKey), run.byName("payments-signing-key-2026-05").state.result);
   for (const file of run.ofType(T.file)) {
-    assert.match(String(file.inputs.content), /acme\.payments-infra\.2026-05/);
+    assert.match(String(file.inputs.content), /acme\.payments-infra:2026-05/);
     assert.match(String(file.inputs.content), /SPACELIFT_RUN_SIGNING_KEY_2026_05/);
     assert.doesNotMatch(String(file.inputs.content), /2026-11|2026_11/);
   }
   const policyText = await promiseOf(run.result.initializationPolicy);
-  assert.match(policyText, /acme\.payments-infra\.2026-05/);
-  assert.match(policyText, /acme\.payments-infra\.2026-11/);
+  assert.match(policyText, /acme\.payments-infra:2026-05/);
+  assert.match(policyText, /acme\.payments-infra:2026-11/);
 });
 
 test("shared pool: one pool, three repositories, one policy trusting three kids each limited to its own stacks", async () => {
@@ -278,9 +278,9 @@ test("shared pool: one pool, three repositories, one policy trusting three kids 
   const policyText = await promiseOf(pool.initializationPolicy);
   for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
     const key = await promiseOf(repositories[index].trustedKey);
-    assert.equal(key.kid, `acme.${repo.repository}.1`);
+    assert.equal(key.kid, `acme.${repo.repository}:1`);
     assert.deepEqual(key.stacks, [...repo.stacks]);
-    assert.match(policyText, new RegExp(`"acme\\.${repo.repository}\\.1"`));
+    assert.match(policyText, new RegExp(`"acme\\.${repo.repository}:1"`));
   }
   assert.equal(await isSecret(pool.initializationPolicy), true);
   assert.equal((await promiseOf(pool.launcherEnvironment)).SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY, "/opt/spacelift/policy.rego");
