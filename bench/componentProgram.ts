@@ -1,0 +1,50 @@
+/**
+ * One measurement for `npm run bench:component`, run in a fresh process by
+ * bench/component.ts: N repositories of 2 stacks each, all on one shared
+ * SignedRunsWorkerPool, registered in one program under Pulumi's mocks.
+ * Prints one JSON line: resources registered, wall time, peak RSS.
+ */
+import { performance } from "node:perf_hooks";
+import * as pulumi from "@pulumi/pulumi";
+import type { TrustedKey } from "../components/initializationPolicy";
+import { SignedRunsRepository } from "../components/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import { promiseOf, runWithMocks } from "../test/support/pulumiMocks";
+
+async function main(): Promise<void> {
+  const repositories = Number(process.argv[2]);
+  if (!Number.isInteger(repositories) || repositories < 1) throw new Error("usage: componentProgram.js <repositories>");
+  const started = performance.now();
+  const run = await runWithMocks(() => {
+    const [keys, setKeys] = pulumi.deferredOutput<TrustedKey[]>();
+    const pool = new SignedRunsWorkerPool("shared", { trustedKeys: [keys] });
+    const repos: SignedRunsRepository[] = [];
+    for (let i = 0; i < repositories; i++) {
+      repos.push(new SignedRunsRepository(`repo-${i}`, {
+        github: { owner: "acme", repository: `service-${i}` },
+        stacks: [{ id: `service-${i}-prod`, create: {} }, { id: `service-${i}-dev`, branch: "dev" }],
+        spacelift: { endpoint: "https://acme.app.spacelift.io" },
+        workerPoolId: pool.workerPoolId,
+      }));
+    }
+    setKeys(pulumi.all(repos.map((r) => r.trustedKeys)).apply((groups) => groups.flat()));
+    return pool;
+  });
+  const policy = await promiseOf(run.result.initializationPolicy);
+  const wallMs = performance.now() - started;
+  if (run.programErrors.length > 0) throw new Error(run.programErrors.join("\n"));
+  const kids = (policy.match(/"acme\.service-\d+:1"/g) ?? []).length;
+  if (kids !== repositories) throw new Error(`the policy trusts ${kids} keys, expected ${repositories}`);
+  process.stdout.write(`${JSON.stringify({
+    repositories,
+    resources: run.resources.length,
+    wallMs,
+    peakRssKiB: process.resourceUsage().maxRSS,
+    policyBytes: Buffer.byteLength(policy),
+  })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
