@@ -8,6 +8,8 @@ import { assertKeyId, assertUnique } from "./identifiers";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_SIGNING_SECRET_NAME } from "./runTokenContract";
 
+/** The GitHub secrets the workflow reads for the Spacelift API key. */
+const RESERVED_SECRET_NAMES = ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET"];
 const GENERATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const MAX_KEY_ID_LENGTH = 128;
 
@@ -74,6 +76,11 @@ export function planKeyGenerations(options: KeyGenerationOptions): KeyGeneration
   assertGithubSecretName("signing.secretName", prefix);
   const plans = keys.map((generation) => ({ generation, secretName: signingSecretName(prefix, generation), active: generation === active }));
   assertUnique("signing.keys", plans.map((p) => p.secretName), "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)");
+  for (const plan of plans) {
+    if (RESERVED_SECRET_NAMES.includes(plan.secretName.toUpperCase())) {
+      throw new SignedRunsInputError("signing.secretName", `with generation ${quoteValue(plan.generation)} gives ${quoteValue(plan.secretName)}, the name of the Spacelift API key's GitHub secret`, "choose another secretName prefix or generation name");
+    }
+  }
   return plans;
 }
 

@@ -111,8 +111,10 @@ export interface SignedRunsWorkflowArgs {
   branch?: pulumi.Input<string>;
   /** Default "Add Spacelift signed-run workflow (managed by Pulumi)". */
   commitMessage?: pulumi.Input<string>;
-  /** The spacectl version the workflow installs; default: the workflow generator's pinned one. */
+  /** The spacectl version the workflow installs; default: the workflow generator's pinned one (PINNED_SPACECTL_VERSION). */
   spacectlVersion?: string;
+  /** SHA-256 of `spacectl_<version>_linux_amd64.zip`; required with a non-default `spacectlVersion`. */
+  spacectlSha256?: string;
 }
 
 export interface SignedRunsLauncherArgs {

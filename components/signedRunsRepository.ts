@@ -90,7 +90,7 @@ export function isOutputLike(value: unknown): boolean {
 /** The workflow options for resolved values; shared by the dry render (file paths) and the real one. */
 export function workflowOptionsFor(
   plan: RepositoryPlan,
-  resolved: { owner: string; repository: string; defaultBranch: string; endpoint: string; oidcApiKeyId?: string; oidcAudience?: string; spacectlVersion?: string },
+  resolved: { owner: string; repository: string; defaultBranch: string; endpoint: string; oidcApiKeyId?: string; oidcAudience?: string; spacectlVersion?: string; spacectlSha256?: string },
   activeSecretName: string,
 ): WorkflowOptions {
   const active = plan.generations.find((g) => g.active)!;
@@ -110,6 +110,7 @@ export function workflowOptionsFor(
     maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
   };
   if (resolved.spacectlVersion !== undefined) options.spacectlVersion = resolved.spacectlVersion;
+  if (resolved.spacectlSha256 !== undefined) options.spacectlSha256 = resolved.spacectlSha256;
   return options;
 }
 
@@ -146,6 +147,7 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
         endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint),
         oidcApiKeyId: "placeholder",
         spacectlVersion: args.workflow?.spacectlVersion,
+        spacectlSha256: args.workflow?.spacectlSha256,
       }, plan.generations.find((g) => g.active)!.secretName),
     ).map((file) => file.path);
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
@@ -246,7 +248,7 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
       .all([owner, repository, defaultBranch, endpoint, oidcApiKeyId])
       .apply(([o, r, branch, e, keyId]) => {
         const files = renderWorkflows(
-          workflowOptionsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion }, plan.generations[activeIndex].secretName),
+          workflowOptionsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 }, plan.generations[activeIndex].secretName),
         );
         const paths = files.map((f) => f.path);
         if (JSON.stringify(paths) !== JSON.stringify(dryWorkflowPaths)) {

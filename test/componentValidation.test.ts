@@ -62,6 +62,7 @@ const BAD_CASES: BadCase[] = [
   { label: "active key not listed", args: withSigning({ keys: ["2026-05"], activeKey: "2026-11" }), message: /^signing\.activeKey: "2026-11" is not one of signing\.keys/ },
   { label: "reserved secret name", args: withSigning({ secretName: "GITHUB_SIGNING" }), message: /^signing\.secretName: "GITHUB_SIGNING" starts with GITHUB_/ },
   { label: "secret name starting with a digit", args: withSigning({ secretName: "1KEY" }), message: /^signing\.secretName: "1KEY" is not a valid GitHub secret name/ },
+  { label: "signing secret named like the API key's", args: withSigning({ secretName: "SPACELIFT_API_KEY", keys: ["id"] }), message: /^signing\.secretName: with generation "id" gives "SPACELIFT_API_KEY_ID", the name of the Spacelift API key's GitHub secret/ },
   { label: "token lifetime", args: withSigning({ maxTokenLifetimeSeconds: 10 }), message: /^signing\.maxTokenLifetimeSeconds: "10" is not a whole number of seconds between 60 and 86400/ },
   { label: "additional keys not a list", args: withSigning({ additionalTrustedKeys: "k" as never }), message: /^signing\.additionalTrustedKeys: "k" is not a list/ },
   { label: "relative launcher policy path", args: (b) => ({ ...b, launcher: { policyPath: "policy.rego" } }), message: /^launcher\.policyPath: "policy\.rego" is not an absolute path/ },
