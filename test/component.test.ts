@@ -344,3 +344,20 @@ test("determinism: two runs register byte-identical inputs, in the same order", 
     assert.ok(first.resources.length > 5, label);
   }
 });
+
+test("preview: the same resources are registered, and nothing fails on values a preview does not know", async () => {
+  for (const [label, program] of Object.entries(ALL_SCENARIOS)) {
+    const up = await runWithMocks(program);
+    const preview = await runWithMocks(program, { preview: true });
+    assert.deepEqual(preview.programErrors, [], label);
+    assert.deepEqual(preview.resources.map((r) => `${r.type}::${r.name}`).sort(), up.resources.map((r) => `${r.type}::${r.name}`).sort(), label);
+  }
+});
+
+test("workflow options reach the files: a non-default spacectl release with its checksum", async () => {
+  const sha256 = "ab".repeat(32);
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ workflow: { spacectlVersion: "1.21.0", spacectlSha256: sha256 } })));
+  const content = String(run.byName("payments-workflow-spacelift-signed-run-payments-prod").inputs.content);
+  assert.match(content, /1\.21\.0/);
+  assert.ok(content.includes(sha256));
+});
