@@ -91,9 +91,9 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     );
   }
   assertKeyId("signing.kid", signing.kid);
-  const auth = resolveAuth(options.spacelift?.auth, options.spacelift?.endpoint);
-  const secretName = resolveSecretName(signing.secretName, auth);
   const endpoint = resolveEndpoint(options.spacelift?.endpoint);
+  const auth = resolveAuth(options.spacelift?.auth, endpoint);
+  const secretName = resolveSecretName(signing.secretName, auth);
   const maxTokenLifetimeSeconds = resolveLifetime(options.maxTokenLifetimeSeconds);
   const { spacectlVersion, spacectlSha256 } = resolveSpacectl(options.spacectlVersion, options.spacectlSha256);
   return {
@@ -196,7 +196,7 @@ function assertProjectGlob(field: string, glob: unknown): asserts glob is string
   }
 }
 
-function resolveAuth(auth: unknown, endpoint: unknown): ResolvedAuth {
+function resolveAuth(auth: unknown, endpoint: string): ResolvedAuth {
   const fix = 'pass spacelift.auth: { type: "apiKey" } or { type: "oidc", apiKeyId: "<the OIDC API key id>" }';
   if (auth === null || typeof auth !== "object") {
     throw new SignedRunsInputError("spacelift.auth", `${quoteValue(auth)} is not an authentication mode`, fix);
@@ -213,22 +213,16 @@ function resolveAuth(auth: unknown, endpoint: unknown): ResolvedAuth {
       "pass the id of the Spacelift OIDC API key (its ULID, shown in Spacelift's API keys list)",
     );
   }
-  let audience: unknown = mode.audience;
-  if (audience === undefined && typeof endpoint === "string") {
-    try {
-      audience = new URL(endpoint).hostname;
-    } catch {
-      // The endpoint check reports this with a better message.
-    }
-  }
-  if (audience !== undefined && (typeof audience !== "string" || !AUDIENCE.test(audience) || audience.includes("${{"))) {
+  // Default: the account's host. Whatever it is, it must equal the OIDC API key's client id.
+  const audience: unknown = mode.audience ?? new URL(endpoint).hostname;
+  if (typeof audience !== "string" || !AUDIENCE.test(audience)) {
     throw new SignedRunsInputError(
       "spacelift.auth.audience",
       `${quoteValue(audience)} is not an OIDC audience this workflow can request`,
       "use the OIDC API key's client id (audience): letters, digits, '.', '_', ':', '/', '-'",
     );
   }
-  return { type: "oidc", apiKeyId: mode.apiKeyId, audience: typeof audience === "string" ? audience : "" };
+  return { type: "oidc", apiKeyId: mode.apiKeyId, audience };
 }
 
 function resolveSecretName(secretName: unknown, auth: ResolvedAuth): string {
