@@ -27,6 +27,7 @@ function measure(repositories: number): Measurement {
 
 const pad = (text: string, width: number) => text.padStart(width);
 console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`);
+console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log("each N in a fresh process; wall time from program start to the pool's policy resolved (all resources registered)\n");
 const header = ["repositories", "stacks", "resources", "wall s", "peak RSS MiB", "ms / repository", "MiB / repository (over N=1)", "policy KiB"];
 console.log(`| ${header.join(" | ")} |`);
@@ -48,6 +49,7 @@ for (const n of SIZES) {
     (m.policyBytes / 1024).toFixed(1),
   ].join(" | ")} |`);
 }
+console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 if (results.length >= 2) {
   const [a, b] = results.slice(-2);
   const growth = (b.wallMs / b.repositories) / (a.wallMs / a.repositories);

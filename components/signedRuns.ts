@@ -29,7 +29,7 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
 
   constructor(name: string, args: SignedRunsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every plain value is checked here, before this component or any child is registered.
-    planRepository({ ...args, workerPoolId: args?.workerPool === undefined ? "planned" : (args.workerPool as { id?: pulumi.Input<string> }).id ?? "planned" });
+    planRepository(args, { poolProvided: true });
     planWorkerPool(
       { workerPool: args.workerPool, maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds, launcher: args.launcher },
       { lifetime: "signing.maxTokenLifetimeSeconds" },
@@ -80,6 +80,7 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
       launcherEnvironment: this.launcherEnvironment,
       workflowFiles: this.workflowFiles,
       trustedKey: this.trustedKey,
+      trustedKeys: this.trustedKeys,
       signingKey: this.signingKey,
       stackIds: this.stackIds,
     });

@@ -46,8 +46,11 @@ export interface RepositoryPlan {
   authMode: "apiKey" | "oidc" | "external";
 }
 
-/** Validates every plain value of SignedRunsRepositoryArgs; throws SignedRunsInputError. */
-export function planRepository(args: SignedRunsRepositoryArgs): RepositoryPlan {
+/**
+ * Validates every plain value of SignedRunsRepositoryArgs; throws SignedRunsInputError.
+ * `poolProvided`: a caller (SignedRuns) supplies the pool id later, so created stacks need no `workerPoolId` here.
+ */
+export function planRepository(args: SignedRunsRepositoryArgs, options: { poolProvided?: boolean } = {}): RepositoryPlan {
   if (typeof args !== "object" || args === null) throw new SignedRunsInputError("args", "are missing", "pass the component arguments");
   if (typeof args.github !== "object" || args.github === null) {
     throw new SignedRunsInputError("github", "is missing", "give { owner, repository } of the GitHub repository whose CI signs the runs");
@@ -69,7 +72,7 @@ export function planRepository(args: SignedRunsRepositoryArgs): RepositoryPlan {
     throw new SignedRunsInputError("pushPolicy.engineType", `${JSON.stringify(pushPolicy.engineType)} is not a policy engine`, "use \"REGO_V1\" or \"REGO_V0\", or leave it out for the provider's default");
   }
   const created = args.stacks.findIndex((stack) => stack.create !== undefined);
-  if (created >= 0 && args.workerPoolId === undefined) {
+  if (created >= 0 && args.workerPoolId === undefined && !options.poolProvided) {
     throw new SignedRunsInputError(`stacks[${created}].create`, "needs a worker pool for the stack it creates", "pass workerPoolId (e.g. a SignedRunsWorkerPool's workerPoolId), or use SignedRuns, which creates the pool");
   }
   const signing = args.signing ?? {};
