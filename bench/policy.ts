@@ -56,6 +56,14 @@ async function scenarios(): Promise<Scenario[]> {
     list.push({ name: `${count} HS256 key${count > 1 ? "s" : ""}, valid token`, policy, input: launcherInput([allowed], run), referenceApplies: true });
     list.push({ name: `${count} HS256 key${count > 1 ? "s" : ""}, token for another stack`, policy, input: launcherInput([otherStack], run), referenceApplies: true });
   }
+  // The shape of one shared pool serving 1000 repositories: allowed path only.
+  const thousand = hsKeys(1000);
+  list.push({
+    name: "1000 HS256 keys, valid token",
+    policy: renderInitializationPolicy({ trustedKeys: thousand, issuer: "github-actions" }),
+    input: launcherInput([await signRunToken({ key: { kid: thousand[999].kid, algorithm: "HS256", secret: SECRET }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" })], run),
+    referenceApplies: true,
+  });
   const esPolicy = renderInitializationPolicy({ trustedKeys: [{ kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["web-prod"] }] });
   const esToken = await signRunToken({ key: { kid: "es-1", algorithm: "ES256", privateKeyPem: ES_KEY.privateKeyPem }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" });
   list.push({ name: "1 ES256 key, valid token", policy: esPolicy, input: launcherInput([esToken], run), referenceApplies: false });
