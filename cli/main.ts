@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { assertKeyId, assertStackId } from "../components/identifiers";
+import { deriveKeyId } from "../components/keyGenerations";
 import { SignedRunsInputError } from "../components/inputError";
 import { renderInitializationPolicy } from "../components/initializationPolicy";
 import { signRunToken, type RunSigningKey } from "../components/runToken";
@@ -104,7 +105,7 @@ async function renderCommand(options: { config: string; out: string }): Promise<
   }
   const active = config.plan.generations.find((g) => g.active)!;
   const activeKeyFile = config.signing.keyFiles[active.generation];
-  out.write(`the workflows sign with generation "${active.generation}" from the GitHub secret ${active.secretName}; 'pulumi up' sets it (by hand: gh secret set ${active.secretName} --repo ${config.github.owner}/${config.github.repository} < ${shown(activeKeyFile)})\n`);
+  out.write(`the workflows sign with generation "${active.generation}" (kid ${deriveKeyId(config.github.owner, config.github.repository, active.generation)}) from the GitHub secret ${active.secretName}; 'pulumi up' sets it (by hand: gh secret set ${active.secretName} --repo ${config.github.owner}/${config.github.repository} < ${shown(activeKeyFile)})\n`);
   out.write(`next: check the files, then 'pulumi up' provisions them all (see README, "Quick start")\n`);
 }
 
@@ -220,14 +221,14 @@ export function buildProgram(): Command {
     .command("sign")
     .description("Mint a run token to the token contract, for CI systems other than GitHub Actions. Prints only the token.")
     .requiredOption("--key <file>", "the signing key: an HS256 secret file or an ES256 private key PEM")
-    .requiredOption("--kid <kid>", "the key id the policy trusts the key under")
+    .requiredOption("--kid <kid>", "the key id the policy trusts the key under ('render' prints it)")
     .requiredOption("--stack <id>", "the Spacelift stack id the run is for")
     .requiredOption("--sha <sha>", "the full 40-hex commit SHA")
     .addOption(new Option("--run-type <type>", "the run type").choices([...RUN_TYPES]).makeOptionMandatory())
     .requiredOption("--branch <name>", "the branch the commit was pushed to")
     .option("--lifetime <seconds>", `the token's lifetime (exp - nbf), default ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}`)
     .option("--issuer <iss>", `the iss claim, default "${DEFAULT_ISSUER}"`)
-    .addHelpText("after", `\nExample:\n  spacectl stack deploy --id payments-prod --sha "$SHA" \\\n    --run-metadata "$(spacelift-signed-runs sign --key key.pem --kid acme.payments-infra.1 \\\n      --stack payments-prod --sha "$SHA" --run-type TRACKED --branch main)"\n${EXIT_CODES}`)
+    .addHelpText("after", `\nExample:\n  spacectl stack deploy --id payments-prod --sha "$SHA" \\\n    --run-metadata "$(spacelift-signed-runs sign --key key.pem --kid "$KID" \\\n      --stack payments-prod --sha "$SHA" --run-type TRACKED --branch main)"\n${EXIT_CODES}`)
     .action(signCommand);
 
   program

@@ -8,6 +8,7 @@ import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { deriveKeyId } from "../components/keyGenerations";
 import { opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
 import { pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
 
@@ -56,7 +57,7 @@ function renderSetup(algorithm: "HS256" | "ES256") {
   const out = path.join(directory, "out");
   const result = runCli(["render", "--config", configFile, "--out", out]);
   const keyFile = path.join(directory, "signed-runs-keys", algorithm === "ES256" ? "2026-11.es256.pem" : "2026-11.hs256.key");
-  return { directory, configFile, out, result, keyFile, kid: "acme.payments-infra.2026-11" };
+  return { directory, configFile, out, result, keyFile, kid: deriveKeyId("acme", "payments-infra", "2026-11") };
 }
 
 describe("cli: help and exit codes", () => {

@@ -1,0 +1,12 @@
+// The root Pulumi.yaml's program (compiled to dist/examples/basic/index.js by `npm run build`).
+import { basicExample, readBasicExampleConfig } from "./program";
+
+const { outputs } = basicExample(readBasicExampleConfig());
+
+export const workerPoolId = outputs.workerPoolId;
+export const pushPolicyId = outputs.pushPolicyId;
+export const stackIds = outputs.stackIds;
+export const workflowFiles = outputs.workflowFiles;
+export const initializationPolicy = outputs.initializationPolicy;
+export const launcherEnvironment = outputs.launcherEnvironment;
+export const trustedKey = outputs.trustedKey;

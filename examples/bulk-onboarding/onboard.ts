@@ -1,0 +1,73 @@
+/**
+ * The onboarding loop: one Pulumi stack per repository, then the shared pool
+ * trusting all of them. It talks to Pulumi only through `OnboardingRunner`, so
+ * the loop and its reporting are tested without the Pulumi CLI.
+ */
+import type { TrustedKey } from "../../components";
+import type { RepositoryEntry } from "./programs";
+
+export interface OnboardingRunner {
+  /** The shared pool's id from an earlier run, if there was one (stacks with `create` need it). */
+  existingWorkerPoolId(): Promise<string | undefined>;
+  /** Deploys one repository's stack and returns the keys it trusts. */
+  upRepository(entry: RepositoryEntry, workerPoolId: string | undefined): Promise<TrustedKey[]>;
+  /** The keys a repository's stack recorded on an earlier run; undefined when it never succeeded. */
+  previousTrustedKeys(entry: RepositoryEntry): Promise<TrustedKey[] | undefined>;
+  /** Deploys the shared pool with every key. */
+  upPool(trustedKeys: TrustedKey[]): Promise<{ workerPoolId: string }>;
+}
+
+export interface OnboardingResult {
+  onboarded: { repository: string; kids: string[] }[];
+  failed: { repository: string; error: string }[];
+  pool: { workerPoolId: string; trustedKeys: number } | { error: string } | undefined;
+}
+
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Pulumi's errors can run to pages; the first lines say what went wrong.
+  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" | ");
+}
+
+/**
+ * Onboards every repository, one at a time, and then the pool. A failed
+ * repository is reported and skipped; its keys from an earlier successful run
+ * stay trusted, so a transient failure never locks its stacks out.
+ */
+export async function onboardRepositories(repositories: RepositoryEntry[], runner: OnboardingRunner, log: (line: string) => void): Promise<OnboardingResult> {
+  const result: OnboardingResult = { onboarded: [], failed: [], pool: undefined };
+  const trusted: TrustedKey[] = [];
+  const workerPoolId = await runner.existingWorkerPoolId();
+  const width = String(repositories.length).length;
+  for (const [index, entry] of repositories.entries()) {
+    const name = `${entry.owner}/${entry.repository}`;
+    const position = `[${String(index + 1).padStart(width)}/${repositories.length}]`;
+    try {
+      const keys = await runner.upRepository(entry, workerPoolId);
+      trusted.push(...keys);
+      result.onboarded.push({ repository: name, kids: keys.map((k) => k.kid) });
+      log(`${position} ${name}: onboarded ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")}), key ${keys.map((k) => k.kid).join(", ")}`);
+    } catch (error) {
+      const message = errorMessage(error);
+      result.failed.push({ repository: name, error: message });
+      const previous = await runner.previousTrustedKeys(entry).catch(() => undefined);
+      if (previous !== undefined) trusted.push(...previous);
+      log(`${position} ${name}: FAILED: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`);
+    }
+  }
+  if (trusted.length === 0) {
+    log("pool: skipped, no repository has a key yet");
+  } else {
+    try {
+      const pool = await runner.upPool(trusted);
+      result.pool = { workerPoolId: pool.workerPoolId, trustedKeys: trusted.length };
+      log(`pool: ${pool.workerPoolId} trusts ${trusted.length} key(s); redeploy the launchers with its new initialization policy`);
+    } catch (error) {
+      result.pool = { error: errorMessage(error) };
+      log(`pool: FAILED: ${errorMessage(error)}`);
+    }
+  }
+  const failedNames = result.failed.map((f) => f.repository).join(", ");
+  log(`summary: ${result.onboarded.length} of ${repositories.length} repositories onboarded${result.failed.length > 0 ? `, ${result.failed.length} failed (${failedNames})` : ""}; pool ${result.pool === undefined ? "not updated" : "error" in result.pool ? "FAILED" : "updated"}`);
+  return result;
+}

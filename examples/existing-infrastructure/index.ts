@@ -1,0 +1,19 @@
+// A Pulumi program entry point: `main: dist/examples/existing-infrastructure/index.js` in your Pulumi.yaml.
+import * as pulumi from "@pulumi/pulumi";
+import { existingInfrastructureExample } from "./program";
+
+const config = new pulumi.Config();
+const { outputs } = existingInfrastructureExample({
+  githubOwner: config.require("githubOwner"),
+  githubRepository: config.require("githubRepository"),
+  spaceliftEndpoint: config.require("spaceliftEndpoint"),
+  existingWorkerPoolId: config.require("existingWorkerPoolId"),
+  existingPushPolicyId: config.require("existingPushPolicyId"),
+  stackSlug: config.get("stackSlug") ?? "payments-prod",
+});
+
+export const stackId = outputs.stackId;
+export const workerPoolId = outputs.workerPoolId;
+export const pushPolicyId = outputs.pushPolicyId;
+export const initializationPolicy = outputs.initializationPolicy;
+export const launcherEnvironment = outputs.launcherEnvironment;

@@ -1,0 +1,282 @@
+/**
+ * Every example runs to completion under Pulumi's mocks; the root example
+ * reads the keys Pulumi.example.yaml documents, and its workflows are the
+ * ones `render` writes for the matching signed-runs.json. Bulk onboarding's
+ * loop runs over the real per-repository programs under mocks.
+ */
+import assert from "node:assert/strict";
+import { copyFileSync, readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { deriveKeyId, signRunToken, type TrustedKey, type WorkflowFile } from "../components";
+import { basicExample, readBasicExampleConfig } from "../examples/basic/program";
+import { onboardRepositories, type OnboardingRunner } from "../examples/bulk-onboarding/onboard";
+import { declareRepository, declareSharedPool, repositoryStackName, type OnboardingSettings, type RepositoryEntry } from "../examples/bulk-onboarding/programs";
+import { existingInfrastructureExample } from "../examples/existing-infrastructure/program";
+import { MONOREPO_STACKS, monorepoExample } from "../examples/monorepo/program";
+import { runCli, temporaryDirectory } from "./support/cli";
+import { evaluateDeny, opaEngines, REPO_ROOT } from "./support/opa";
+import { isSecret, promiseOf, resourceTree, runWithMocks } from "./support/pulumiMocks";
+
+const T = {
+  policy: "spacelift:index/policy:Policy",
+  attachment: "spacelift:index/policyAttachment:PolicyAttachment",
+  workerPool: "spacelift:index/workerPool:WorkerPool",
+  stack: "spacelift:index/stack:Stack",
+  tlsKey: "tls:index/privateKey:PrivateKey",
+  secret: "github:index/actionsSecret:ActionsSecret",
+  file: "github:index/repositoryFile:RepositoryFile",
+};
+
+const PROJECT = "spacelift-signed-runs";
+const API_KEY_SECRET = "example-api-key-secret-never-in-a-file-42";
+const SHA = "89abcdef0123456789abcdef0123456789abcdef";
+
+/** The uncommented config of Pulumi.example.yaml, as Pulumi hands it to a program (objects as JSON). */
+function exampleStackConfig(): Record<string, string> {
+  const file = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+describe("examples/basic (the root Pulumi.yaml program)", () => {
+  it("Pulumi.yaml runs the compiled basic example with the nodejs runtime", () => {
+    const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string }; main: string };
+    assert.equal(project.name, PROJECT);
+    assert.equal(project.runtime.name, "nodejs");
+    assert.equal(project.main, "dist/examples/basic/index.js");
+    assert.ok(readdirSync(path.join(REPO_ROOT, "dist/examples/basic")).includes("index.js"), "tsc compiles the program Pulumi.yaml names");
+  });
+
+  it("Pulumi.example.yaml documents every key the program reads, each with a comment", () => {
+    const source = readFileSync(path.join(REPO_ROOT, "examples/basic/program.ts"), "utf8");
+    const keys = [...source.matchAll(/config\.(?:require|get)(?:Secret|Object)?(?:<[^>]*>)?\("(\w+)"\)/g)].map((m) => m[1]);
+    assert.ok(keys.length >= 10, `found only ${keys.length} config reads`);
+    const documented = readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8").split("\n");
+    for (const key of keys) {
+      const line = documented.findIndex((l) => new RegExp(`^\\s*#?\\s*${PROJECT}:${key}:`).test(l));
+      assert.ok(line > 0, `Pulumi.example.yaml does not list ${key}`);
+      assert.match(documented[line - 1], /^\s*#/, `${key} has no comment above it`);
+    }
+  });
+
+  it("runs under mocks with Pulumi.example.yaml's config: every resource, secrets marked, and render's exact workflows", async () => {
+    let outputs!: ReturnType<typeof basicExample>["outputs"];
+    let workflowFiles!: pulumi.Output<WorkflowFile[]>;
+    const run = await runWithMocks(() => {
+      pulumi.runtime.setAllConfig({ ...exampleStackConfig(), [`${PROJECT}:spaceliftApiKeySecret`]: API_KEY_SECRET }, [`${PROJECT}:spaceliftApiKeySecret`]);
+      const example = basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT)));
+      outputs = example.outputs;
+      workflowFiles = example.signedRuns.workflowFiles;
+      return example.signedRuns;
+    });
+    assert.equal(run.ofType(T.workerPool).length, 1);
+    assert.equal(run.ofType(T.policy).length, 1);
+    assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs.stackId), ["payments-prod", "payments-staging"]);
+    assert.equal(run.ofType(T.tlsKey).length, 1, "ES256 from signingAlgorithm");
+    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName).sort(), ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET", "SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+    const apiKeySecret = run.ofType(T.secret).find((s) => s.inputs.secretName === "SPACELIFT_API_KEY_SECRET")!;
+    assert.equal(apiKeySecret.inputs.value, API_KEY_SECRET);
+    assert.deepEqual(apiKeySecret.secretInputs, ["value"], "the API key secret from secret config reaches GitHub marked secret");
+    assert.ok(run.resources.some((r) => r.type === "pulumi:providers:github" && r.inputs.owner === "acme"));
+    assert.deepEqual(await promiseOf(outputs.stackIds), ["payments-prod", "payments-staging"]);
+    assert.equal(await isSecret(outputs.launcherEnvironment), true);
+    assert.equal(await isSecret(outputs.initializationPolicy), false, "an ES256 policy holds no secret");
+    for (const file of run.ofType(T.file)) assert.ok(!String(file.inputs.content).includes(API_KEY_SECRET));
+
+    // `render` with the matching signed-runs.json writes byte-identical workflows.
+    const directory = temporaryDirectory("basic-render");
+    copyFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), path.join(directory, "signed-runs.json"));
+    const rendered = runCli(["render", "--config", path.join(directory, "signed-runs.json"), "--out", path.join(directory, "out")]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const files = await promiseOf(workflowFiles);
+    assert.equal(files.length, 2);
+    for (const file of files) {
+      assert.equal(readFileSync(path.join(directory, "out", file.path), "utf8"), file.content, `${file.path} differs between render and the component`);
+    }
+  });
+
+  it("a missing required key fails with Pulumi's message naming it", async () => {
+    const config = exampleStackConfig();
+    delete config[`${PROJECT}:githubOwner`];
+    await assert.rejects(
+      runWithMocks(() => {
+        pulumi.runtime.setAllConfig(config);
+        return basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT))).signedRuns;
+      }),
+      /githubOwner/,
+    );
+  });
+});
+
+describe("examples/existing-infrastructure", () => {
+  it("uses the existing pool and push policy, and the stack it defines runs on the component's pool, created before the attachment", async () => {
+    let example!: ReturnType<typeof existingInfrastructureExample>;
+    const run = await runWithMocks(() => {
+      example = existingInfrastructureExample({
+        githubOwner: "acme",
+        githubRepository: "payments-infra",
+        spaceliftEndpoint: "https://acme.app.spacelift.io",
+        existingWorkerPoolId: "01HEXISTINGPOOL0000000000",
+        existingPushPolicyId: "ignore-pushes",
+        stackSlug: "payments-prod",
+      });
+      return [example.stack, example.signedRuns];
+    });
+    assert.equal(run.ofType(T.workerPool).length, 0, "no pool is created");
+    assert.equal(run.ofType(T.policy).length, 0, "no push policy is created");
+    const [stack] = run.ofType(T.stack);
+    assert.equal(stack.inputs.slug, "payments-prod");
+    assert.equal(stack.inputs.workerPoolId, "01HEXISTINGPOOL0000000000");
+    const [attachment] = run.ofType(T.attachment);
+    assert.deepEqual(attachment.inputs, { policyId: "ignore-pushes", stackId: "payments-prod" });
+    assert.ok(run.resources.indexOf(stack) < run.resources.indexOf(attachment), "the stack must exist before the push policy is attached to it");
+    assert.equal(await promiseOf(example.outputs.workerPoolId), "01HEXISTINGPOOL0000000000");
+    assert.match(await promiseOf(example.outputs.initializationPolicy), /"payments-prod"/);
+    assert.deepEqual(await promiseOf(example.outputs.launcherEnvironment), { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/etc/spacelift/signed-runs/initialization-policy.rego" });
+  });
+
+  it("the push-policy attachment waits until the stack is created, however slow the provider is", async () => {
+    // A provider that takes many event-loop turns to create the stack; the attachment must not be sent before.
+    const events: string[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        async newResource(args) {
+          events.push(`register ${args.type}`);
+          if (args.type === T.stack) {
+            for (let turn = 0; turn < 200; turn++) await new Promise((resolve) => setImmediate(resolve));
+            events.push("stack created");
+          }
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      PROJECT,
+      "order",
+      false,
+    );
+    const example = existingInfrastructureExample({
+      githubOwner: "acme",
+      githubRepository: "payments-infra",
+      spaceliftEndpoint: "https://acme.app.spacelift.io",
+      existingWorkerPoolId: "01HEXISTINGPOOL0000000000",
+      existingPushPolicyId: "ignore-pushes",
+      stackSlug: "payments-prod",
+    });
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(resourceTree([example.stack, example.signedRuns]).map((r) => promiseOf(r.urn)));
+    }
+    const created = events.indexOf("stack created");
+    const attached = events.indexOf(`register ${T.attachment}`);
+    assert.ok(created >= 0 && attached >= 0, JSON.stringify(events));
+    assert.ok(created < attached, `the attachment was sent before the stack existed: ${JSON.stringify(events)}`);
+  });
+});
+
+describe("examples/monorepo", () => {
+  it("one workflow per stack filtered by project root, an OIDC key (no API key secret), and the created stack on the component's pool", async () => {
+    let example!: ReturnType<typeof monorepoExample>;
+    const run = await runWithMocks(() => {
+      example = monorepoExample({ githubOwner: "acme", githubRepository: "platform", spaceliftEndpoint: "https://acme.app.spacelift.io", oidcApiKeyId: "01HOIDCKEY000000" });
+      return example.signedRuns;
+    });
+    const files = run.ofType(T.file);
+    assert.equal(files.length, MONOREPO_STACKS.length);
+    for (const stack of MONOREPO_STACKS) {
+      const file = files.find((f) => String(f.inputs.file).includes(stack.id));
+      assert.ok(file, `no workflow for ${stack.id}`);
+      assert.match(String(file.inputs.content), new RegExp(`paths:\\n(\\s+- .*\\n)*\\s+- "?${stack.projectRoot}/\\*\\*"?\\n`), `${stack.id}'s workflow is not filtered by its project root`);
+      assert.match(String(file.inputs.content), /id-token: write/);
+    }
+    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+    const [pool] = run.ofType(T.workerPool);
+    const [created] = run.ofType(T.stack);
+    assert.equal(created.inputs.slug, "cluster-staging");
+    assert.equal(created.inputs.branch, "staging");
+    assert.equal(created.inputs.workerPoolId, await promiseOf(example.outputs.workerPoolId));
+    assert.ok(pool);
+    assert.deepEqual(await promiseOf(example.outputs.stackIds), ["network-prod", "cluster-prod", "cluster-staging"]);
+  });
+});
+
+describe("examples/bulk-onboarding", () => {
+  const list = JSON.parse(readFileSync(path.join(REPO_ROOT, "examples/bulk-onboarding/repositories.json"), "utf8")) as { spaceliftEndpoint: string; repositories: RepositoryEntry[] };
+  const settings: OnboardingSettings = { spaceliftEndpoint: list.spaceliftEndpoint };
+
+  /** The runner the tests use: the real inline programs, each under Pulumi's mocks instead of the engine. */
+  function mockRunner(previous: Map<string, TrustedKey[]> = new Map()) {
+    const signingKeys = new Map<string, string>();
+    const pools: TrustedKey[][] = [];
+    const runner: OnboardingRunner = {
+      existingWorkerPoolId: async () => undefined,
+      async upRepository(entry, workerPoolId) {
+        let declared!: ReturnType<typeof declareRepository>;
+        await runWithMocks(() => (declared = declareRepository(entry, settings, workerPoolId)).repository, { seed: repositoryStackName(entry) });
+        signingKeys.set(entry.repository, await promiseOf(declared.repository.signingKey));
+        return promiseOf(declared.outputs.trustedKeys);
+      },
+      previousTrustedKeys: async (entry) => previous.get(repositoryStackName(entry)),
+      async upPool(trustedKeys) {
+        pools.push(trustedKeys);
+        let declared!: ReturnType<typeof declareSharedPool>;
+        await runWithMocks(() => (declared = declareSharedPool(trustedKeys, settings)).pool, { seed: "pool" });
+        return { workerPoolId: await promiseOf(declared.outputs.workerPoolId) };
+      },
+    };
+    return { runner, signingKeys, pools };
+  }
+
+  it("onboards every repository with a progress line each and a summary, and the shared pool trusts each key for its own stacks only (real OPA)", async () => {
+    const { runner, signingKeys, pools } = mockRunner();
+    const lines: string[] = [];
+    const result = await onboardRepositories(list.repositories, runner, (line) => lines.push(line));
+    assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
+    assert.equal(lines.length, list.repositories.length + 2);
+    list.repositories.forEach((entry, i) => assert.match(lines[i], new RegExp(`^\\[${i + 1}/3\\] acme/${entry.repository}: onboarded ${entry.stacks.length} stack`)));
+    assert.match(lines[3], /^pool: \S+ trusts 3 key\(s\)/);
+    assert.equal(lines[4], "summary: 3 of 3 repositories onboarded; pool updated");
+
+    // The pool's policy, from the same program, allows billing's token for billing-prod and nothing else.
+    let policy!: pulumi.Output<string>;
+    await runWithMocks(() => {
+      const declared = declareSharedPool(pools[0], settings);
+      policy = declared.outputs.initializationPolicy;
+      return declared.pool;
+    }, { seed: "pool" });
+    const policyText = await promiseOf(policy);
+    const billingKid = result.onboarded.find((o) => o.repository === "acme/billing")!.kids[0];
+    const token = await signRunToken({ key: { kid: billingKid, algorithm: "ES256", privateKeyPem: signingKeys.get("billing")! }, commitSha: SHA, stack: "billing-prod", runType: "TRACKED", branch: "main" });
+    const input = (stack: string) => ({
+      run: { commit: { hash: SHA }, user_provided_metadata: [token] },
+      static_run_environment: { stack_slug: stack, commit_sha: SHA, commit_branch: "main", run_type: "TRACKED" },
+    });
+    for (const engine of opaEngines()) {
+      assert.deepEqual(evaluateDeny(engine, policyText, input("billing-prod")), [], `${engine.name} denied billing's own stack`);
+      assert.ok(evaluateDeny(engine, policyText, input("search-prod")).length > 0, `${engine.name} let billing's key sign for search's stack`);
+    }
+  });
+
+  it("a failing repository is reported and does not stop the others; its earlier keys stay trusted", async () => {
+    const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "Not A Slug" }] };
+    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"] };
+    const { runner, pools } = mockRunner(new Map([[repositoryStackName(broken), [earlier]]]));
+    const repositories = [list.repositories[0], broken, list.repositories[2]];
+    const lines: string[] = [];
+    const result = await onboardRepositories(repositories, { ...runner, upPool: async (keys) => (pools.push(keys), { workerPoolId: "01HPOOL" }) }, (line) => lines.push(line));
+    assert.deepEqual(result.onboarded.map((o) => o.repository), ["acme/billing", "acme/identity"]);
+    assert.equal(result.failed.length, 1);
+    assert.match(lines[1], /^\[2\/3\] acme\/broken: FAILED: stacks\[0\]\.id: "Not A Slug" is not a Spacelift stack id.*its keys from the last successful run stay trusted/);
+    assert.match(lines[2], /^\[3\/3\] acme\/identity: onboarded/);
+    assert.deepEqual(pools[0].map((k) => k.kid).sort(), [deriveKeyId("acme", "billing", "1"), "acme.broken.1", deriveKeyId("acme", "identity", "1")].sort());
+    assert.equal(lines.at(-1), "summary: 2 of 3 repositories onboarded, 1 failed (acme/broken); pool updated");
+  });
+
+  it("a failing pool is reported in the summary", async () => {
+    const { runner } = mockRunner();
+    const lines: string[] = [];
+    const result = await onboardRepositories([list.repositories[0]], { ...runner, upPool: async () => Promise.reject(new Error("pool: quota exceeded\nmore detail")) }, (line) => lines.push(line));
+    assert.deepEqual(result.pool, { error: "pool: quota exceeded | more detail" });
+    assert.equal(lines.at(-1), "summary: 1 of 1 repositories onboarded; pool FAILED");
+  });
+});
