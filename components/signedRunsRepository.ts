@@ -44,6 +44,8 @@ export interface RepositoryPlan {
   maxTokenLifetimeSeconds: number;
   stacks: SignedRunsStackArgs[];
   authMode: "apiKey" | "oidc" | "external";
+  /** The workflow files' paths; they depend on the stacks only, so a render with placeholders for Output values fixes them. */
+  workflowPaths: string[];
 }
 
 /**
@@ -83,7 +85,40 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
   const generations = planKeyGenerations(signing);
   if (args.workflow?.branch !== undefined && !isOutputLike(args.workflow.branch)) assertBranchName("workflow.branch", args.workflow.branch);
   const authMode = apiKey === undefined ? "external" : "oidc" in apiKey ? "oidc" : "apiKey";
-  return { algorithm, generations, maxTokenLifetimeSeconds, stacks: args.stacks, authMode };
+  const plan = { algorithm, generations, maxTokenLifetimeSeconds, stacks: args.stacks, authMode, workflowPaths: [] as string[] } satisfies RepositoryPlan;
+  // The workflow generator's own checks run here too, so they also fail before any resource exists.
+  plan.workflowPaths = renderWorkflowsFor(plan, {
+    owner: plainOr(args.github.owner, "owner"),
+    repository: plainOr(args.github.repository, "repository"),
+    defaultBranch: plainOr(args.github.branch, DEFAULT_REPOSITORY_BRANCH),
+    endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint),
+    oidcApiKeyId: "placeholder",
+    oidcAudience: apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc.audience : undefined,
+    spacectlVersion: args.workflow?.spacectlVersion,
+    spacectlSha256: args.workflow?.spacectlSha256,
+  }).map((file) => file.path);
+  return plan;
+}
+
+/** The workflow generator's fields, named as the component's arguments name them. */
+const WORKFLOW_FIELDS: Array<[RegExp, string]> = [
+  [/^spacectlVersion$/, "workflow.spacectlVersion"],
+  [/^spacectlSha256$/, "workflow.spacectlSha256"],
+  [/^maxTokenLifetimeSeconds$/, "signing.maxTokenLifetimeSeconds"],
+  [/^spacelift\.auth/, "spacelift.apiKey"],
+];
+
+/** renderWorkflows for resolved values; its input errors are re-labelled with the component's field names. */
+export function renderWorkflowsFor(plan: RepositoryPlan, resolved: Parameters<typeof workflowOptionsFor>[1]): WorkflowFile[] {
+  const active = plan.generations.find((g) => g.active)!;
+  try {
+    return renderWorkflows(workflowOptionsFor(plan, resolved, active.secretName));
+  } catch (error) {
+    if (!(error instanceof SignedRunsInputError)) throw error;
+    const mapped = WORKFLOW_FIELDS.find(([pattern]) => pattern.test(error.field));
+    if (mapped === undefined) throw error;
+    throw new SignedRunsInputError(error.field.replace(mapped[0], mapped[1]), error.problem, error.fix);
+  }
 }
 
 export function isOutputLike(value: unknown): boolean {
@@ -142,17 +177,7 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
 
   constructor(name: string, args: SignedRunsRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = planRepository(args);
-    const dryWorkflowPaths = renderWorkflows(
-      workflowOptionsFor(plan, {
-        owner: plainOr(args.github.owner, "owner"),
-        repository: plainOr(args.github.repository, "repository"),
-        defaultBranch: plainOr(args.github.branch, DEFAULT_REPOSITORY_BRANCH),
-        endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint),
-        oidcApiKeyId: "placeholder",
-        spacectlVersion: args.workflow?.spacectlVersion,
-        spacectlSha256: args.workflow?.spacectlSha256,
-      }, plan.generations.find((g) => g.active)!.secretName),
-    ).map((file) => file.path);
+    const dryWorkflowPaths = plan.workflowPaths;
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
@@ -250,9 +275,7 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     const workflowFiles = pulumi
       .all([owner, repository, defaultBranch, endpoint, oidcApiKeyId])
       .apply(([o, r, branch, e, keyId]) => {
-        const files = renderWorkflows(
-          workflowOptionsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 }, plan.generations[activeIndex].secretName),
-        );
+        const files = renderWorkflowsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 });
         const paths = files.map((f) => f.path);
         if (JSON.stringify(paths) !== JSON.stringify(dryWorkflowPaths)) {
           throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(dryWorkflowPaths)}`);

@@ -66,6 +66,7 @@ const BAD_CASES: BadCase[] = [
   { label: "token lifetime", args: withSigning({ maxTokenLifetimeSeconds: 10 }), message: /^signing\.maxTokenLifetimeSeconds: "10" is not a whole number of seconds between 60 and 86400/ },
   { label: "additional keys not a list", args: withSigning({ additionalTrustedKeys: "k" as never }), message: /^signing\.additionalTrustedKeys: "k" is not a list/ },
   { label: "relative launcher policy path", args: (b) => ({ ...b, launcher: { policyPath: "policy.rego" } }), message: /^launcher\.policyPath: "policy\.rego" is not an absolute path/ },
+  { label: "spacectl version without its checksum (the workflow generator's check)", args: (b) => ({ ...b, workflow: { spacectlVersion: "1.21.0" } }), message: /^workflow\.spacectlSha256: / },
   { label: "workflow branch", args: (b) => ({ ...b, workflow: { branch: "a:b" } }), message: /^workflow\.branch: "a:b" is not a valid Git branch name/ },
 ];
 
