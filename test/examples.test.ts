@@ -5,7 +5,8 @@
  * loop runs over the real per-repository programs under mocks.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,11 +43,40 @@ function exampleStackConfig(): Record<string, string> {
 
 describe("examples/basic (the root Pulumi.yaml program)", () => {
   it("Pulumi.yaml runs the compiled basic example with the nodejs runtime", () => {
-    const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string }; main: string };
+    const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string; options: { typescript: boolean } }; main: string };
     assert.equal(project.name, PROJECT);
     assert.equal(project.runtime.name, "nodejs");
+    assert.equal(project.runtime.options.typescript, false);
     assert.equal(project.main, "dist/examples/basic/index.js");
-    assert.ok(readdirSync(path.join(REPO_ROOT, "dist/examples/basic")).includes("index.js"), "tsc compiles the program Pulumi.yaml names");
+  });
+
+  it("the file Pulumi.yaml names runs in a fresh process under mocks with Pulumi.example.yaml's config and exports the outputs", () => {
+    const script = `
+      const path = require("node:path");
+      const pulumi = require("@pulumi/pulumi");
+      const { runWithMocks, promiseOf } = require(${JSON.stringify(path.join(REPO_ROOT, "dist/test/support/pulumiMocks.js"))});
+      (async () => {
+        let program;
+        await runWithMocks(() => {
+          // The mocks' project name stands in for Pulumi.yaml's (checked above) in the config keys.
+          const config = Object.entries(JSON.parse(process.env.EXAMPLE_CONFIG)).map(([k, v]) => [k.replace(/^${PROJECT}:/, pulumi.getProject() + ":"), v]);
+          pulumi.runtime.setAllConfig(Object.fromEntries(config), []);
+          program = require(path.join(${JSON.stringify(REPO_ROOT)}, "dist/examples/basic/index.js"));
+          return [];
+        });
+        const stackIds = await promiseOf(program.stackIds);
+        const workflowFiles = await promiseOf(program.workflowFiles);
+        const policy = await promiseOf(program.initializationPolicy);
+        console.log(JSON.stringify({ exports: Object.keys(program).sort(), stackIds, workflowFiles, policyPackage: /^package spacelift$/m.test(policy) }));
+      })().catch((error) => { console.error(error); process.exit(1); });
+    `;
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, EXAMPLE_CONFIG: JSON.stringify(exampleStackConfig()) } });
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exports: string[]; stackIds: string[]; workflowFiles: string[]; policyPackage: boolean };
+    assert.deepEqual(report.exports, ["initializationPolicy", "launcherEnvironment", "pushPolicyId", "stackIds", "trustedKey", "workerPoolId", "workflowFiles"]);
+    assert.deepEqual(report.stackIds, ["payments-prod", "payments-staging"]);
+    assert.equal(report.workflowFiles.length, 2);
+    assert.equal(report.policyPackage, true);
   });
 
   it("Pulumi.example.yaml documents every key the program reads, each with a comment", () => {

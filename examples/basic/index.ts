@@ -1,4 +1,4 @@
-// The root Pulumi.yaml's program (compiled to dist/examples/basic/index.js by `npm run build`).
+// The root Pulumi.yaml's program; Pulumi runs its compiled form, dist/examples/basic/index.js (npm run build).
 import { basicExample, readBasicExampleConfig } from "./program";
 
 const { outputs } = basicExample(readBasicExampleConfig());

@@ -1,4 +1,4 @@
-// A Pulumi program entry point: `main: dist/examples/monorepo/index.js` in your Pulumi.yaml.
+// A Pulumi program entry point: `main: dist/examples/monorepo/index.js` (after npm run build) in a Pulumi.yaml at the repository root.
 import * as pulumi from "@pulumi/pulumi";
 import { monorepoExample } from "./program";
 
