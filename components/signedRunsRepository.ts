@@ -297,7 +297,8 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     const hmac = plan.algorithm === "HS256";
     this.trustedKeys = hmac ? pulumi.secret(trustedKeys) : trustedKeys;
     this.trustedKey = this.trustedKeys.apply((keys) => keys[activeIndex]);
-    this.activeKeyId = trustedKeys.apply((keys) => keys[activeIndex].kid);
+    // From the names alone, so the kid stays a plain output even when the keys are secret.
+    this.activeKeyId = pulumi.all([owner, repository]).apply(([o, r]) => deriveKeyId(o, r, plan.generations[activeIndex].generation));
     this.signingKey = pulumi.secret(keyMaterials[activeIndex].privateValue);
     this.workflowFiles = workflowFiles;
     this.pushPolicyId = pushPolicyId;

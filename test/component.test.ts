@@ -139,7 +139,8 @@ test("secrets: signing key, API key secret, pool key and config, HS256 policy, t
   })) {
     assert.equal(await isSecret(output as pulumi.Output<unknown>), true, `${label} must be secret`);
   }
-  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds })) {
+  assert.equal(await promiseOf(c.repository.activeKeyId), "acme.payments-infra:1");
+  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds, activeKeyId: c.repository.activeKeyId })) {
     assert.equal(await isSecret(output as pulumi.Output<unknown>), false, `${label} is plain`);
   }
   // GitHub receives every secret value marked secret.
