@@ -29,7 +29,7 @@ export interface RenderConfig {
     /** Absolute path of each generation's key file. */
     keyFiles: Record<string, string>;
   };
-  workflow: { spacectlVersion?: string };
+  workflow: { spacectlVersion?: string; spacectlSha256?: string };
   launcher: { policyPath: string };
 }
 
@@ -41,7 +41,7 @@ const FIELDS: Record<string, string[]> = {
   github: ["owner", "repository", "branch"],
   spacelift: ["endpoint", "apiKey"],
   signing: ["algorithm", "keys", "activeKey", "maxTokenLifetimeSeconds", "secretName", "keyDirectory", "keyFiles"],
-  workflow: ["branch", "commitMessage", "spacectlVersion"],
+  workflow: ["branch", "commitMessage", "spacectlVersion", "spacectlSha256"],
   launcher: ["policyPath"],
 };
 const STACK_FIELDS = ["id", "branch", "projectRoot", "additionalProjectGlobs", "create"];
@@ -143,6 +143,7 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
     keyFiles[generation] = named === undefined ? path.join(keyDirectory, defaultKeyFileName(generation, plan.algorithm)) : path.resolve(configDirectory, named);
   }
   const spacectlVersion = optionalString("workflow.spacectlVersion", workflow.spacectlVersion, 'use a spacectl release such as "1.12.0", or leave it out for the pinned default');
+  const spacectlSha256 = optionalString("workflow.spacectlSha256", workflow.spacectlSha256, "give the SHA-256 of that release's spacectl_<version>_linux_amd64.zip");
   const oidc = apiKey?.oidc as { apiKeyId: string; audience?: string } | undefined;
 
   return {
@@ -157,7 +158,7 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
       maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
       keyFiles,
     },
-    workflow: spacectlVersion === undefined ? {} : { spacectlVersion },
+    workflow: { ...(spacectlVersion === undefined ? {} : { spacectlVersion }), ...(spacectlSha256 === undefined ? {} : { spacectlSha256 }) },
     launcher: { policyPath: pool.policyPath },
   };
 }

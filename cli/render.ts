@@ -3,12 +3,11 @@ import * as path from "node:path";
 import { SignedRunsInputError } from "../components/inputError";
 import { renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
 import { renderPushPolicy } from "../components/pushPolicy";
-import { renderWorkflows, type WorkflowOptions } from "../components/workflows";
 import { parseRenderConfig, type RenderConfig } from "./config";
 import { CliError, ExitCode } from "./errors";
 import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
 import { deriveKeyId } from "../components/keyGenerations";
-import { workflowOptionsFor as componentWorkflowOptions } from "../components/signedRunsRepository";
+import { renderWorkflowsFor } from "../components/signedRunsRepository";
 
 /** One file `render` writes, relative to the output directory. */
 export interface RenderedFile {
@@ -61,21 +60,16 @@ export function policyOptionsFor(config: RenderConfig, keys: ReadonlyMap<string,
   return { trustedKeys: trustedKeysFor(config, keys), maxTokenLifetimeSeconds: config.signing.maxTokenLifetimeSeconds };
 }
 
-/** The component's own workflow options for these plain values, so render writes what `pulumi up` commits. */
-export function workflowOptionsFor(config: RenderConfig): WorkflowOptions {
-  const active = config.plan.generations.find((g) => g.active)!;
-  return componentWorkflowOptions(
-    config.plan,
-    {
-      owner: config.github.owner,
-      repository: config.github.repository,
-      defaultBranch: config.github.branch,
-      endpoint: config.spacelift.endpoint,
-      ...(config.spacelift.oidc === undefined ? {} : { oidcApiKeyId: config.spacelift.oidc.apiKeyId, oidcAudience: config.spacelift.oidc.audience }),
-      ...(config.workflow.spacectlVersion === undefined ? {} : { spacectlVersion: config.workflow.spacectlVersion }),
-    },
-    active.secretName,
-  );
+/** The resolved values the component's workflow renderer takes, so render writes what `pulumi up` commits. */
+function resolvedWorkflowValues(config: RenderConfig) {
+  return {
+    owner: config.github.owner,
+    repository: config.github.repository,
+    defaultBranch: config.github.branch,
+    endpoint: config.spacelift.endpoint,
+    ...(config.spacelift.oidc === undefined ? {} : { oidcApiKeyId: config.spacelift.oidc.apiKeyId, oidcAudience: config.spacelift.oidc.audience }),
+    ...config.workflow,
+  };
 }
 
 /**
@@ -85,7 +79,7 @@ export function workflowOptionsFor(config: RenderConfig): WorkflowOptions {
 export function renderFiles(config: RenderConfig, keys: ReadonlyMap<string, LoadedKey>): RenderedFile[] {
   const policy = renderInitializationPolicy(policyOptionsFor(config, keys));
   const policyHoldsSecret = config.signing.algorithm === "HS256";
-  const workflows = renderWorkflows(workflowOptionsFor(config));
+  const workflows = renderWorkflowsFor(config.plan, resolvedWorkflowValues(config));
   return [
     { path: INITIALIZATION_POLICY_FILE, content: policy, secret: policyHoldsSecret },
     { path: LAUNCHER_ENVIRONMENT_FILE, content: launcherEnvironmentTemplate(config), secret: true },

@@ -145,6 +145,7 @@ describe("cli: render config errors exit 2 and name the field and the fix", () =
     { name: "an activeKey not listed", config: (c) => ({ ...c, signing: { keys: ["a"], activeKey: "b" } }), field: /signing\.activeKey: "b" is not one of signing\.keys/ },
     { name: "a lifetime out of range", config: (c) => ({ ...c, signing: { maxTokenLifetimeSeconds: 5 } }), field: /signing\.maxTokenLifetimeSeconds: "5" is not a whole number of seconds between 60 and 86400\. Fix:/ },
     { name: "a misspelt field", config: (c) => ({ ...c, stack: [] }), field: /stack: is not a known field\. Fix: remove it or fix its spelling/ },
+    { name: "a spacectl version without its checksum", config: (c) => ({ ...c, workflow: { spacectlVersion: "9.9.9" } }), field: /workflow\.spacectlSha256: is missing for spacectlVersion "9\.9\.9"\. Fix:/ },
     { name: "a relative launcher policy path", config: (c) => ({ ...c, launcher: { policyPath: "policy.rego" } }), field: /launcher\.policyPath: "policy\.rego"/ },
   ];
   for (const { name, config, field } of cases) {
