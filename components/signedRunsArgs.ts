@@ -23,7 +23,7 @@ export interface SignedRunsStackCreateArgs {
   /** The stack's display name. Default: the stack id. */
   name?: pulumi.Input<string>;
   spaceId?: pulumi.Input<string>;
-  labels?: pulumi.Input<string>[];
+  labels?: pulumi.Input<pulumi.Input<string>[]>;
   description?: pulumi.Input<string>;
   /** Whether the stack may manage other Spacelift resources. */
   administrative?: pulumi.Input<boolean>;
@@ -74,7 +74,7 @@ export type SignedRunsWorkerPoolSelection =
   /** An existing pool. The launcher environment then holds only the policy path. */
   | { id: pulumi.Input<string> }
   /** A pool the component creates (the default). */
-  | { name?: pulumi.Input<string>; description?: pulumi.Input<string>; labels?: pulumi.Input<string>[]; spaceId?: pulumi.Input<string> };
+  | { name?: pulumi.Input<string>; description?: pulumi.Input<string>; labels?: pulumi.Input<pulumi.Input<string>[]>; spaceId?: pulumi.Input<string> };
 
 export type SignedRunsPushPolicySelection =
   /** An existing GIT_PUSH policy that ignores pushes; it is attached to every stack. */
@@ -82,7 +82,7 @@ export type SignedRunsPushPolicySelection =
   /** A policy the component creates (the default). */
   | {
       name?: pulumi.Input<string>;
-      labels?: pulumi.Input<string>[];
+      labels?: pulumi.Input<pulumi.Input<string>[]>;
       spaceId?: pulumi.Input<string>;
       /** Sent only when set: the provider added `engineType` after the schema the default plugin serves. */
       engineType?: "REGO_V0" | "REGO_V1";
