@@ -28,9 +28,12 @@ async function main(): Promise<void> {
       }));
     }
     setKeys(pulumi.all(repos.map((r) => r.trustedKeys)).apply((groups) => groups.flat()));
-    return pool;
+    // Both roots, so that the run waits until every repository's resources are registered.
+    return { pool, repos };
   });
-  const policy = await promiseOf(run.result.initializationPolicy);
+  const policy = await promiseOf(run.result.pool.initializationPolicy);
+  const expectedResources = 2 + 9 * repositories;
+  if (run.resources.length !== expectedResources) throw new Error(`registered ${run.resources.length} resources, expected ${expectedResources}`);
   const wallMs = performance.now() - started;
   if (run.programErrors.length > 0) throw new Error(run.programErrors.join("\n"));
   const kids = (policy.match(/"acme\.service-\d+:1"/g) ?? []).length;

@@ -362,3 +362,16 @@ test("workflow options reach the files: a non-default spacectl release with its 
   assert.match(content, /1\.21\.0/);
   assert.ok(content.includes(sha256));
 });
+
+test("every resource in every scenario is a child of a SignedRunsRepository or SignedRunsWorkerPool", async () => {
+  for (const [label, program] of Object.entries(ALL_SCENARIOS)) {
+    const run = await runWithMocks(program);
+    const tree = resourceTree(run.result);
+    const custom = tree.filter((r) => !describeResource(r).type.startsWith("spacelift-signed-runs:"));
+    assert.equal(custom.length, run.resources.filter((r) => !r.type.startsWith("spacelift-signed-runs:")).length, `${label}: every registered resource is in the tree`);
+    for (const r of custom) {
+      const { type, name, parent } = describeResource(r);
+      assert.match(String(parent), /^spacelift-signed-runs:index:SignedRuns(Repository|WorkerPool)::/, `${label}: ${type}::${name} has parent ${parent}`);
+    }
+  }
+});

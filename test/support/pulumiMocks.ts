@@ -199,6 +199,10 @@ export function resourceTree(roots: unknown): pulumi.Resource[] {
   const seen = new Set<pulumi.Resource>();
   const visit = (value: unknown) => {
     if (Array.isArray(value)) return value.forEach(visit);
+    // A program may return several roots in a plain object, e.g. { pool, repositories }.
+    if (!pulumi.Resource.isInstance(value) && typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.values(value).forEach(visit);
+    }
     if (!pulumi.Resource.isInstance(value) || seen.has(value)) return;
     seen.add(value);
     const children = (value as unknown as { __childResources?: Set<pulumi.Resource> }).__childResources;
