@@ -73,3 +73,22 @@ test("README quick start: the config shown is examples/basic/signed-runs.json, a
   assert.equal(verify.status, 1, "the block ends with the denied verify, which exits 1");
   assert.equal(verify.stdout.trimEnd(), shownVerifyOutput);
 });
+
+test("README: every in-page link points at a heading, every file link at a file", () => {
+  const prose = README.replace(/```[\s\S]*?```/g, "");
+  // GitHub's anchors: lower case, punctuation dropped, spaces as '-', repeats numbered.
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const [, heading] of prose.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(heading);
+    const count = seen.get(base) ?? 0;
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+    seen.set(base, count + 1);
+  }
+  const links = [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.length > 10);
+  assert.deepEqual(links.filter((link) => !anchors.has(link)), []);
+  const files = [...prose.matchAll(/\]\(((?!#|https?:)[^)\s]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(files.filter((file) => !existsSync(path.join(REPO_ROOT, file))), [], "links to files that are not in the repository");
+});
