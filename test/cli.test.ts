@@ -53,7 +53,9 @@ function snapshot(directory: string): Record<string, string> {
 /** A rendered setup: config, output directory and the key generated for it. */
 function renderSetup(algorithm: "HS256" | "ES256") {
   const directory = temporaryDirectory(`render-${algorithm}`);
-  const configFile = writeConfig(directory, { ...baseConfig(), signing: { algorithm, keys: ["2026-11"] } });
+  // The ES256 set-up also uses an OIDC API key, so both auth modes go through render, OPA and actionlint.
+  const spacelift = algorithm === "ES256" ? { endpoint: "https://acme.app.spacelift.io", apiKey: { oidc: { apiKeyId: "01HOIDCKEY000000", audience: "acme" } } } : baseConfig().spacelift;
+  const configFile = writeConfig(directory, { ...baseConfig(), spacelift, signing: { algorithm, keys: ["2026-11"] } });
   const out = path.join(directory, "out");
   const result = runCli(["render", "--config", configFile, "--out", out]);
   const keyFile = path.join(directory, "signed-runs-keys", algorithm === "ES256" ? "2026-11.es256.pem" : "2026-11.hs256.key");
@@ -230,6 +232,9 @@ describe("cli: render", () => {
       assert.ok(workflows.length > 0);
       const lint = runActionlint(workflows, out);
       assert.equal(lint.status, 0, `actionlint:\n${lint.stdout}${lint.stderr}`);
+      const first = readFileSync(path.join(out, workflows[0]), "utf8");
+      if (algorithm === "ES256") assert.match(first, /id-token: write/, "the OIDC config should render an OIDC workflow");
+      else assert.doesNotMatch(first, /id-token: write/);
     });
   }
 
