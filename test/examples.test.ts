@@ -35,10 +35,14 @@ const PROJECT = "spacelift-signed-runs";
 const API_KEY_SECRET = "example-api-key-secret-never-in-a-file-42";
 const SHA = "89abcdef0123456789abcdef0123456789abcdef";
 
-/** The uncommented config of Pulumi.example.yaml, as Pulumi hands it to a program (objects as JSON). */
+/**
+ * The uncommented config of Pulumi.example.yaml, as Pulumi hands it to a program (objects as JSON),
+ * plus the secret the Quick start sets with `pulumi config set --secret spaceliftApiKeySecret`.
+ */
 function exampleStackConfig(): Record<string, string> {
   const file = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  const config = Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  return { ...config, [`${PROJECT}:spaceliftApiKeySecret`]: API_KEY_SECRET };
 }
 
 describe("examples/basic (the root Pulumi.yaml program)", () => {
@@ -95,7 +99,7 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     let outputs!: ReturnType<typeof basicExample>["outputs"];
     let workflowFiles!: pulumi.Output<WorkflowFile[]>;
     const run = await runWithMocks(() => {
-      pulumi.runtime.setAllConfig({ ...exampleStackConfig(), [`${PROJECT}:spaceliftApiKeySecret`]: API_KEY_SECRET }, [`${PROJECT}:spaceliftApiKeySecret`]);
+      pulumi.runtime.setAllConfig(exampleStackConfig(), [`${PROJECT}:spaceliftApiKeySecret`]);
       const example = basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT)));
       outputs = example.outputs;
       workflowFiles = example.signedRuns.workflowFiles;
@@ -125,6 +129,18 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     for (const file of files) {
       assert.equal(readFileSync(path.join(directory, "out", file.path), "utf8"), file.content, `${file.path} differs between render and the component`);
     }
+  });
+
+  it("half an API key (an id without its secret) fails naming the missing key and the fix", async () => {
+    const config = exampleStackConfig();
+    delete config[`${PROJECT}:spaceliftApiKeySecret`];
+    await assert.rejects(
+      runWithMocks(() => {
+        pulumi.runtime.setAllConfig(config);
+        return basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT))).signedRuns;
+      }),
+      /spaceliftApiKeySecret: is not set, but its other half is\. Fix: set it \(pulumi config set --secret spaceliftApiKeySecret\)/,
+    );
   });
 
   it("a missing required key fails with Pulumi's message naming it", async () => {

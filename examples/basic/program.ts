@@ -7,7 +7,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { SignedRuns, type SignedRunsApiKeyArgs, type SignedRunsStackArgs } from "../../components";
+import { SignedRuns, SignedRunsInputError, type SignedRunsApiKeyArgs, type SignedRunsStackArgs } from "../../components";
 import type { SigningAlgorithm } from "../../components/runTokenContract";
 
 export interface BasicExampleConfig {
@@ -34,6 +34,10 @@ export function readBasicExampleConfig(config: pulumi.Config = new pulumi.Config
     spaceliftApiKey = { oidc: { apiKeyId: oidcApiKeyId, audience: config.get("spaceliftOidcAudience") } };
   } else if (apiKeyId !== undefined && apiKeySecret !== undefined) {
     spaceliftApiKey = { id: apiKeyId, secret: apiKeySecret };
+  } else if (apiKeyId !== undefined || apiKeySecret !== undefined) {
+    // Half a key would silently leave the GitHub secrets unmanaged; say so instead.
+    const missing = apiKeyId === undefined ? "spaceliftApiKeyId" : "spaceliftApiKeySecret";
+    throw new SignedRunsInputError(missing, "is not set, but its other half is", `set it (pulumi config set ${missing === "spaceliftApiKeySecret" ? "--secret " : ""}${missing}), or unset both to manage the SPACELIFT_API_KEY_ID/_SECRET GitHub secrets yourself`);
   }
   return {
     githubOwner: config.require("githubOwner"),
