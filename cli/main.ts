@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { findPackageRoot } from "../components/packageRoot";
 import { assertKeyId, assertStackId } from "../components/identifiers";
 import { deriveKeyId } from "../components/keyGenerations";
 import { SignedRunsInputError } from "../components/inputError";
@@ -29,7 +30,7 @@ Exit codes:
   3  runtime failure: OPA failed, or a file could not be written`;
 
 function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(findPackageRoot(__dirname), "package.json"), "utf8")) as { version: string };
   return manifest.version;
 }
 

@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
+import { policyFilePath } from "./packageRoot";
 import { assertKeyId, assertStackId, assertUnique } from "./identifiers";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
@@ -57,7 +57,7 @@ const KEY_FIELDS: Record<string, Set<string>> = {
 };
 
 /** The template the policy is rendered from; it ships with the package. */
-export const INITIALIZATION_POLICY_TEMPLATE_PATH = path.resolve(__dirname, "..", "..", "policies", "initialization-policy.rego");
+export const INITIALIZATION_POLICY_TEMPLATE_PATH = policyFilePath("initialization-policy.rego");
 
 /**
  * Checks the options and returns them normalised (sorted, PEM re-encoded), or

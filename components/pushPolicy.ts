@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
+import { policyFilePath } from "./packageRoot";
 
 /** policies/push-policy.rego; it ships with the package. */
-export const PUSH_POLICY_PATH = path.resolve(__dirname, "..", "..", "policies", "push-policy.rego");
+export const PUSH_POLICY_PATH = policyFilePath("push-policy.rego");
 
 /** The text of policies/push-policy.rego, the GIT_PUSH policy that ignores every push. */
 export function renderPushPolicy(): string {

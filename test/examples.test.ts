@@ -46,17 +46,22 @@ function exampleStackConfig(): Record<string, string> {
 }
 
 describe("examples/basic (the root Pulumi.yaml program)", () => {
-  it("Pulumi.yaml runs the compiled basic example with the nodejs runtime", () => {
+  it("Pulumi.yaml runs the basic example's TypeScript source with the nodejs runtime", () => {
     const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string; options: { typescript: boolean } }; main: string };
     assert.equal(project.name, PROJECT);
     assert.equal(project.runtime.name, "nodejs");
-    assert.equal(project.runtime.options.typescript, false);
-    assert.equal(project.main, "dist/examples/basic/index.js");
+    assert.equal(project.runtime.options.typescript, true);
+    assert.equal(project.main, "examples/basic/index.ts");
   });
 
-  it("the file Pulumi.yaml names runs in a fresh process under mocks with Pulumi.example.yaml's config and exports the outputs", () => {
+  it("the file Pulumi.yaml names runs from source, through ts-node registered as Pulumi's nodejs runtime does, under mocks with Pulumi.example.yaml's config", () => {
+    // Pulumi's runtime (cmd/run) registers ts-node with the compiler its tsutils picks (the
+    // project's TypeScript, else its vendored one) and the project's tsconfig.json, type checking on.
     const script = `
       const path = require("node:path");
+      const tsutils = require("@pulumi/pulumi/tsutils");
+      const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+      require(tsnodeRequire).register({ compiler: typescriptRequire, project: path.join(${JSON.stringify(REPO_ROOT)}, "tsconfig.json"), compilerOptions: {} });
       const pulumi = require("@pulumi/pulumi");
       const { runWithMocks, promiseOf } = require(${JSON.stringify(path.join(REPO_ROOT, "dist/test/support/pulumiMocks.js"))});
       (async () => {
@@ -65,7 +70,7 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
           // The mocks' project name stands in for Pulumi.yaml's (checked above) in the config keys.
           const config = Object.entries(JSON.parse(process.env.EXAMPLE_CONFIG)).map(([k, v]) => [k.replace(/^${PROJECT}:/, pulumi.getProject() + ":"), v]);
           pulumi.runtime.setAllConfig(Object.fromEntries(config), []);
-          program = require(path.join(${JSON.stringify(REPO_ROOT)}, "dist/examples/basic/index.js"));
+          program = require(path.join(${JSON.stringify(REPO_ROOT)}, "examples/basic/index.ts"));
           return [];
         });
         const stackIds = await promiseOf(program.stackIds);

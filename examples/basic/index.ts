@@ -1,4 +1,4 @@
-// The root Pulumi.yaml's program; Pulumi runs its compiled form, dist/examples/basic/index.js (npm run build).
+// The root Pulumi.yaml's program (Pulumi runs this TypeScript source with ts-node).
 import { basicExample, readBasicExampleConfig } from "./program";
 
 const { outputs } = basicExample(readBasicExampleConfig());

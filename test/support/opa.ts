@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { findPackageRoot } from "../../components/packageRoot";
 
 export interface OpaEngine {
   /** e.g. "opa 1.22.3", "opa 1.22.3 --v0-compatible", "opa 0.70.0" */
@@ -21,16 +22,8 @@ export interface OpaEngine {
 /** The built-ins Spacelift disables in policies. */
 export const SPACELIFT_DISABLED_BUILTINS = ["http.send", "opa.runtime", "rego.parse_module", "time.now_ns", "trace"] as const;
 
-export const REPO_ROOT = findRepoRoot(__dirname);
+export const REPO_ROOT = findPackageRoot(__dirname);
 export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "pulumi-spacelift-signed-runs") return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no pulumi-spacelift-signed-runs package.json above ${start}`);
-  }
-}
 
 function requireBinary(name: string): string {
   const binary = path.join(TOOLS_BIN, name);
