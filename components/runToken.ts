@@ -114,6 +114,18 @@ export interface RunTokenVerdict {
 
 // Mirrors token_shape in policies/initialization-policy.rego.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+// Mirrors unsupported_header_parameters: an entry whose header, as sent, has any of them is not taken for a token.
+const UNSUPPORTED_HEADER_PARAMETERS = ["b64", "crit", "cty"];
+
+/** The unsupported parameters of a token-shaped entry's header, sorted; none when the header does not decode. */
+function unsupportedHeaderParameters(entry: string): string[] {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(entry.split(".")[0], "base64url").toString("utf8"));
+    return isObject(header) ? UNSUPPORTED_HEADER_PARAMETERS.filter((name) => name in header) : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The initialization policy's decision, computed with jose instead of OPA:
@@ -140,9 +152,14 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
     deny.add("run metadata is an empty list: no signed run token");
     return verdict(deny);
   }
-  const candidates = metadata.flatMap((entry: unknown, index) => (typeof entry === "string" && TOKEN_SHAPE.test(entry) ? [{ index, token: entry }] : []));
+  const tokenShaped = metadata.flatMap((entry: unknown, index) => (typeof entry === "string" && TOKEN_SHAPE.test(entry) ? [{ index, token: entry, unsupported: unsupportedHeaderParameters(entry) }] : []));
+  const unsupportedHeaders = tokenShaped
+    .filter(({ unsupported }) => unsupported.length > 0)
+    .map(({ index, unsupported }) => `metadata entry ${index}: token header has ${unsupported.join(", ")}, which run tokens never use`);
+  const candidates = tokenShaped.filter(({ unsupported }) => unsupported.length === 0);
   if (candidates.length === 0) {
     deny.add("no signed token in run metadata");
+    unsupportedHeaders.forEach((message) => deny.add(message));
     return verdict(deny);
   }
 
@@ -161,6 +178,7 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
   if (anyValid) return verdict(deny);
   deny.add(`no valid signed token in run metadata (${candidates.length} checked)`);
   problems.forEach((problem) => deny.add(problem));
+  unsupportedHeaders.forEach((message) => deny.add(message));
   return verdict(deny);
 }
 
@@ -202,8 +220,11 @@ async function tokenProblems(
   for (const [claim, value] of [["exp", exp], ["nbf", nbf]] as const) {
     if (typeof value !== "number") problems.push(`token has no numeric ${claim} claim`);
   }
-  // io.jwt.decode_verify: valid while nbf <= now < exp, each checked only when present.
-  if ((typeof exp === "number" && clock >= exp) || (typeof nbf === "number" && clock < nbf)) {
+  // io.jwt.decode_verify: valid while nbf <= now < exp, each checked only when present;
+  // it also refuses any aud claim, which the policy reports on its own.
+  if ("aud" in payload) {
+    problems.push("token has an aud claim, which run tokens never carry");
+  } else if ((typeof exp === "number" && clock >= exp) || (typeof nbf === "number" && clock < nbf)) {
     problems.push("token is expired or not yet valid (exp/nbf)");
   }
   if (typeof exp === "number" && typeof nbf === "number" && exp - nbf > maxLifetime) {

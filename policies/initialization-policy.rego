@@ -41,11 +41,29 @@ metadata := input.run.user_provided_metadata
 # Metadata entries that look like tokens, by position. Other entries (such as a
 # note appended when the run is confirmed) are ignored.
 candidate_tokens[i] := entry if {
+	some i, entry in token_shaped_entries
+	not uses_unsupported_header(entry)
+}
+
+token_shaped_entries[i] := entry if {
 	is_array(metadata)
 	some i, entry in metadata
 	is_string(entry)
 	regex.match(token_shape, entry)
 }
+
+# Header parameters that change how a token is read: a nested token (cty, which
+# io.jwt.decode follows to the inner token's header), critical extensions (crit),
+# an unencoded payload (b64). Run tokens use none of them, so an entry carrying
+# any of them is not taken for a token. The header is read as sent, before decoding.
+unsupported_header_parameters := {"b64", "crit", "cty"}
+
+unsupported_parameters(entry) := parameters if {
+	sent_header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
+	parameters := object.keys(sent_header) & unsupported_header_parameters
+}
+
+uses_unsupported_header(entry) if count(unsupported_parameters(entry)) > 0
 
 # The commit values the run carries; every one present must equal the token's sub.
 run_commits contains commit if {
@@ -74,6 +92,7 @@ valid_tokens contains i if {
 	is_number(payload.exp)
 	is_number(payload.nbf)
 	payload.exp - payload.nbf <= max_token_lifetime_seconds
+	not "aud" in object.keys(payload)
 	payload.spacelift_stack == run_env.stack_slug
 	payload.spacelift_stack in key.stacks
 	commit_matches(payload)
@@ -142,6 +161,17 @@ deny contains msg if {
 	msg := sprintf("metadata entry %d: %s", [i, problem])
 }
 
+deny contains msg if {
+	count(valid_tokens) == 0
+	some i, entry in token_shaped_entries
+	parameters := unsupported_parameters(entry)
+	count(parameters) > 0
+	msg := sprintf(
+		"metadata entry %d: token header has %s, which run tokens never use",
+		[i, concat(", ", sort(parameters))],
+	)
+}
+
 # Why each token failed. Claims are only examined once the signature holds, so
 # a forged token is reported as forged and nothing more.
 token_problems contains [i, "not a decodable JWS"] if {
@@ -194,9 +224,16 @@ token_problems contains [i, msg] if {
 	msg := sprintf("token has no numeric %s claim", [claim])
 }
 
+# decode_verify also refuses a token with an aud claim; that is reported on its own.
 token_problems contains [i, "token is expired or not yet valid (exp/nbf)"] if {
 	some i, token in verified
+	not "aud" in object.keys(token.payload)
 	[false, _, _] = io.jwt.decode_verify(candidate_tokens[i], verification_constraints(token.key))
+}
+
+token_problems contains [i, "token has an aud claim, which run tokens never carry"] if {
+	some i, token in verified
+	"aud" in object.keys(token.payload)
 }
 
 token_problems contains [i, msg] if {

@@ -92,6 +92,13 @@ export function handMadeToken(header: Record<string, unknown>, payload: Record<s
   return `${signingInput}.${typeof signature === "string" ? signature : b64url(signature)}`;
 }
 
+/** A compact JWS whose payload is `body` as given (e.g. another token), for nesting. */
+export function handMadeTokenWithBody(header: Record<string, unknown>, body: string, signer: (signingInput: string) => Buffer | string): string {
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(body)}`;
+  const signature = signer(signingInput);
+  return `${signingInput}.${typeof signature === "string" ? signature : b64url(signature)}`;
+}
+
 export const hmac = (algorithm: "sha256" | "sha512", secret: string) => (input: string) => createHmac(algorithm, secret).update(input).digest();
 /** ES256 as JWS wants it: raw r||s (IEEE P1363). */
 export const es256 = (key: KeyObject) => (input: string) => sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
@@ -209,6 +216,28 @@ export async function decisionCases(): Promise<DecisionCase[]> {
     { name: "hand-made ES256 token with a raw signature (control)", input: launcherInput([handMadeToken(esHeader, esClaims, es256(esKeyObject))], payments), expect: "allow" },
     { name: "tampered payload", input: launcherInput([`${validHeader}.${tamperedPayload}.${validSignature}`], { stack: "web-dev" }), expect: /token signature does not verify under key "hs-1"/ },
     { name: "signature stripped", input: launcherInput([`${validHeader}.${valid.split(".")[1]}.`]), expect: /token signature does not verify under key "hs-1"/ },
+    // Header parameters that change how a token is read, and an aud claim: run tokens use none of them.
+    {
+      name: "nested token (cty JWT) wrapping a valid token, both layers signed by the same key",
+      input: launcherInput([handMadeTokenWithBody({ ...hsHeader, cty: "JWT" }, valid, hmac("sha256", HS_SECRET))]),
+      expect: /^metadata entry 0: token header has cty, which run tokens never use$/,
+    },
+    {
+      name: "critical header extension (crit)",
+      input: launcherInput([handMadeToken({ ...hsHeader, crit: ["exp-x"], "exp-x": 1 }, claims({}, now), hmac("sha256", HS_SECRET))]),
+      expect: /^metadata entry 0: token header has crit, which run tokens never use$/,
+    },
+    {
+      name: "unencoded payload (b64 false, RFC 7797)",
+      input: launcherInput([handMadeToken({ ...hsHeader, b64: false, crit: ["b64"] }, claims({}, now), hmac("sha256", HS_SECRET))]),
+      expect: /^metadata entry 0: token header has b64, crit, which run tokens never use$/,
+    },
+    {
+      name: "a cty token beside a valid token does not stop the valid one",
+      input: launcherInput([handMadeTokenWithBody({ ...hsHeader, cty: "JWT" }, valid, hmac("sha256", HS_SECRET)), valid]),
+      expect: "allow",
+    },
+    { name: "token with an aud claim", input: launcherInput([handMadeToken(hsHeader, claims({ aud: "spacelift" }, now), hmac("sha256", HS_SECRET))]), expect: /^metadata entry 0: token has an aud claim, which run tokens never carry$/ },
     {
       name: "reference implementation's token (no kid, run_type or branch)",
       input: launcherInput([handMadeToken({ alg: "HS256", typ: "JWT" }, { iss: "github-actions", iat: now, exp: now + 600, sub: COMMIT, spacelift_stack: "web-prod" }, hmac("sha256", HS_SECRET))]),
