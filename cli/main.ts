@@ -251,7 +251,7 @@ export function buildProgram(): Command {
 
   program
     .command("keygen")
-    .description("Make a signing key: an HS256 secret (64 characters) or an ES256 key pair (PKCS#8 private key and SPKI public key beside it as <file>.pub.pem). Files that hold secrets get mode 0600.")
+    .description("Make a signing key: an HS256 secret (64 characters) or an ES256 key pair (PKCS#8 private key and SPKI public key beside it: key.pem gives key.pub.pem). Files that hold secrets get mode 0600.")
     .addOption(new Option("--algorithm <alg>", "the key's algorithm").choices(["HS256", "ES256"]).default("HS256"))
     .requiredOption("--out <file>", "where to write the key")
     .option("--force", "overwrite an existing key (every token signed with it stops verifying)")
