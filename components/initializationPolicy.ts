@@ -78,6 +78,7 @@ export function validateInitializationPolicyOptions(options: InitializationPolic
   }
   const trustedKeys = keys.map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
   assertUnique("trustedKeys", trustedKeys.map((key) => key.kid), "kid");
+  assertOneSignerPerStack(trustedKeys);
 
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
@@ -178,6 +179,38 @@ function normalisePublicKeyPem(field: string, pem: unknown): string {
     throw new SignedRunsInputError(field, `is a ${key.asymmetricKeyType}${curve ? ` ${curve}` : ""} key, not a P-256 (prime256v1) EC key`, fix);
   }
   return String(key.export({ type: "spki", format: "pem" }));
+}
+
+/**
+ * The part of a kid that names whose key it is: everything before the last ':'
+ * (the component's kids are `<owner>.<repository>:<generation>`), or the whole kid.
+ */
+export function keyOwner(kid: string): string {
+  const colon = kid.lastIndexOf(":");
+  return colon < 0 ? kid : kid.slice(0, colon);
+}
+
+/**
+ * In a pool shared by many repositories each key lists the stacks it may sign
+ * for, and that list comes from whoever made the key. A stack listed under the
+ * keys of two owners would let one repository's CI start runs of another's
+ * stack, so it is refused; generations of one key (same owner) may share stacks.
+ */
+function assertOneSignerPerStack(keys: ValidatedTrustedKey[]): void {
+  const signerOf = new Map<string, string>();
+  for (const key of keys) {
+    for (const stack of key.stacks) {
+      const other = signerOf.get(stack);
+      if (other !== undefined && keyOwner(other) !== keyOwner(key.kid)) {
+        throw new SignedRunsInputError(
+          "trustedKeys",
+          `stack ${quoteValue(stack)} is listed under kid ${quoteValue(other)} and kid ${quoteValue(key.kid)}, which belong to different repositories, so either one's CI could start runs of it`,
+          "list each stack under one repository's keys only; generations of one key share the kid up to the last ':' (e.g. \"acme.infra:2026-05\" and \"acme.infra:2026-11\")",
+        );
+      }
+      if (other === undefined) signerOf.set(stack, key.kid);
+    }
+  }
 }
 
 function rejectUnknownFields(field: string, value: object, known: Set<string>): void {

@@ -56,6 +56,12 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
   { name: "issuer not a string", options: { trustedKeys: [hsKey()], issuer: 7 }, field: "issuer" },
   { name: "sample with an HS256 key and no acknowledgement", options: { trustedKeys: [esKey(), hsKey()], sample: true }, field: "sample", secrets: [HS_SECRET] },
   { name: "sample not a boolean", options: { trustedKeys: [esKey()], sample: "yes" }, field: "sample" },
+  {
+    name: "a stack under the keys of two repositories (one repository's CI could start another's runs)",
+    options: { trustedKeys: [hsKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), esKey({ kid: "acme.search:1", stacks: ["search-prod", "billing-prod"] })] },
+    field: "trustedKeys",
+  },
+  { name: "a stack under two unrelated kids", options: { trustedKeys: [hsKey(), esKey({ stacks: ["web-prod"] })] }, field: "trustedKeys" },
   { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
 ];
 
@@ -81,6 +87,14 @@ describe("renderInitializationPolicy validation", () => {
       assert.match(renderInitializationPolicy({ trustedKeys: [hsKey()], maxTokenLifetimeSeconds }), new RegExp(`^max_token_lifetime_seconds := ${maxTokenLifetimeSeconds}$`, "m"));
     }
     assert.ok(renderInitializationPolicy({ trustedKeys: [hsKey({ secret: `${SHORT_SECRET}v` })] }).includes(`"${SHORT_SECRET}v"`));
+  });
+
+  test("generations of one repository's key (same kid up to the last ':') may list the same stacks", () => {
+    const text = renderInitializationPolicy({
+      trustedKeys: [hsKey({ kid: "acme.billing:2026-05", stacks: ["billing-prod"] }), esKey({ kid: "acme.billing:2026-11", stacks: ["billing-prod"] })],
+    });
+    assert.match(text, /"acme\.billing:2026-05"/);
+    assert.match(text, /"acme\.billing:2026-11"/);
   });
 
   test("sample: absent by default, allowed with ES256 keys only, or with the acknowledgement", () => {
@@ -127,7 +141,8 @@ describe("renderInitializationPolicy output", () => {
     { name: "a secret full of Rego syntax", options: { trustedKeys: [hsKey({ secret: SECRET_WITH_QUOTES })], sample: true, acknowledgeSampleLogsSecret: true } },
     {
       name: "40 keys",
-      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `es-${i}`, stacks: [`stack-${i}`] }))) },
+      // The keys that share a stack are generations of one repository's key.
+      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `acme.shared:hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `es-${i}`, stacks: [`stack-${i}`] }))) },
     },
   ];
 
