@@ -32,6 +32,9 @@ export function publicKeyPathFor(privateKeyPath: string): string {
 /** Writes a file only its owner can read, also when it existed with a wider mode. */
 export function writeOwnerOnlyFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // An existing file keeps its mode when written to: narrow it first, so the
+  // secret is never readable by others, not even between the write and the chmod.
+  if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
   fs.writeFileSync(file, content, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
 }
