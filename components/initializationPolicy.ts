@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { policyFilePath } from "./packageRoot";
 import { assertKeyId, assertStackId, assertUnique } from "./identifiers";
+import { keyOwner } from "./keyGenerations";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
 
@@ -179,15 +180,6 @@ function normalisePublicKeyPem(field: string, pem: unknown): string {
     throw new SignedRunsInputError(field, `is a ${key.asymmetricKeyType}${curve ? ` ${curve}` : ""} key, not a P-256 (prime256v1) EC key`, fix);
   }
   return String(key.export({ type: "spki", format: "pem" }));
-}
-
-/**
- * The part of a kid that names whose key it is: everything before the last ':'
- * (the component's kids are `<owner>.<repository>:<generation>`), or the whole kid.
- */
-export function keyOwner(kid: string): string {
-  const colon = kid.lastIndexOf(":");
-  return colon < 0 ? kid : kid.slice(0, colon);
 }
 
 /**

@@ -49,6 +49,23 @@ export function deriveKeyId(owner: string, repository: string, generation: strin
   return kid;
 }
 
+// deriveKeyId's shortened form: always exactly MAX_KEY_ID_LENGTH characters, the
+// repository part ending in '-' and 12 hex digits of the full name's hash.
+const SHORTENED_KEY_ID = /-([0-9a-f]{12}):[^:]*$/;
+
+/**
+ * Whose key a kid names: what its generations share. For the component's kids
+ * that is `<owner>.<repository>` (everything before the last ':'), or, when the
+ * kid was shortened, the hash of that name, since the cut depends on the
+ * generation's length. Any other kid without ':' is its own owner.
+ */
+export function keyOwner(kid: string): string {
+  const shortened = kid.length === MAX_KEY_ID_LENGTH ? SHORTENED_KEY_ID.exec(kid) : null;
+  if (shortened !== null) return `#${shortened[1]}`;
+  const colon = kid.lastIndexOf(":");
+  return colon < 0 ? kid : kid.slice(0, colon);
+}
+
 /** The GitHub secret name of a generation: `<prefix>_<GENERATION>`, upper case, '.' and '-' as '_'. */
 export function signingSecretName(prefix: string, generation: string): string {
   return `${prefix}_${generation.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { SignedRunsInputError } from "../components/inputError";
 import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
+import { deriveKeyId } from "../components/keyGenerations";
 import { evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
 import { ES_KEY, HS_SECRET, POLICY_OPTIONS } from "./support/runTokenCases";
 
@@ -95,6 +96,17 @@ describe("renderInitializationPolicy validation", () => {
     });
     assert.match(text, /"acme\.billing:2026-05"/);
     assert.match(text, /"acme\.billing:2026-11"/);
+  });
+
+  test("so may the generations of a repository whose kids deriveKeyId shortens (the cut depends on the generation)", () => {
+    const [owner, repository] = ["o".repeat(39), "r".repeat(100)];
+    const kids = ["1", "2026-11"].map((generation) => deriveKeyId(owner, repository, generation));
+    assert.notEqual(kids[0].split(":")[0], kids[1].split(":")[0], "the test needs shortened kids");
+    const text = renderInitializationPolicy({ trustedKeys: kids.map((kid) => hsKey({ kid, stacks: ["billing-prod"] })) });
+    for (const kid of kids) assert.ok(text.includes(JSON.stringify(kid)));
+    // Another long repository's shortened kid is another owner.
+    const other = deriveKeyId(owner, `${"r".repeat(99)}s`, "1");
+    assert.throws(() => renderInitializationPolicy({ trustedKeys: [hsKey({ kid: kids[0], stacks: ["billing-prod"] }), esKey({ kid: other, stacks: ["billing-prod"] })] }), SignedRunsInputError);
   });
 
   test("sample: absent by default, allowed with ES256 keys only, or with the acknowledgement", () => {
