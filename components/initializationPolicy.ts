@@ -80,6 +80,7 @@ export function validateInitializationPolicyOptions(options: InitializationPolic
   const trustedKeys = keys.map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
   assertUnique("trustedKeys", trustedKeys.map((key) => key.kid), "kid");
   assertOneSignerPerStack(trustedKeys);
+  assertKeyMaterialNotShared(trustedKeys);
 
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
@@ -202,6 +203,27 @@ function assertOneSignerPerStack(keys: ValidatedTrustedKey[]): void {
       }
       if (other === undefined) signerOf.set(stack, key.kid);
     }
+  }
+}
+
+/**
+ * A token names its key by kid, so whoever holds a secret (or private key) can
+ * sign under every kid that lists it. The same material under two owners' kids
+ * would let one repository sign for the other's stacks; refused without showing it.
+ */
+function assertKeyMaterialNotShared(keys: ValidatedTrustedKey[]): void {
+  const kidOf = new Map<string, string>();
+  for (const key of keys) {
+    const material = key.algorithm === "HS256" ? `HS256\n${key.secret}` : `ES256\n${key.publicKeyPem}`;
+    const other = kidOf.get(material);
+    if (other !== undefined && keyOwner(other) !== keyOwner(key.kid)) {
+      throw new SignedRunsInputError(
+        "trustedKeys",
+        `kid ${quoteValue(other)} and kid ${quoteValue(key.kid)} hold the same ${key.algorithm === "HS256" ? "secret" : "public key"} (value not shown) but belong to different repositories, so either one's CI could sign for the other's stacks`,
+        "give every repository its own key (spacelift-signed-runs keygen, or the component, makes one per repository)",
+      );
+    }
+    if (other === undefined) kidOf.set(material, key.kid);
   }
 }
 

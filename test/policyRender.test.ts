@@ -62,6 +62,16 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
     options: { trustedKeys: [hsKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), esKey({ kid: "acme.search:1", stacks: ["search-prod", "billing-prod"] })] },
     field: "trustedKeys",
   },
+  {
+    name: "one HS256 secret under the kids of two repositories (either could sign for the other's stacks)",
+    options: { trustedKeys: [hsKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), hsKey({ kid: "acme.search:1", stacks: ["search-prod"] })] },
+    field: "trustedKeys",
+  },
+  {
+    name: "one ES256 public key under the kids of two repositories",
+    options: { trustedKeys: [esKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), esKey({ kid: "acme.search:1", stacks: ["search-prod"] })] },
+    field: "trustedKeys",
+  },
   { name: "a stack under two unrelated kids", options: { trustedKeys: [hsKey(), esKey({ stacks: ["web-prod"] })] }, field: "trustedKeys" },
   { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
 ];
@@ -153,8 +163,8 @@ describe("renderInitializationPolicy output", () => {
     { name: "a secret full of Rego syntax", options: { trustedKeys: [hsKey({ secret: SECRET_WITH_QUOTES })], sample: true, acknowledgeSampleLogsSecret: true } },
     {
       name: "40 keys",
-      // The keys that share a stack are generations of one repository's key.
-      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `acme.shared:hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `es-${i}`, stacks: [`stack-${i}`] }))) },
+      // The keys that share a stack, or a key, are generations of one repository's key.
+      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `acme.shared:hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `acme.es:es-${i}`, stacks: [`stack-${i}`] }))) },
     },
   ];
 
