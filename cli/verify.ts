@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { InitializationPolicyOptions } from "../components/initializationPolicy";
 import { verifyRunToken, type LauncherInput } from "../components/runToken";
+import { spaceliftCapabilities, type OpaCapabilities } from "../components/spaceliftCapabilities";
 import { CliError, ExitCode } from "./errors";
 
 export interface Verdict {
@@ -14,9 +15,6 @@ export interface Verdict {
 }
 
 export const BUILT_IN_ENGINE = "built-in jose verifier";
-
-/** The built-ins Spacelift disables in policies; OPA evaluates without them, as a launcher would. */
-export const SPACELIFT_DISABLED_BUILTINS = ["http.send", "opa.runtime", "rego.parse_module", "time.now_ns", "trace"];
 
 /** An `opa` executable: the one given, else the first on PATH, else undefined. */
 export function findOpa(given: string | undefined): string | undefined {
@@ -67,8 +65,7 @@ export function verifyWithOpa(opa: string, policyFile: string, input: LauncherIn
   const version = opaVersion(opa);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "signed-runs-verify-"));
   try {
-    const capabilities = JSON.parse(runOpa(opa, ["capabilities", "--current"])) as { builtins: { name: string }[] };
-    capabilities.builtins = capabilities.builtins.filter((b) => !SPACELIFT_DISABLED_BUILTINS.includes(b.name));
+    const capabilities = spaceliftCapabilities(JSON.parse(runOpa(opa, ["capabilities", "--current"])) as OpaCapabilities);
     const capabilitiesFile = path.join(work, "capabilities.json");
     fs.writeFileSync(capabilitiesFile, JSON.stringify(capabilities));
     const output = runOpa(

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import * as os from "node:os";
 import * as path from "node:path";
 import { findPackageRoot } from "../../components/packageRoot";
+import { spaceliftCapabilities, type OpaCapabilities } from "../../components/spaceliftCapabilities";
 
 export interface OpaEngine {
   /** e.g. "opa 1.22.3", "opa 1.22.3 --v0-compatible", "opa 0.70.0" */
@@ -19,8 +20,6 @@ export interface OpaEngine {
   args: string[];
 }
 
-/** The built-ins Spacelift disables in policies. */
-export const SPACELIFT_DISABLED_BUILTINS = ["http.send", "opa.runtime", "rego.parse_module", "time.now_ns", "trace"] as const;
 
 export const REPO_ROOT = findPackageRoot(__dirname);
 export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
@@ -96,15 +95,8 @@ const capabilityFiles = new Map<string, string>();
 export function spaceliftCapabilitiesFile(engine: OpaEngine): string {
   let file = capabilityFiles.get(engine.binary);
   if (file === undefined) {
-    const current = JSON.parse(execFileSync(engine.binary, ["capabilities", "--current"], { encoding: "utf8", maxBuffer: 64 << 20 })) as {
-      builtins: Array<{ name: string }>;
-    };
-    const names = new Set(current.builtins.map((builtin) => builtin.name));
-    for (const disabled of SPACELIFT_DISABLED_BUILTINS) {
-      assert.ok(names.has(disabled), `${engine.name} has no built-in ${disabled} to remove; the capabilities file would not be what Spacelift runs`);
-    }
-    const disabled = new Set<string>(SPACELIFT_DISABLED_BUILTINS);
-    const spacelift = { ...current, builtins: current.builtins.filter((builtin) => !disabled.has(builtin.name)) };
+    const current = JSON.parse(execFileSync(engine.binary, ["capabilities", "--current"], { encoding: "utf8", maxBuffer: 64 << 20 })) as OpaCapabilities;
+    const spacelift = spaceliftCapabilities(current);
     file = writeScratch(JSON.stringify(spacelift, null, 1), `.capabilities-${opaVersion(engine.binary)}.json`);
     capabilityFiles.set(engine.binary, file);
   }
