@@ -286,6 +286,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that closes early (`render ... | head`) is not a failure: the command
+  // still finishes its work (every file is written); only its chatter is dropped.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   void main(process.argv).then((code) => {
     process.exitCode = code;
   });

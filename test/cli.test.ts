@@ -4,13 +4,14 @@
  * actionlint, sign -> verify in real OPA on both lines.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { deriveKeyId } from "../components/keyGenerations";
-import { opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
-import { pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
+import { REPO_ROOT, opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
+import { CLI, pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const OTHER_SHA = "fedcba9876543210fedcba9876543210fedcba98";
@@ -370,5 +371,20 @@ describe("cli: sign -> verify against real OPA", () => {
     const badLifetime = runCli([...base, "--sha", SHA, "--lifetime", "999999"]);
     assert.equal(badLifetime.status, 2);
     assert.match(badLifetime.stderr, /--lifetime:/);
+  });
+});
+
+describe("cli: a reader that closes early", () => {
+  it("render piped into `head -c 1` exits 0, prints no EPIPE crash and still writes every file", () => {
+    const directory = temporaryDirectory("cli-epipe");
+    writeFileSync(path.join(directory, "signed-runs.json"), readFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json")));
+    const script = `"${process.execPath}" "${CLI}" render --config signed-runs.json --out out 2>stderr.txt | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`;
+    const result = spawnSync("bash", ["-c", script], { cwd: directory, encoding: "utf8" });
+    assert.equal(result.stdout.trim(), "0", `render exited ${result.stdout.trim()}: ${readFileSync(path.join(directory, "stderr.txt"), "utf8")}`);
+    assert.equal(readFileSync(path.join(directory, "stderr.txt"), "utf8"), "");
+    for (const file of ["launcher/initialization-policy.rego", "launcher/launcher.env", "spacelift/push-policy.rego"]) {
+      assert.ok(existsSync(path.join(directory, "out", file)), `${file} was not written`);
+    }
+    assert.equal(readdirSync(path.join(directory, "out", ".github", "workflows")).length, 2);
   });
 });
