@@ -6,19 +6,19 @@
  * each figure Spacelift's reference policy with a secret filled in, measured
  * in the same run on the same input.
  *
- * The reference policy is read from ../shared/reference/initialization-policy.rego
+ * The reference policy is read from test/fixtures/reference/initialization-policy.rego
  * (or $REFERENCE_POLICY); its filled-in copy only ever lives in a scratch directory.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import { renderInitializationPolicy, type TrustedKey } from "../components/initializationPolicy";
 import { signRunToken, type LauncherInput, type RunSigningKey } from "../components/runToken";
-import { REPO_ROOT, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch, type OpaEngine } from "../test/support/opa";
+import { opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch, type OpaEngine } from "../test/support/opa";
+import { REFERENCE_INITIALIZATION_POLICY_FILE } from "../test/support/fixtures";
 import { COMMIT, ES_KEY, launcherInput } from "../test/support/runTokenCases";
 
 const SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
-const referencePath = process.env.REFERENCE_POLICY ?? path.resolve(REPO_ROOT, "..", "shared", "reference", "initialization-policy.rego");
+const referencePath = process.env.REFERENCE_POLICY ?? REFERENCE_INITIALIZATION_POLICY_FILE;
 
 interface Scenario {
   name: string;

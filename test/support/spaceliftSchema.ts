@@ -5,10 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "./opa";
-
-/** Where the reference data lives: ../shared/spacelift beside the checkout, or SPACELIFT_REFERENCE_DIR. */
-export const SPACELIFT_REFERENCE_DIR = process.env.SPACELIFT_REFERENCE_DIR ?? path.resolve(REPO_ROOT, "..", "shared", "spacelift");
+import { PULUMI_PROVIDER_SCHEMA_FILE, TERRAFORM_PROVIDER_DOCS_DIR } from "./fixtures";
 
 interface SchemaProperty {
   type?: string;
@@ -30,16 +27,15 @@ export interface ProviderSchema {
   types: Record<string, SchemaType>;
 }
 
-function readReference(file: string): string {
-  const full = path.join(SPACELIFT_REFERENCE_DIR, file);
+function readReference(full: string): string {
   if (!existsSync(full)) {
-    throw new Error(`${full} is missing: the contract test needs Spacelift's reference data (set SPACELIFT_REFERENCE_DIR to the directory holding pulumi-provider-schema.json and terraform-provider-docs/)`);
+    throw new Error(`${full} is missing: the contract test reads Spacelift's reference data from test/fixtures/spacelift/ (see its SOURCE.md files); restore it from git`);
   }
   return readFileSync(full, "utf8");
 }
 
 export function loadProviderSchema(): ProviderSchema {
-  return JSON.parse(readReference("pulumi-provider-schema.json")) as ProviderSchema;
+  return JSON.parse(readReference(PULUMI_PROVIDER_SCHEMA_FILE)) as ProviderSchema;
 }
 
 /** `spacelift:index/policyAttachment:PolicyAttachment` -> `policy_attachment`. */
@@ -61,7 +57,7 @@ export interface TerraformAttribute {
 
 /** The top-level attributes of a resource from its tfplugindocs page. */
 export function terraformAttributes(resource: string): Map<string, TerraformAttribute> {
-  const text = readReference(path.join("terraform-provider-docs", `${resource}.md`));
+  const text = readReference(path.join(TERRAFORM_PROVIDER_DOCS_DIR, `${resource}.md`));
   const schema = text.slice(text.indexOf("## Schema"));
   const attributes = new Map<string, TerraformAttribute>();
   let section: TerraformAttribute["section"] | undefined;
