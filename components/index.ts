@@ -1,13 +1,47 @@
-export * from "./inputError";
-export * from "./runTokenContract";
-export * from "./initializationPolicy";
-export * from "./pushPolicy";
-export * from "./runToken";
-export * from "./workflows";
-export * from "./signedRunsArgs";
-export * from "./signedRuns";
-export * from "./signedRunsRepository";
-export * from "./signedRunsWorkerPool";
-export * from "./keyGenerations";
-export * from "./launcherEnvironment";
+/**
+ * The package's public API: the three components, the renderers and token
+ * functions they are built from, the Spacelift binding, the input error, and
+ * the types their signatures use. Everything else is internal and may change
+ * in any release; the modules export it for the package's own CLI and tests.
+ */
+
+// The components.
+export { SignedRuns } from "./signedRuns";
+export { SignedRunsRepository } from "./signedRunsRepository";
+export { SignedRunsWorkerPool } from "./signedRunsWorkerPool";
+export type {
+  LauncherEnvironment,
+  SignedRunsApiKeyArgs,
+  SignedRunsArgs,
+  SignedRunsGithubArgs,
+  SignedRunsLauncherArgs,
+  SignedRunsOutputs,
+  SignedRunsPushPolicySelection,
+  SignedRunsRepositoryArgs,
+  SignedRunsSigningArgs,
+  SignedRunsSpaceliftArgs,
+  SignedRunsStackArgs,
+  SignedRunsStackCreateArgs,
+  SignedRunsStackVendor,
+  SignedRunsWorkerPoolArgs,
+  SignedRunsWorkerPoolSelection,
+  SignedRunsWorkflowArgs,
+} from "./signedRunsArgs";
+
+// Bad input, before any resource is registered.
+export { SignedRunsInputError } from "./inputError";
+
+// The renderers, for programs that provision the pieces themselves.
+export { renderInitializationPolicy } from "./initializationPolicy";
+export type { EcdsaTrustedKey, HmacTrustedKey, InitializationPolicyOptions, TrustedKey } from "./initializationPolicy";
+export { renderPushPolicy } from "./pushPolicy";
+export { renderWorkflows } from "./workflows";
+export type { SpaceliftAuth, WorkflowFile, WorkflowOptions, WorkflowStack } from "./workflows";
+
+// The run token, for CI systems other than GitHub Actions and for checks.
+export { signRunToken, verifyRunToken } from "./runToken";
+export type { LauncherInput, RunSigningKey, RunTokenVerdict, SignRunTokenOptions } from "./runToken";
+export type { RunTokenClaims, RunType, SigningAlgorithm } from "./runTokenContract";
+
+// The small Spacelift binding the components declare their resources with.
 export * as spacelift from "./spacelift";
