@@ -31,13 +31,20 @@ const GITHUB_OWNER = /^(?=.{1,39}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const GIT_BRANCH_FORBIDDEN = /(^[/.-])|([/.]$)|\.\.|\/\/|@\{|[\x00-\x20\x7f~^:?*[\\]|\.lock(\/|$)/;
 
+/** An absent value says so, rather than being quoted as the text "undefined". */
+function assertPresent(field: string, value: unknown, fix: string): void {
+  if (value === undefined || value === null) throw new SignedRunsInputError(field, "is missing", fix);
+}
+
 export function assertGithubOwner(field: string, value: unknown): asserts value is string {
+  assertPresent(field, value, "set it to the owner part of the repository URL, e.g. \"acme\"");
   if (typeof value !== "string" || !GITHUB_OWNER.test(value)) {
     throw new SignedRunsInputError(field, `${quoteValue(value)} is not a GitHub user or organization name`, "use the owner part of the repository URL (letters, digits and single hyphens, at most 39 characters), e.g. \"acme\"");
   }
 }
 
 export function assertGithubRepositoryName(field: string, value: unknown): asserts value is string {
+  assertPresent(field, value, "set it to the repository name as in its URL, without the owner, e.g. \"payments-infra\"");
   if (typeof value !== "string" || !GITHUB_REPOSITORY.test(value) || value === "." || value === "..") {
     const hint = typeof value === "string" && value.includes("/") ? "give the name without the owner (put the owner in github.owner)" : "use the repository name as in its URL: letters, digits, '.', '_' and '-', at most 100 characters";
     throw new SignedRunsInputError(field, `${quoteValue(value)} is not a GitHub repository name`, hint);

@@ -30,6 +30,8 @@ const BAD_CASES: BadCase[] = [
   { label: "owner with a space", args: withGithub({ owner: "acme corp" }), message: /^github\.owner: "acme corp" is not a GitHub user or organization name\. Fix: / },
   { label: "owner starting with a hyphen", args: withGithub({ owner: "-acme" }), message: /^github\.owner: "-acme" is not a GitHub/ },
   { label: "repository with the owner", args: withGithub({ repository: "acme/payments" }), message: /^github\.repository: "acme\/payments" is not a GitHub repository name\. Fix: give the name without the owner/ },
+  { label: "missing owner", args: withGithub({ owner: undefined as never }), message: /^github\.owner: is missing\. Fix: set it to the owner/ },
+  { label: "missing repository", args: withGithub({ repository: undefined as never }), message: /^github\.repository: is missing\. Fix: set it to the repository name/ },
   { label: "repository '..'", args: withGithub({ repository: ".." }), message: /^github\.repository: "\.\." is not/ },
   { label: "bad branch", args: withGithub({ branch: "release..1" }), message: /^github\.branch: "release\.\.1" is not a valid Git branch name/ },
   { label: "no stacks", args: withStacks([]), message: /^stacks: lists no stack\. Fix: list at least one/ },
