@@ -188,7 +188,7 @@ describe("cli: render", () => {
       const { out, result, keyFile } = renderSetup(algorithm);
       assert.equal(result.status, 0, result.stderr);
       const files = listFiles(out);
-      assert.deepEqual(files.filter((f) => !f.startsWith(".github/")), ["launcher/.gitignore", "launcher/initialization-policy.rego", "launcher/launcher.env", "spacelift/push-policy.rego"]);
+      assert.deepEqual(files.filter((f) => !f.startsWith(".github/")), ["launcher/.gitignore", "launcher/initialization-policy.rego", "launcher/launcher.env.template", "spacelift/push-policy.rego"]);
       const workflows = files.filter((f) => f.startsWith(".github/workflows/"));
       assert.equal(workflows.length, 2, `one workflow per stack expected, got ${JSON.stringify(workflows)}`);
       assert.ok(workflows.every((f) => /\.ya?ml$/.test(f)));
@@ -209,8 +209,8 @@ describe("cli: render", () => {
       for (const workflow of listFiles(out).filter((f) => f.startsWith(".github/"))) {
         assert.ok(!readFileSync(path.join(out, workflow), "utf8").includes(secret.split("\n")[algorithm === "HS256" ? 0 : 1]), `${workflow} holds the key`);
       }
-      assert.equal(mode(path.join(out, "launcher/launcher.env")), 0o600);
-      assert.match(readFileSync(path.join(out, "launcher/launcher.env"), "utf8"), /^SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY=\/\S+$/m);
+      assert.equal(mode(path.join(out, "launcher/launcher.env.template")), 0o600);
+      assert.match(readFileSync(path.join(out, "launcher/launcher.env.template"), "utf8"), /^SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY=\/\S+$/m);
       assert.match(readFileSync(path.join(out, "launcher/.gitignore"), "utf8"), /^\*$/m);
     });
 
@@ -382,7 +382,7 @@ describe("cli: a reader that closes early", () => {
     const result = spawnSync("bash", ["-c", script], { cwd: directory, encoding: "utf8" });
     assert.equal(result.stdout.trim(), "0", `render exited ${result.stdout.trim()}: ${readFileSync(path.join(directory, "stderr.txt"), "utf8")}`);
     assert.equal(readFileSync(path.join(directory, "stderr.txt"), "utf8"), "");
-    for (const file of ["launcher/initialization-policy.rego", "launcher/launcher.env", "spacelift/push-policy.rego"]) {
+    for (const file of ["launcher/initialization-policy.rego", "launcher/launcher.env.template", "spacelift/push-policy.rego"]) {
       assert.ok(existsSync(path.join(directory, "out", file)), `${file} was not written`);
     }
     assert.equal(readdirSync(path.join(directory, "out", ".github", "workflows")).length, 2);
