@@ -19,6 +19,9 @@ import {
 import { CliError, ExitCode } from "./errors";
 import { publicKeyPathFor, readKeyFile, writeNewKey } from "./keyFiles";
 import { buildLauncherInput } from "./launcherInput";
+import { formatDuration, onboardRepositories, onboardingFailed } from "./onboard";
+import { automationRunner, checkPulumiPrerequisites, resolveBackend } from "./onboardAutomation";
+import { loadOnboardingFile } from "./onboardFile";
 import { FILLED_IN_LAUNCHER_ENVIRONMENT_FILE, ensureKeys, loadRenderConfig, policyOptionsFor, renderToDirectory } from "./render";
 import { findOpa, verifyBuiltIn, verifyWithOpa, withTemporaryPolicy, type Verdict } from "./verify";
 
@@ -27,7 +30,7 @@ Exit codes:
   0  success (verify: the run is allowed)
   1  verify: the policy denied the run; the reasons are printed
   2  usage or configuration error: the message names the option or field and the fix
-  3  runtime failure: OPA failed, or a file could not be written`;
+  3  runtime failure: OPA failed, a file could not be written, or a repository or the pool failed to onboard`;
 
 function packageVersion(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(findPackageRoot(__dirname), "package.json"), "utf8")) as { version: string };
@@ -192,6 +195,21 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
   if (!verdict.allowed) process.exitCode = ExitCode.Denied;
 }
 
+async function onboardCommand(options: { repositories: string; backend?: string }): Promise<void> {
+  // Everything that can be checked offline is checked before the first stack: the file, the backend, the CLI.
+  const file = loadOnboardingFile(options.repositories);
+  const backend = resolveBackend(options.backend);
+  const { pulumiVersion } = checkPulumiPrerequisites(backend.url);
+  const out = process.stdout;
+  out.write(`onboarding ${file.repositories.length} repositories from ${shown(options.repositories)} with Pulumi ${pulumiVersion}; state in ${backend.url}\n`);
+  if (backend.local) {
+    out.write("note: the state is in a local directory; on a throwaway CI runner it is lost and the next run makes new keys. Keep it, or pass --backend with a bucket (docs/bulk-onboarding.md)\n");
+  }
+  const runner = automationRunner({ ...file, backendUrl: backend.url });
+  const result = await onboardRepositories(file.repositories, runner, (line) => out.write(`${line}\n`));
+  if (onboardingFailed(result)) throw new CliError(ExitCode.Failure, `onboarding did not finish: see the FAILED lines above (${formatDuration(result.elapsedMs)}). Fix: correct what they name and run onboard again; repositories already onboarded are updated in place`);
+}
+
 /** `verify --config` never makes keys: a missing key file is an error, not a new key. */
 function readExistingKeys(config: ReturnType<typeof loadRenderConfig>) {
   for (const generation of config.signing.keys) {
@@ -260,6 +278,14 @@ export function buildProgram(): Command {
     .option("--force", "overwrite an existing key (every token signed with it stops verifying)")
     .addHelpText("after", EXIT_CODES)
     .action(keygenCommand);
+
+  program
+    .command("onboard")
+    .description("Onboard many repositories onto one shared worker pool with the Pulumi Automation API: one Pulumi stack per repository (its keys, GitHub secrets and workflows), then the pool's stack trusting every repository's keys for its own stacks. Needs the Pulumi CLI, and GitHub and Spacelift credentials in the environment.")
+    .requiredOption("--repositories <file>", "the repositories file (JSON): { spaceliftEndpoint, repositories: [{ owner, repository, stacks }] }")
+    .option("--backend <url>", "where the stacks' state lives: s3://, azblob://, gs://, https://api.pulumi.com or file://DIR (default: $PULUMI_BACKEND_URL, else file://.pulumi-state)")
+    .addHelpText("after", `\nThe file is checked first and every problem is listed. Prints a line per repository as it starts and ends,\nthen the pool, then a summary with the counts and the total time. A failed repository does not stop the others.\nIn CI the state must outlive the runner: see docs/bulk-onboarding.md.\n${EXIT_CODES}`)
+    .action(onboardCommand);
 
   return program;
 }

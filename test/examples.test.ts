@@ -1,8 +1,9 @@
 /**
  * Every example runs to completion under Pulumi's mocks; the root example
  * reads the keys Pulumi.example.yaml documents, and its workflows are the
- * ones `render` writes for the matching signed-runs.json. Bulk onboarding's
- * loop runs over the real per-repository programs under mocks.
+ * ones `render` writes for the matching signed-runs.json. Bulk onboarding
+ * (`onboard`, with its sample file in examples/bulk-onboarding/) is tested in
+ * onboard.test.ts.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,15 +12,12 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { signRunToken, type TrustedKey, type WorkflowFile } from "../components";
-import { deriveKeyId } from "../components/keyGenerations";
+import type { WorkflowFile } from "../components";
 import { basicExample, readBasicExampleConfig } from "../examples/basic/program";
-import { onboardRepositories, type OnboardingRunner } from "../examples/bulk-onboarding/onboard";
-import { declareRepository, declareSharedPool, repositoryStackName, type OnboardingSettings, type RepositoryEntry } from "../examples/bulk-onboarding/programs";
 import { existingInfrastructureExample } from "../examples/existing-infrastructure/program";
 import { MONOREPO_STACKS, monorepoExample } from "../examples/monorepo/program";
 import { runCli, temporaryDirectory } from "./support/cli";
-import { evaluateDeny, opaEngines, REPO_ROOT } from "./support/opa";
+import { REPO_ROOT } from "./support/opa";
 import { isSecret, promiseOf, resourceTree, runWithMocks } from "./support/pulumiMocks";
 
 const T = {
@@ -34,7 +32,6 @@ const T = {
 
 const PROJECT = "spacelift-signed-runs";
 const API_KEY_SECRET = "example-api-key-secret-never-in-a-file-42";
-const SHA = "89abcdef0123456789abcdef0123456789abcdef";
 
 /**
  * The uncommented config of Pulumi.example.yaml, as Pulumi hands it to a program (objects as JSON),
@@ -249,86 +246,5 @@ describe("examples/monorepo", () => {
     assert.equal(created.inputs.workerPoolId, await promiseOf(example.outputs.workerPoolId));
     assert.ok(pool);
     assert.deepEqual(await promiseOf(example.outputs.stackIds), ["network-prod", "cluster-prod", "cluster-staging"]);
-  });
-});
-
-describe("examples/bulk-onboarding", () => {
-  const list = JSON.parse(readFileSync(path.join(REPO_ROOT, "examples/bulk-onboarding/repositories.json"), "utf8")) as { spaceliftEndpoint: string; repositories: RepositoryEntry[] };
-  const settings: OnboardingSettings = { spaceliftEndpoint: list.spaceliftEndpoint };
-
-  /** The runner the tests use: the real inline programs, each under Pulumi's mocks instead of the engine. */
-  function mockRunner(previous: Map<string, TrustedKey[]> = new Map()) {
-    const signingKeys = new Map<string, string>();
-    const pools: TrustedKey[][] = [];
-    const runner: OnboardingRunner = {
-      existingWorkerPoolId: async () => undefined,
-      async upRepository(entry, workerPoolId) {
-        let declared!: ReturnType<typeof declareRepository>;
-        await runWithMocks(() => (declared = declareRepository(entry, settings, workerPoolId)).repository, { seed: repositoryStackName(entry) });
-        signingKeys.set(entry.repository, await promiseOf(declared.repository.signingKey));
-        return promiseOf(declared.outputs.trustedKeys);
-      },
-      previousTrustedKeys: async (entry) => previous.get(repositoryStackName(entry)),
-      async upPool(trustedKeys) {
-        pools.push(trustedKeys);
-        let declared!: ReturnType<typeof declareSharedPool>;
-        await runWithMocks(() => (declared = declareSharedPool(trustedKeys, settings)).pool, { seed: "pool" });
-        return { workerPoolId: await promiseOf(declared.outputs.workerPoolId) };
-      },
-    };
-    return { runner, signingKeys, pools };
-  }
-
-  it("onboards every repository with a progress line each and a summary, and the shared pool trusts each key for its own stacks only (real OPA)", async () => {
-    const { runner, signingKeys, pools } = mockRunner();
-    const lines: string[] = [];
-    const result = await onboardRepositories(list.repositories, runner, (line) => lines.push(line));
-    assert.equal(result.failed.length, 0, JSON.stringify(result.failed));
-    assert.equal(lines.length, list.repositories.length + 2);
-    list.repositories.forEach((entry, i) => assert.match(lines[i], new RegExp(`^\\[${i + 1}/3\\] acme/${entry.repository}: onboarded ${entry.stacks.length} stack`)));
-    assert.match(lines[3], /^pool: \S+ trusts 3 key\(s\)/);
-    assert.equal(lines[4], "summary: 3 of 3 repositories onboarded; pool updated");
-
-    // The pool's policy, from the same program, allows billing's token for billing-prod and nothing else.
-    let policy!: pulumi.Output<string>;
-    await runWithMocks(() => {
-      const declared = declareSharedPool(pools[0], settings);
-      policy = declared.outputs.initializationPolicy;
-      return declared.pool;
-    }, { seed: "pool" });
-    const policyText = await promiseOf(policy);
-    const billingKid = result.onboarded.find((o) => o.repository === "acme/billing")!.kids[0];
-    const token = await signRunToken({ key: { kid: billingKid, algorithm: "ES256", privateKeyPem: signingKeys.get("billing")! }, commitSha: SHA, stack: "billing-prod", runType: "TRACKED", branch: "main" });
-    const input = (stack: string) => ({
-      run: { commit: { hash: SHA }, user_provided_metadata: [token] },
-      static_run_environment: { stack_slug: stack, commit_sha: SHA, commit_branch: "main", run_type: "TRACKED" },
-    });
-    for (const engine of opaEngines()) {
-      assert.deepEqual(evaluateDeny(engine, policyText, input("billing-prod")), [], `${engine.name} denied billing's own stack`);
-      assert.ok(evaluateDeny(engine, policyText, input("search-prod")).length > 0, `${engine.name} let billing's key sign for search's stack`);
-    }
-  });
-
-  it("a failing repository is reported and does not stop the others; its earlier keys stay trusted", async () => {
-    const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "Not A Slug" }] };
-    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"] };
-    const { runner, pools } = mockRunner(new Map([[repositoryStackName(broken), [earlier]]]));
-    const repositories = [list.repositories[0], broken, list.repositories[2]];
-    const lines: string[] = [];
-    const result = await onboardRepositories(repositories, { ...runner, upPool: async (keys) => (pools.push(keys), { workerPoolId: "01HPOOL" }) }, (line) => lines.push(line));
-    assert.deepEqual(result.onboarded.map((o) => o.repository), ["acme/billing", "acme/identity"]);
-    assert.equal(result.failed.length, 1);
-    assert.match(lines[1], /^\[2\/3\] acme\/broken: FAILED: stacks\[0\]\.id: "Not A Slug" is not a Spacelift stack id.*its keys from the last successful run stay trusted/);
-    assert.match(lines[2], /^\[3\/3\] acme\/identity: onboarded/);
-    assert.deepEqual(pools[0].map((k) => k.kid).sort(), [deriveKeyId("acme", "billing", "1"), "acme.broken.1", deriveKeyId("acme", "identity", "1")].sort());
-    assert.equal(lines.at(-1), "summary: 2 of 3 repositories onboarded, 1 failed (acme/broken); pool updated");
-  });
-
-  it("a failing pool is reported in the summary", async () => {
-    const { runner } = mockRunner();
-    const lines: string[] = [];
-    const result = await onboardRepositories([list.repositories[0]], { ...runner, upPool: async () => Promise.reject(new Error("pool: quota exceeded\nmore detail")) }, (line) => lines.push(line));
-    assert.deepEqual(result.pool, { error: "pool: quota exceeded | more detail" });
-    assert.equal(lines.at(-1), "summary: 1 of 1 repositories onboarded; pool FAILED");
   });
 });

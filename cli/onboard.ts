@@ -3,8 +3,8 @@
  * trusting all of them. It talks to Pulumi only through `OnboardingRunner`, so
  * the loop and its reporting are tested without the Pulumi CLI.
  */
-import type { TrustedKey } from "../../components";
-import type { RepositoryEntry } from "./programs";
+import type { TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryEntry } from "./onboardFile";
 
 export interface OnboardingRunner {
   /** The shared pool's id from an earlier run, if there was one (stacks with `create` need it). */
@@ -21,6 +21,18 @@ export interface OnboardingResult {
   onboarded: { repository: string; kids: string[] }[];
   failed: { repository: string; error: string }[];
   pool: { workerPoolId: string; trustedKeys: number } | { error: string } | undefined;
+  /** Wall time of the whole run, in milliseconds. */
+  elapsedMs: number;
+}
+
+/** Failed when a repository or the pool failed. */
+export function onboardingFailed(result: OnboardingResult): boolean {
+  return result.failed.length > 0 || (result.pool !== undefined && "error" in result.pool);
+}
+
+/** Seconds with one decimal, e.g. "12.3s". */
+export function formatDuration(milliseconds: number): string {
+  return `${(milliseconds / 1000).toFixed(1)}s`;
 }
 
 function errorMessage(error: unknown): string {
@@ -34,25 +46,33 @@ function errorMessage(error: unknown): string {
  * repository is reported and skipped; its keys from an earlier successful run
  * stay trusted, so a transient failure never locks its stacks out.
  */
-export async function onboardRepositories(repositories: RepositoryEntry[], runner: OnboardingRunner, log: (line: string) => void): Promise<OnboardingResult> {
-  const result: OnboardingResult = { onboarded: [], failed: [], pool: undefined };
+export async function onboardRepositories(
+  repositories: RepositoryEntry[],
+  runner: OnboardingRunner,
+  log: (line: string) => void,
+  now: () => number = () => performance.now(),
+): Promise<OnboardingResult> {
+  const started = now();
+  const result: OnboardingResult = { onboarded: [], failed: [], pool: undefined, elapsedMs: 0 };
   const trusted: TrustedKey[] = [];
   const workerPoolId = await runner.existingWorkerPoolId();
   const width = String(repositories.length).length;
   for (const [index, entry] of repositories.entries()) {
     const name = `${entry.owner}/${entry.repository}`;
     const position = `[${String(index + 1).padStart(width)}/${repositories.length}]`;
+    const repositoryStarted = now();
+    log(`${position} ${name}: starting, ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")})`);
     try {
       const keys = await runner.upRepository(entry, workerPoolId);
       trusted.push(...keys);
       result.onboarded.push({ repository: name, kids: keys.map((k) => k.kid) });
-      log(`${position} ${name}: onboarded ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")}), key ${keys.map((k) => k.kid).join(", ")}`);
+      log(`${position} ${name}: onboarded in ${formatDuration(now() - repositoryStarted)}, key ${keys.map((k) => k.kid).join(", ")}`);
     } catch (error) {
       const message = errorMessage(error);
       result.failed.push({ repository: name, error: message });
       const previous = await runner.previousTrustedKeys(entry).catch(() => undefined);
       if (previous !== undefined) trusted.push(...previous);
-      log(`${position} ${name}: FAILED: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`);
+      log(`${position} ${name}: FAILED after ${formatDuration(now() - repositoryStarted)}: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`);
     }
   }
   if (trusted.length === 0) {
@@ -67,7 +87,10 @@ export async function onboardRepositories(repositories: RepositoryEntry[], runne
       log(`pool: FAILED: ${errorMessage(error)}`);
     }
   }
+  result.elapsedMs = now() - started;
   const failedNames = result.failed.map((f) => f.repository).join(", ");
-  log(`summary: ${result.onboarded.length} of ${repositories.length} repositories onboarded${result.failed.length > 0 ? `, ${result.failed.length} failed (${failedNames})` : ""}; pool ${result.pool === undefined ? "not updated" : "error" in result.pool ? "FAILED" : "updated"}`);
+  log(
+    `summary: ${result.onboarded.length} of ${repositories.length} repositories onboarded, ${result.failed.length} failed${result.failed.length > 0 ? ` (${failedNames})` : ""}; pool ${result.pool === undefined ? "not updated" : "error" in result.pool ? "FAILED" : "updated"}; ${formatDuration(result.elapsedMs)} in total`,
+  );
   return result;
 }

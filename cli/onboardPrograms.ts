@@ -5,25 +5,14 @@
  *   workflows, push-policy attachments);
  * - one shared pool: a SignedRunsWorkerPool whose policy trusts every
  *   repository's keys, each for its own stacks only.
- *
- * In your own project, import from "pulumi-spacelift-signed-runs" instead of "../../components".
  */
 import * as github from "@pulumi/github";
-import { SignedRunsRepository, SignedRunsWorkerPool, type SignedRunsStackArgs, type SignedRunsWorkerPoolSelection, type TrustedKey } from "../../components";
+import type { TrustedKey } from "../components/initializationPolicy";
+import { SignedRunsRepository } from "../components/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import type { OnboardingSettings, RepositoryEntry } from "./onboardFile";
 
-export interface RepositoryEntry {
-  owner: string;
-  repository: string;
-  stacks: SignedRunsStackArgs[];
-}
-
-export interface OnboardingSettings {
-  spaceliftEndpoint: string;
-  /** ES256 by default: the repositories' trusted keys are then public and the pool's policy holds no secret. */
-  algorithm?: "HS256" | "ES256";
-  /** Default: the shared pool stack creates a pool. */
-  workerPool?: SignedRunsWorkerPoolSelection;
-}
+export type { OnboardingSettings, RepositoryEntry } from "./onboardFile";
 
 /** A Pulumi stack name for a repository: `repo-<owner>-<repository>`. */
 export function repositoryStackName(entry: RepositoryEntry): string {
