@@ -19,10 +19,22 @@ export interface FakeStack {
   branch: string;
 }
 
+/**
+ * What Spacelift reports as the branch of a run started through `runTrigger`,
+ * which has no branch argument:
+ * - "dash": "-", as a 2025 report says for API-triggered runs (spacelift-io/spacectl#321);
+ * - "tracked branch": the stack's tracked branch, as in the docs' launcher input sample
+ *   (an API-triggered run whose commit_branch is the stack's branch).
+ * Never the branch the commit was pushed to.
+ */
+export type ApiRunBranchReport = "dash" | "tracked branch";
+
 export interface FakeSpaceliftApiOptions {
   stacks: FakeStack[];
   /** Decides an `apiKeyUser(id, secret)` exchange. */
   acceptApiKey: (id: string, secret: string) => boolean;
+  /** Default "dash". */
+  branchReport?: ApiRunBranchReport;
 }
 
 export interface RecordedRequest {
@@ -45,6 +57,8 @@ export interface RecordedRun {
   host: string;
   /** The API key id whose session triggered the run. */
   apiKeyId: string;
+  /** The branch Spacelift reports for the run (see ApiRunBranchReport). */
+  commitBranch: string;
 }
 
 interface Session {
@@ -83,12 +97,11 @@ export class FakeSpaceliftApi {
   /**
    * The launcher's input for a recorded run, shaped like Spacelift's published
    * sample: the metadata list, the commit in both places the policy may read
-   * it, the stack slug, run type and branch.
-   *
-   * `branch` is the branch the test pushed: the runTrigger request carries no
-   * branch, Spacelift takes it from the commit.
+   * it, the stack slug, run type and the branch Spacelift reports for it
+   * (`run.commitBranch`: "-" or the stack's tracked branch, never the pushed one).
    */
-  launcherInput(run: RecordedRun, branch: string): LauncherInput {
+  launcherInput(run: RecordedRun): LauncherInput {
+    const branch = run.commitBranch;
     const input = {
       docker_image: "",
       run: {
@@ -173,6 +186,7 @@ export class FakeSpaceliftApi {
         metadata: request.headers[RUN_METADATA_HEADER] as string | undefined,
         host: headers.host ?? "",
         apiKeyId: session.apiKeyId,
+        commitBranch: (this.options.branchReport ?? "dash") === "dash" ? "-" : stack.branch,
       };
       this.runs.push(run);
       return reply({ data: { runTrigger: { id: run.id } } });
