@@ -309,7 +309,7 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
       // The attacker's proposed job: signs TRACKED (claiming the tracked branch) and asks for a deploy.
       let modified = edit(singleStackWorkflow(keys), /TRACKED_BRANCH: main\n {6}RUN_TYPE: PROPOSED/, "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED");
       modified = edit(modified, "outputs.run_type == 'PROPOSED'", "outputs.run_type == 'TRACKED'");
-      modified = edit(modified, "spacectl stack preview", "spacectl stack deploy");
+      modified = edit(modified, "spacectl stack preview --id", "spacectl stack deploy --id");
       const sha = randomSha();
       const { job, api } = await executePush(modified, STACKS, { push: { branch: "feature/evil", sha }, ...githubFor(keys), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
       assertJobSucceeded(job);
@@ -319,7 +319,7 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
       assert.deepEqual([claims.run_type, claims.sub, claims.spacelift_stack], ["TRACKED", sha, "net-prod"]);
       assert.equal(decodeProtectedHeader(run.metadata ?? "").kid, keys.proposed.kid);
       for (const commitBranch of ["-", "main"]) {
-        assertDeniedEverywhere(policyFor(keys, STACKS), api.launcherInput({ ...run, commitBranch }), /may not sign|run type/);
+        assertDeniedEverywhere(policyFor(keys, STACKS), api.launcherInput({ ...run, commitBranch }), /may not sign run type "TRACKED"/);
       }
     });
   }
@@ -346,6 +346,7 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
     let modified = edit(files[0].content, "if: github.ref == 'refs/heads/main'", "if: github.ref == 'refs/heads/staging'");
     modified = edit(modified, "environment: spacelift-main", "environment: spacelift-staging");
     modified = edit(modified, /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/, "TRACKED_BRANCH: staging\n      RUN_TYPE: TRACKED");
+    modified = edit(modified, /acme\.infra:tracked:main:1/g, "acme.infra:tracked:staging:1");
     modified = edit(modified, /\n {2}proposed:[\s\S]*$/, "\n");
     const sha = randomSha();
     const { job, api } = await executePush(modified, stacks, { push: { branch: "staging", sha }, ...github, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });

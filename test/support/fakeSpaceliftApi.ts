@@ -43,7 +43,7 @@ export interface RecordedRequest {
   /** Lower-case header names, as Node reports them. */
   headers: Record<string, string>;
   body: { query?: string; variables?: Record<string, unknown> } | null;
-  operation: "apiKeyUser" | "stack" | "runTrigger" | "unknown";
+  operation: "apiKeyUser" | "stack" | "runTrigger" | "runConfirm" | "unknown";
 }
 
 export interface RecordedRun {
@@ -59,6 +59,8 @@ export interface RecordedRun {
   apiKeyId: string;
   /** The branch Spacelift reports for the run (see ApiRunBranchReport). */
   commitBranch: string;
+  /** Metadata sent with each confirmation; Spacelift appends it to the run's user_provided_metadata. */
+  confirmations: string[];
 }
 
 interface Session {
@@ -113,7 +115,7 @@ export class FakeSpaceliftApi {
         state: "PREPARING",
         triggered_by: `api::${run.apiKeyId}`,
         updated_at: 0,
-        user_provided_metadata: run.metadata === undefined ? [] : [run.metadata],
+        user_provided_metadata: [...(run.metadata === undefined ? [] : [run.metadata]), ...run.confirmations],
       },
       static_run_environment: {
         account_name: "acme",
@@ -144,6 +146,8 @@ export class FakeSpaceliftApi {
       ? "apiKeyUser"
       : /\brunTrigger\(/.test(query)
         ? "runTrigger"
+        : /\brunConfirm\(/.test(query)
+          ? "runConfirm"
         : /\bstack\(/.test(query)
           ? "stack"
           : "unknown";
@@ -187,9 +191,17 @@ export class FakeSpaceliftApi {
         host: headers.host ?? "",
         apiKeyId: session.apiKeyId,
         commitBranch: (this.options.branchReport ?? "dash") === "dash" ? "-" : stack.branch,
+        confirmations: [],
       };
       this.runs.push(run);
       return reply({ data: { runTrigger: { id: run.id } } });
+    }
+    if (operation === "runConfirm") {
+      const run = this.runs.find((candidate) => candidate.id === variables.run && candidate.stack === variables.stack);
+      if (!run || run.runType !== "TRACKED") return reply({ data: { runConfirm: null }, errors: [{ message: "run not found or not awaiting confirmation" }] });
+      const metadata = request.headers[RUN_METADATA_HEADER] as string | undefined;
+      if (metadata !== undefined) run.confirmations.push(metadata);
+      return reply({ data: { runConfirm: { id: run.id } } });
     }
     return reply({ errors: [{ message: `the fake Spacelift API does not answer ${JSON.stringify(query)}` }] });
   }
