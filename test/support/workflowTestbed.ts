@@ -17,12 +17,13 @@ export interface TestSigningKey {
   kid: string;
   /** The GitHub secret's value. */
   secretValue: string;
+  // interim: issue 8 component step (the key signs every run type)
   trustedKey(stacks: string[]): TrustedKey;
 }
 
 export function hs256Key(kid = "acme-hs-1"): TestSigningKey {
   const secret = randomBytes(33).toString("base64url");
-  return { algorithm: "HS256", kid, secretValue: secret, trustedKey: (stacks) => ({ kid, algorithm: "HS256", secret, stacks }) };
+  return { algorithm: "HS256", kid, secretValue: secret, trustedKey: (stacks) => ({ kid, algorithm: "HS256", secret, stacks, runTypes: ["TRACKED", "PROPOSED", "TASK"] }) };
 }
 
 /** A P-256 key; the secret holds the SEC1 "EC PRIVATE KEY" PEM, which is what @pulumi/tls produces for ECDSA keys. */
@@ -30,7 +31,7 @@ export function es256Key(kid = "acme-es-1"): TestSigningKey {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const privatePem = privateKey.export({ format: "pem", type: "sec1" }).toString();
   const publicPem = publicKey.export({ format: "pem", type: "spki" }).toString();
-  return { algorithm: "ES256", kid, secretValue: privatePem, trustedKey: (stacks) => ({ kid, algorithm: "ES256", publicKeyPem: publicPem, stacks }) };
+  return { algorithm: "ES256", kid, secretValue: privatePem, trustedKey: (stacks) => ({ kid, algorithm: "ES256", publicKeyPem: publicPem, stacks, runTypes: ["TRACKED", "PROPOSED", "TASK"] }) };
 }
 
 export function randomSha(): string {
