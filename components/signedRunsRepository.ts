@@ -6,7 +6,7 @@ import type { TrustedKey } from "./initializationPolicy";
 import { SignedRunsInputError } from "./inputError";
 import { deriveKeyId, planKeyGenerations, type KeyGenerationPlan } from "./keyGenerations";
 import { renderPushPolicy } from "./pushPolicy";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from "./runTokenContract";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType, type SigningAlgorithm } from "./runTokenContract";
 import type { SignedRunsApiKeyArgs, SignedRunsRepositoryArgs, SignedRunsStackArgs } from "./signedRunsArgs";
 import {
   assertAlgorithm,
@@ -272,9 +272,11 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
       .apply(([o, r, publicValues]) =>
         plan.generations.map((generation, index): TrustedKey => {
           const kid = deriveKeyId(o, r, generation.generation);
+          // interim: issue 8 component step (one key signs every run type until proposed/tracked keys exist)
+          const runTypes: RunType[] = [...RUN_TYPES];
           return plan.algorithm === "HS256"
-            ? { kid, algorithm: "HS256", secret: publicValues[index], stacks: [...stackSlugs] }
-            : { kid, algorithm: "ES256", publicKeyPem: publicValues[index], stacks: [...stackSlugs] };
+            ? { kid, algorithm: "HS256", secret: publicValues[index], stacks: [...stackSlugs], runTypes }
+            : { kid, algorithm: "ES256", publicKeyPem: publicValues[index], stacks: [...stackSlugs], runTypes };
         }),
       );
     const activeIndex = plan.generations.findIndex((g) => g.active);

@@ -310,7 +310,7 @@ describe("examples/bulk-onboarding", () => {
 
   it("a failing repository is reported and does not stop the others; its earlier keys stay trusted", async () => {
     const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "Not A Slug" }] };
-    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"] };
+    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }; // interim: issue 8 component step
     const { runner, pools } = mockRunner(new Map([[repositoryStackName(broken), [earlier]]]));
     const repositories = [list.repositories[0], broken, list.repositories[2]];
     const lines: string[] = [];
