@@ -1,6 +1,6 @@
 /**
  * A small GitHub Actions runner for the generated workflows: it parses the YAML
- * and runs the job's `run:` steps in order with bash, under GitHub's
+ * and runs each job's `run:` steps in order with bash, under GitHub's
  * environment contract, on this machine.
  *
  * Modelled (and nothing more; anything else makes it throw rather than guess):
