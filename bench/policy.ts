@@ -41,6 +41,7 @@ function hsKeys(count: number): TrustedKey[] {
     algorithm: "HS256" as const,
     secret: i === count - 1 ? SECRET : `${SECRET}-${i}`,
     stacks: [`stack-${i}`, "web-prod"],
+    runTypes: ["TRACKED", "PROPOSED", "TASK"],
   }));
 }
 
@@ -64,7 +65,7 @@ async function scenarios(): Promise<Scenario[]> {
     input: launcherInput([await signRunToken({ key: { kid: thousand[999].kid, algorithm: "HS256", secret: SECRET }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" })], run),
     referenceApplies: true,
   });
-  const esPolicy = renderInitializationPolicy({ trustedKeys: [{ kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["web-prod"] }] });
+  const esPolicy = renderInitializationPolicy({ trustedKeys: [{ kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["web-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }] });
   const esToken = await signRunToken({ key: { kid: "es-1", algorithm: "ES256", privateKeyPem: ES_KEY.privateKeyPem }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" });
   list.push({ name: "1 ES256 key, valid token", policy: esPolicy, input: launcherInput([esToken], run), referenceApplies: false });
   return list;

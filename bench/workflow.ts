@@ -3,7 +3,9 @@
  * machine, each executed by the test harness (bash, GitHub's env contract) the
  * way the tests execute them, N times per variant.
  *
- * - sign: the inline Node script, from bash start to exit (Node start-up included).
+ * - sign: the inline Node script, from bash start to exit (Node start-up included),
+ *   in the tracked job (a push to the tracked branch, inside its environment) and in
+ *   the proposed job (a push to a feature branch).
  * - trigger: `spacectl stack deploy` against the fake Spacelift API on 127.0.0.1.
  *   spacectl is the TEST-ONLY Node stand-in (the real one cannot be built
  *   here), so this figure is the stand-in's, not spacectl's.
@@ -17,7 +19,7 @@ import * as path from "node:path";
 import { PINNED_SPACECTL_VERSION } from "../components/workflows";
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "../test/support/githubWorkflowHarness";
-import { apiKeySecrets, es256Key, executePush, hs256Key, randomSha, singleStackWorkflow, type TestSigningKey } from "../test/support/workflowTestbed";
+import { executePush, githubFor, randomSha, repositoryKeys, singleStackWorkflow } from "../test/support/workflowTestbed";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const STACKS = [{ id: "net-prod", branch: "main" }];
@@ -40,25 +42,30 @@ function machine(): string {
   return `${model}, ${cores} cores (nproc), Node ${process.version}, bash ${execFileSync("bash", ["-c", "echo $BASH_VERSION"], { encoding: "utf8" }).trim()}`;
 }
 
-async function benchKey(makeKey: () => TestSigningKey, series: Map<string, Series>): Promise<void> {
-  const key = makeKey();
-  const workflow = singleStackWorkflow(key);
+async function benchKey(algorithm: "HS256" | "ES256", series: Map<string, Series>): Promise<void> {
+  const keys = repositoryKeys(algorithm);
+  const workflow = singleStackWorkflow(keys);
   const add = (name: string, value: number): void => {
     const entry = series.get(name) ?? { name, samples: [] };
     entry.samples.push(value);
     series.set(name, entry);
   };
   for (let i = 0; i < RUNS; i++) {
-    const { job, api } = await executePush(workflow, STACKS, {
-      push: { branch: "main", sha: randomSha() },
-      secrets: apiKeySecrets(key),
-      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
-    });
-    if (job.conclusion !== "success" || api.runs.length !== 1) throw new Error(`bench run failed: ${job.steps.map((step) => step.stdout + step.stderr).join("\n")}`);
-    add(`sign step, ${key.algorithm}`, job.steps[1].durationMs);
-    add(`trigger step (spacectl stand-in -> fake API), ${key.algorithm} token`, job.steps[2].durationMs);
-    add("install step, pinned spacectl already installed", job.steps[0].durationMs);
-    add(`whole job (4 steps), ${key.algorithm}`, job.steps.reduce((sum, step) => sum + step.durationMs, 0));
+    for (const [branch, label] of [
+      ["main", "tracked job"],
+      ["feature/x", "proposed job"],
+    ] as const) {
+      const { job, api } = await executePush(workflow, STACKS, {
+        push: { branch, sha: randomSha() },
+        ...githubFor(keys),
+        preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+      });
+      if (job.conclusion !== "success" || api.runs.length !== 1) throw new Error(`bench run failed: ${job.steps.map((step) => step.stdout + step.stderr).join("\n")}`);
+      add(`${label}: sign step, ${algorithm}`, job.steps[1].durationMs);
+      add(`${label}: trigger step (spacectl stand-in -> fake API), ${algorithm} token`, job.steps[2].durationMs);
+      if (label === "tracked job") add("install step, pinned spacectl already installed", job.steps[0].durationMs);
+      add(`${label}: whole job (3 steps), ${algorithm}`, job.steps.reduce((sum, step) => sum + step.durationMs, 0));
+    }
   }
 }
 
@@ -67,13 +74,13 @@ async function benchDownload(series: Map<string, Series>): Promise<void> {
   try {
     const version = "9.8.7";
     const archive = buildSpacectlStandInArchive(scratch, version);
-    const key = hs256Key();
-    const workflow = singleStackWorkflow(key, { spacectlVersion: version, spacectlSha256: archive.sha256 });
+    const keys = repositoryKeys("HS256");
+    const workflow = singleStackWorkflow(keys, { spacectlVersion: version, spacectlSha256: archive.sha256 });
     const samples: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const { job } = await executePush(workflow, STACKS, {
         push: { branch: "main", sha: randomSha() },
-        secrets: apiKeySecrets(key),
+        ...githubFor(keys),
         downloads: { [spacectlReleaseUrl(version)]: archive.file },
       });
       if (job.steps[0].outcome !== "success") throw new Error(`install failed: ${job.steps[0].stdout}${job.steps[0].stderr}`);
@@ -87,8 +94,8 @@ async function benchDownload(series: Map<string, Series>): Promise<void> {
 
 async function main(): Promise<void> {
   const series = new Map<string, Series>();
-  await benchKey(hs256Key, series);
-  await benchKey(es256Key, series);
+  await benchKey("HS256", series);
+  await benchKey("ES256", series);
   await benchDownload(series);
   console.log(`Workflow step wall time, ${RUNS} runs each. Machine: ${machine()}\n`);
   console.log("| step | median ms | min ms | max ms |");

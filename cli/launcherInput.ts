@@ -6,13 +6,17 @@ export interface RunDescription {
   stack?: string;
   sha?: string;
   runType?: string;
+  /** The branch Spacelift reports; optional, the policy does not compare it. Default "-". */
   branch?: string;
 }
 
+/** What Spacelift reports as the branch of a run started through the API (spacelift-io/spacectl#321). */
+export const API_REPORTED_BRANCH = "-";
+
 /**
  * The launcher input `verify` evaluates: a recorded input file, or one built
- * from --stack/--sha/--run-type/--branch in the shape a launcher gives
- * (both commit fields set). A --token replaces the run's metadata list.
+ * from --stack/--sha/--run-type (and --branch, default "-") in the shape a
+ * launcher gives (both commit fields set). A --token replaces the run's metadata list.
  */
 export function buildLauncherInput(inputFile: string | undefined, run: RunDescription, token: string | undefined): LauncherInput {
   let input: LauncherInput;
@@ -32,14 +36,14 @@ export function buildLauncherInput(inputFile: string | undefined, run: RunDescri
     }
     input = parsed as LauncherInput;
   } else {
-    const missing = (["stack", "sha", "runType", "branch"] as const).filter((k) => run[k] === undefined);
+    const missing = (["stack", "sha", "runType"] as const).filter((k) => run[k] === undefined);
     if (missing.length > 0) {
       const names = missing.map((k) => (k === "runType" ? "--run-type" : `--${k}`));
-      throw new CliError(ExitCode.Usage, `${names.join(", ")}: missing. Fix: describe the run with --stack, --sha, --run-type and --branch, or give a launcher input file with --input`);
+      throw new CliError(ExitCode.Usage, `${names.join(", ")}: missing. Fix: describe the run with --stack, --sha and --run-type, or give a launcher input file with --input`);
     }
     input = {
       run: { commit: { hash: run.sha }, user_provided_metadata: [] },
-      static_run_environment: { stack_slug: run.stack, commit_sha: run.sha, commit_branch: run.branch, run_type: run.runType },
+      static_run_environment: { stack_slug: run.stack, commit_sha: run.sha, commit_branch: run.branch ?? API_REPORTED_BRANCH, run_type: run.runType },
     };
   }
   if (token !== undefined) {

@@ -261,7 +261,7 @@ export function buildProgram(): Command {
     .option("--stack <id>", "the run's stack id")
     .option("--sha <sha>", "the run's commit SHA")
     .addOption(new Option("--run-type <type>", "the run's type").choices([...RUN_TYPES]))
-    .option("--branch <name>", "the run's branch")
+    .option("--branch <name>", "the branch Spacelift reports for the run (default \"-\", as for runs started through the API); the policy does not compare it")
     .option("--policy <file>", "a rendered initialization policy (needs OPA)")
     .option("--config <file>", "your signed-runs.json: the policy is rendered from it and its key files")
     .option("--opa <path>", "the opa binary to use (default: opa on PATH)")

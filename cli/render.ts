@@ -8,6 +8,7 @@ import { CliError, ExitCode } from "./errors";
 import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
 import { deriveKeyId } from "../components/keyGenerations";
 import { renderWorkflowsFor } from "../components/signedRunsRepository";
+import { RUN_TYPES, type RunType } from "../components/runTokenContract";
 
 /** One file `render` writes, relative to the output directory. */
 export interface RenderedFile {
@@ -63,9 +64,11 @@ export function trustedKeysFor(config: RenderConfig, keys: ReadonlyMap<string, L
     const key = keys.get(generation);
     if (key === undefined) throw new Error(`no key loaded for generation ${generation}`);
     const kid = deriveKeyId(config.github.owner, config.github.repository, generation);
+    // interim: issue 8 component step (one key signs every run type until render writes proposed/tracked keys)
+    const runTypes: RunType[] = [...RUN_TYPES];
     return key.algorithm === "HS256"
-      ? { kid, algorithm: "HS256", secret: key.secret, stacks: [...stacks] }
-      : { kid, algorithm: "ES256", publicKeyPem: key.publicKeyPem, stacks: [...stacks] };
+      ? { kid, algorithm: "HS256", secret: key.secret, stacks: [...stacks], runTypes }
+      : { kid, algorithm: "ES256", publicKeyPem: key.publicKeyPem, stacks: [...stacks], runTypes };
   });
 }
 

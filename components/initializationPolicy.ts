@@ -2,9 +2,8 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { policyFilePath } from "./packageRoot";
 import { assertKeyId, assertStackId, assertUnique } from "./identifiers";
-import { keyOwner } from "./keyGenerations";
 import { SignedRunsInputError, quoteValue } from "./inputError";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType } from "./runTokenContract";
 
 export interface HmacTrustedKey {
   kid: string;
@@ -12,6 +11,8 @@ export interface HmacTrustedKey {
   /** At least 32 bytes. */
   secret: string;
   stacks: string[];
+  /** The run types this key may sign: a non-empty subset of TRACKED, PROPOSED, TASK. Required, no default. */
+  runTypes: RunType[];
 }
 export interface EcdsaTrustedKey {
   kid: string;
@@ -19,6 +20,8 @@ export interface EcdsaTrustedKey {
   /** SPKI PEM of a P-256 public key. */
   publicKeyPem: string;
   stacks: string[];
+  /** The run types this key may sign: a non-empty subset of TRACKED, PROPOSED, TASK. Required, no default. */
+  runTypes: RunType[];
 }
 export type TrustedKey = HmacTrustedKey | EcdsaTrustedKey;
 
@@ -40,8 +43,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** A trusted key after validation, as the policy text embeds it. */
 export type ValidatedTrustedKey =
-  | { kid: string; algorithm: "HS256"; secret: string; stacks: string[] }
-  | { kid: string; algorithm: "ES256"; publicKeyPem: string; stacks: string[] };
+  | { kid: string; algorithm: "HS256"; secret: string; stacks: string[]; runTypes: RunType[] }
+  | { kid: string; algorithm: "ES256"; publicKeyPem: string; stacks: string[]; runTypes: RunType[] };
 
 export interface ValidatedInitializationPolicyOptions {
   /** Sorted by kid, each key's stacks sorted. */
@@ -53,8 +56,8 @@ export interface ValidatedInitializationPolicyOptions {
 
 const OPTION_FIELDS = new Set(["trustedKeys", "maxTokenLifetimeSeconds", "issuer", "sample", "acknowledgeSampleLogsSecret"]);
 const KEY_FIELDS: Record<string, Set<string>> = {
-  HS256: new Set(["kid", "algorithm", "secret", "stacks"]),
-  ES256: new Set(["kid", "algorithm", "publicKeyPem", "stacks"]),
+  HS256: new Set(["kid", "algorithm", "secret", "stacks", "runTypes"]),
+  ES256: new Set(["kid", "algorithm", "publicKeyPem", "stacks", "runTypes"]),
 };
 
 /** The template the policy is rendered from; it ships with the package. */
@@ -74,12 +77,11 @@ export function validateInitializationPolicyOptions(options: InitializationPolic
     throw new SignedRunsInputError(
       "trustedKeys",
       Array.isArray(keys) ? "is an empty list" : "is missing or not a list",
-      "list at least one key: { kid, algorithm: \"HS256\", secret, stacks } or { kid, algorithm: \"ES256\", publicKeyPem, stacks }",
+      "list at least one key: { kid, algorithm: \"HS256\", secret, stacks, runTypes } or { kid, algorithm: \"ES256\", publicKeyPem, stacks, runTypes }",
     );
   }
   const trustedKeys = keys.map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
   assertUnique("trustedKeys", trustedKeys.map((key) => key.kid), "kid");
-  assertOneSignerPerStack(trustedKeys);
   assertKeyMaterialNotShared(trustedKeys);
 
   const lifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
@@ -117,7 +119,7 @@ export function validateInitializationPolicyOptions(options: InitializationPolic
 
 function validateTrustedKey(field: string, key: unknown): ValidatedTrustedKey {
   if (typeof key !== "object" || key === null || Array.isArray(key)) {
-    throw new SignedRunsInputError(field, "is not an object", "give { kid, algorithm, secret | publicKeyPem, stacks }");
+    throw new SignedRunsInputError(field, "is not an object", "give { kid, algorithm, secret | publicKeyPem, stacks, runTypes }");
   }
   const record = key as Record<string, unknown>;
   assertKeyId(`${field}.kid`, record.kid);
@@ -134,6 +136,7 @@ function validateTrustedKey(field: string, key: unknown): ValidatedTrustedKey {
   stacks.forEach((stack: unknown, index) => assertStackId(`${field}.stacks[${index}]`, stack));
   assertUnique(`${field}.stacks`, stacks as string[], "stack");
   const sortedStacks = [...(stacks as string[])].sort(compareStrings);
+  const runTypes = validateRunTypes(`${field}.runTypes`, record.runTypes);
 
   if (algorithm === "HS256") {
     const secret = record.secret;
@@ -149,9 +152,28 @@ function validateTrustedKey(field: string, key: unknown): ValidatedTrustedKey {
     if (!PRINTABLE_ASCII.test(secret)) {
       throw new SignedRunsInputError(`${field}.secret`, "contains characters outside printable ASCII (value not shown)", "use a secret of printable ASCII characters, e.g. the output of `openssl rand -base64 48`");
     }
-    return { kid: record.kid, algorithm, secret, stacks: sortedStacks };
+    return { kid: record.kid, algorithm, secret, stacks: sortedStacks, runTypes };
   }
-  return { kid: record.kid, algorithm, publicKeyPem: normalisePublicKeyPem(`${field}.publicKeyPem`, record.publicKeyPem), stacks: sortedStacks };
+  return { kid: record.kid, algorithm, publicKeyPem: normalisePublicKeyPem(`${field}.publicKeyPem`, record.publicKeyPem), stacks: sortedStacks, runTypes };
+}
+
+/**
+ * A key's run types. Required with no default: a key that may sign TRACKED
+ * must only be readable where the tracked branch is (a GitHub environment),
+ * so the choice is the caller's. Returned in RUN_TYPES order.
+ */
+function validateRunTypes(field: string, runTypes: unknown): RunType[] {
+  const fix = `give the run types this key may sign, e.g. runTypes: ["PROPOSED"] for a key every branch can read, runTypes: ["TRACKED", "TASK"] for a key only the tracked branch can read (one of ${RUN_TYPES.join(", ")} each)`;
+  if (!Array.isArray(runTypes) || runTypes.length === 0) {
+    throw new SignedRunsInputError(field, Array.isArray(runTypes) ? "is an empty list" : "is missing (keys now carry the run types they may sign)", fix);
+  }
+  runTypes.forEach((runType: unknown, index) => {
+    if (!(RUN_TYPES as readonly unknown[]).includes(runType)) {
+      throw new SignedRunsInputError(`${field}[${index}]`, `${quoteValue(runType)} is not a run type`, fix);
+    }
+  });
+  assertUnique(field, runTypes as string[], "run type");
+  return RUN_TYPES.filter((runType) => (runTypes as unknown[]).includes(runType));
 }
 
 /**
@@ -184,46 +206,24 @@ function normalisePublicKeyPem(field: string, pem: unknown): string {
 }
 
 /**
- * In a pool shared by many repositories each key lists the stacks it may sign
- * for, and that list comes from whoever made the key. A stack listed under the
- * keys of two owners would let one repository's CI start runs of another's
- * stack, so it is refused; generations of one key (same owner) may share stacks.
- */
-function assertOneSignerPerStack(keys: ValidatedTrustedKey[]): void {
-  const signerOf = new Map<string, string>();
-  for (const key of keys) {
-    for (const stack of key.stacks) {
-      const other = signerOf.get(stack);
-      if (other !== undefined && keyOwner(other) !== keyOwner(key.kid)) {
-        throw new SignedRunsInputError(
-          "trustedKeys",
-          `stack ${quoteValue(stack)} is listed under kid ${quoteValue(other)} and kid ${quoteValue(key.kid)}, which belong to different repositories, so either one's CI could start runs of it`,
-          "list each stack under one repository's keys only; generations of one key share the kid up to the last ':' (e.g. \"acme.infra:2026-05\" and \"acme.infra:2026-11\")",
-        );
-      }
-      if (other === undefined) signerOf.set(stack, key.kid);
-    }
-  }
-}
-
-/**
  * A token names its key by kid, so whoever holds a secret (or private key) can
- * sign under every kid that lists it. The same material under two owners' kids
- * would let one repository sign for the other's stacks; refused without showing it.
+ * sign under every kid that lists it: the same material under two kids would
+ * let a proposed key sign as a tracked one, or one repository sign for
+ * another's stacks. Refused without showing the value.
  */
 function assertKeyMaterialNotShared(keys: ValidatedTrustedKey[]): void {
   const kidOf = new Map<string, string>();
   for (const key of keys) {
     const material = key.algorithm === "HS256" ? `HS256\n${key.secret}` : `ES256\n${key.publicKeyPem}`;
     const other = kidOf.get(material);
-    if (other !== undefined && keyOwner(other) !== keyOwner(key.kid)) {
+    if (other !== undefined) {
       throw new SignedRunsInputError(
         "trustedKeys",
-        `kid ${quoteValue(other)} and kid ${quoteValue(key.kid)} hold the same ${key.algorithm === "HS256" ? "secret" : "public key"} (value not shown) but belong to different repositories, so either one's CI could sign for the other's stacks`,
-        "give every repository its own key (spacelift-signed-runs keygen, or the component, makes one per repository)",
+        `kid ${quoteValue(other)} and kid ${quoteValue(key.kid)} hold the same ${key.algorithm === "HS256" ? "secret" : "public key"} (value not shown), so whoever holds it could sign with the stacks and run types of either`,
+        "give every kid its own key (spacelift-signed-runs keygen, or the component, makes one per key)",
       );
     }
-    if (other === undefined) kidOf.set(material, key.kid);
+    kidOf.set(material, key.kid);
   }
 }
 
@@ -257,6 +257,7 @@ function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
     [
       `${indent}"alg": ${regoString(key.algorithm)},`,
       key.algorithm === "HS256" ? `${indent}"secret": ${regoString(key.secret)},` : `${indent}"cert": ${regoString(key.publicKeyPem)},`,
+      `${indent}"run_types": {${key.runTypes.map(regoString).join(", ")}},`,
       `${indent}"stacks": {${key.stacks.map(regoString).join(", ")}},`,
     ].join("\n");
   if (keys.length === 1) {

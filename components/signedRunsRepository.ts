@@ -6,7 +6,7 @@ import type { TrustedKey } from "./initializationPolicy";
 import { SignedRunsInputError } from "./inputError";
 import { deriveKeyId, planKeyGenerations, type KeyGenerationPlan } from "./keyGenerations";
 import { renderPushPolicy } from "./pushPolicy";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from "./runTokenContract";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType, type SigningAlgorithm } from "./runTokenContract";
 import type { SignedRunsApiKeyArgs, SignedRunsRepositoryArgs, SignedRunsStackArgs } from "./signedRunsArgs";
 import {
   assertAlgorithm,
@@ -24,7 +24,7 @@ import {
 import { Policy } from "./spacelift/policy";
 import { PolicyAttachment } from "./spacelift/policyAttachment";
 import { Stack } from "./spacelift/stack";
-import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions } from "./workflows";
+import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "./workflows"; // interim: issue 8 component step (WorkflowSigning)
 
 export const SIGNED_RUNS_REPOSITORY_TYPE = "spacelift-signed-runs:index:SignedRunsRepository";
 /** Length of a generated HS256 secret: 64 alphanumerics, about 380 bits. */
@@ -143,13 +143,30 @@ export function workflowOptionsFor(
       ...(stack.projectRoot !== undefined ? { projectRoot: stack.projectRoot } : {}),
       ...(stack.additionalProjectGlobs !== undefined ? { additionalProjectGlobs: [...stack.additionalProjectGlobs] } : {}),
     })),
-    signing: { algorithm: plan.algorithm, kid: deriveKeyId(resolved.owner, resolved.repository, active.generation), secretName: activeSecretName },
+    signing: interimSigning(plan, resolved.defaultBranch, deriveKeyId(resolved.owner, resolved.repository, active.generation), activeSecretName),
     spacelift: { endpoint: resolved.endpoint, auth },
     maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
   };
   if (resolved.spacectlVersion !== undefined) options.spacectlVersion = resolved.spacectlVersion;
   if (resolved.spacectlSha256 !== undefined) options.spacectlSha256 = resolved.spacectlSha256;
   return options;
+}
+
+/**
+ * interim: issue 8 component step. The component still makes one key per generation,
+ * in one repository secret, so that key is named as both the proposed key and every
+ * tracked branch's key, and each tracked branch gets an environment named
+ * `spacelift-<branch>` that the component does not create yet (GitHub creates it
+ * empty on first use, and the tracked job then reads the repository secret of the
+ * same name). The component redesign gives each its own key, environment and secret.
+ */
+function interimSigning(plan: RepositoryPlan, defaultBranch: string, kid: string, secretName: string): WorkflowSigning {
+  const branches = [...new Set(plan.stacks.map((stack) => stack.branch ?? defaultBranch))];
+  return {
+    algorithm: plan.algorithm,
+    proposed: { kid, secretName },
+    tracked: branches.map((branch) => ({ branch, environment: `spacelift-${branch.replace(/[^A-Za-z0-9._/-]/g, "-")}`.slice(0, 255), kid, secretName })),
+  };
 }
 
 /** A Pulumi resource name from a workflow path: its file name without the extension. */
@@ -255,9 +272,11 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
       .apply(([o, r, publicValues]) =>
         plan.generations.map((generation, index): TrustedKey => {
           const kid = deriveKeyId(o, r, generation.generation);
+          // interim: issue 8 component step (one key signs every run type until proposed/tracked keys exist)
+          const runTypes: RunType[] = [...RUN_TYPES];
           return plan.algorithm === "HS256"
-            ? { kid, algorithm: "HS256", secret: publicValues[index], stacks: [...stackSlugs] }
-            : { kid, algorithm: "ES256", publicKeyPem: publicValues[index], stacks: [...stackSlugs] };
+            ? { kid, algorithm: "HS256", secret: publicValues[index], stacks: [...stackSlugs], runTypes }
+            : { kid, algorithm: "ES256", publicKeyPem: publicValues[index], stacks: [...stackSlugs], runTypes };
         }),
       );
     const activeIndex = plan.generations.findIndex((g) => g.active);

@@ -6,7 +6,8 @@ import { renderWorkflowFile, type WorkflowFile } from "./workflow/renderWorkflow
 import { resolveWorkflowOptions, type WorkflowOptions } from "./workflow/workflowOptions";
 
 export type { WorkflowFile } from "./workflow/renderWorkflowFile";
-export type { SpaceliftAuth, WorkflowOptions, WorkflowStack } from "./workflow/workflowOptions";
+export type { SpaceliftAuth, WorkflowOptions, WorkflowSigning, WorkflowStack } from "./workflow/workflowOptions";
+export { PROPOSED_JOB_ID, TRACKED_JOB_ID } from "./workflow/renderWorkflowFile";
 export { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION } from "./workflow/spacectlRelease";
 
 /**

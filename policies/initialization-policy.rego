@@ -15,8 +15,9 @@ package spacelift
 import rego.v1
 
 # The keys a run token may be signed with, by kid. Each key pins one algorithm
-# and lists the stacks it may sign for. HS256 keys hold "secret", ES256 keys
-# hold "cert" (a PEM public key), the names io.jwt.decode_verify expects.
+# and lists the stacks and the run types it may sign for. HS256 keys hold
+# "secret", ES256 keys hold "cert" (a PEM public key), the names
+# io.jwt.decode_verify expects.
 trusted_keys := {}
 
 max_token_lifetime_seconds := 3600
@@ -97,7 +98,7 @@ valid_tokens contains i if {
 	payload.spacelift_stack in key.stacks
 	commit_matches(payload)
 	payload.run_type == run_env.run_type
-	payload.branch == run_env.commit_branch
+	payload.run_type in key.run_types
 	issuer_matches(payload)
 }
 
@@ -113,7 +114,7 @@ signature_valid(token, key) if {
 
 # decode_verify checks the signature under the pinned algorithm, and exp and
 # nbf (when present) against the clock.
-verification_constraints(key) := object.remove(key, {"stacks"})
+verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
 
 commit_matches(payload) if {
 	count(run_commits) > 0
@@ -297,14 +298,17 @@ token_problems contains [i, msg] if {
 	)
 }
 
+# The branch is not compared: for a run started through the API Spacelift
+# reports "-" or the stack's tracked branch, never the pushed one. Which branch
+# may sign which run type is enforced in GitHub, by the key's run types.
 token_problems contains [i, msg] if {
 	some i, token in verified
-	not token.payload.branch == run_env.commit_branch
+	not object.get(token.payload, "run_type", null) in token.key.run_types
 	msg := sprintf(
-		"token is for branch %s, run is on branch %s",
+		"key %s may not sign run type %s",
 		[
-			claim_text(token.payload, "branch"),
-			claim_text(run_env, "commit_branch"),
+			json.marshal(token.kid),
+			claim_text(token.payload, "run_type"),
 		],
 	)
 }

@@ -11,13 +11,14 @@ import data.spacelift
 
 secret := "rego-unit-test-secret-0123456789abcdef"
 
-keys := {"unit-1": {"alg": "HS256", "secret": secret, "stacks": {"web-prod"}}}
+keys := {"unit-1": {"alg": "HS256", "secret": secret, "stacks": {"web-prod"}, "run_types": {"TRACKED", "TASK"}}}
 
 commit := "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a"
 
 other_commit := "0123456789abcdef0123456789abcdef01234567"
 
-run_env := {"stack_slug": "web-prod", "commit_sha": commit, "commit_branch": "main", "run_type": "TRACKED"}
+# A run started through the API: Spacelift reports "-" as its branch.
+run_env := {"stack_slug": "web-prod", "commit_sha": commit, "commit_branch": "-", "run_type": "TRACKED"}
 
 claims := {
 	"sub": commit,
@@ -124,4 +125,22 @@ test_run_type_bound if {
 		with spacelift.trusted_keys as keys
 		with spacelift.max_token_lifetime_seconds as long_lifetime
 	"metadata entry 0: token is for run type \"TRACKED\", run is \"PROPOSED\"" in deny
+}
+
+test_branch_not_compared if {
+	payload := object.union(claims, {"branch": "feature/x"})
+	run := object.union(run_with([token(payload)]), {"static_run_environment": {"commit_branch": "main"}})
+	deny := spacelift.deny with input as run
+		with spacelift.trusted_keys as keys
+		with spacelift.max_token_lifetime_seconds as long_lifetime
+	deny == set()
+}
+
+test_run_type_outside_the_key_denied if {
+	payload := object.union(claims, {"run_type": "PROPOSED"})
+	run := object.union(run_with([token(payload)]), {"static_run_environment": {"run_type": "PROPOSED"}})
+	deny := spacelift.deny with input as run
+		with spacelift.trusted_keys as keys
+		with spacelift.max_token_lifetime_seconds as long_lifetime
+	"metadata entry 0: key \"unit-1\" may not sign run type \"PROPOSED\"" in deny
 }

@@ -338,7 +338,8 @@ describe("cli: sign -> verify against real OPA", () => {
     const allowed = runCli(["verify", ...run, "--branch", "main"], { stdin: `${token}\n` });
     assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
     assert.equal(allowed.stdout, "allowed (engine: built-in jose verifier)\n");
-    const denied = runCli(["verify", ...run, "--branch", "evil"], { stdin: token });
+    // The branch is not compared (Spacelift reports "-" for API-triggered runs); another stack is denied.
+    const denied = runCli(["verify", ...run.map((arg) => (arg === "payments-prod" ? "payments-dev" : arg)), "--branch", "evil"], { stdin: token });
     assert.equal(denied.status, 1);
     assert.match(denied.stdout, /^denied \(engine: built-in jose verifier\):\n {2}- /);
     // With OPA on PATH, the same command uses it.

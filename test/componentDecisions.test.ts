@@ -78,7 +78,7 @@ test("worker pool plan: existing id or settings, lifetime and path defaults", ()
 });
 
 test("trusted keys: lists and single keys are flattened in order; none at all is an error", () => {
-  const k = (kid: string) => ({ kid, algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"] });
+  const k = (kid: string) => ({ kid, algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["TRACKED" as const] });
   assert.deepEqual(flattenTrustedKeys([[k("a"), k("b")], k("c"), undefined, []]).map((x) => x.kid), ["a", "b", "c"]);
   assert.throws(() => flattenTrustedKeys([[], undefined]), { message: /^trustedKeys: holds no key/ });
 });

@@ -41,6 +41,7 @@ interface SignedPush {
   api: FakeSpaceliftApi;
   run: RecordedRun;
   branch: string;
+  trackedBranch: string;
 }
 
 /** Executes the component's workflow for `stack` on a push to `branch` and returns the one run it triggered. */
@@ -55,17 +56,18 @@ async function pushAndTrigger(mock: MockRun, stack: string, branch: string, trac
   assert.equal(job.conclusion, "success", job.visibleLog);
   assert.equal(api.runs.length, 1, "exactly one run triggered");
   assert.ok(api.runs[0].metadata, "the run carries metadata");
-  return { api, run: api.runs[0], branch };
+  return { api, run: api.runs[0], branch, trackedBranch };
 }
 
 function assertAllowedOnlyForItsRun(policy: string, push: SignedPush, otherStack: string): void {
-  const { api, run, branch } = push;
-  assertAllowedEverywhere(policy, api.launcherInput(run, branch));
-  assertDeniedEverywhere(policy, api.launcherInput({ ...run, stack: otherStack }, branch), "token is for stack");
-  assertDeniedEverywhere(policy, api.launcherInput({ ...run, sha: sha() }, branch), "token is for commit");
-  assertDeniedEverywhere(policy, api.launcherInput({ ...run, runType: run.runType === "TRACKED" ? "PROPOSED" : "TRACKED" }, branch), "token is for run type");
-  assertDeniedEverywhere(policy, api.launcherInput(run, `${branch}-other`), "token is for branch");
-  assertDeniedEverywhere(policy, api.launcherInput({ ...run, metadata: undefined }, branch));
+  const { api, run, trackedBranch } = push;
+  assertAllowedEverywhere(policy, api.launcherInput(run));
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, stack: otherStack }), "token is for stack");
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, sha: sha() }), "token is for commit");
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, runType: run.runType === "TRACKED" ? "PROPOSED" : "TRACKED" }), "token is for run type");
+  // interim: issue 8 component step (the policy no longer compares branches; Spacelift reports "-" for API-triggered runs, the docs sample the tracked branch)
+  assertAllowedEverywhere(policy, api.launcherInput({ ...run, commitBranch: trackedBranch }));
+  assertDeniedEverywhere(policy, api.launcherInput({ ...run, metadata: undefined }));
 }
 
 for (const algorithm of ["HS256", "ES256"] as const) {
@@ -85,7 +87,7 @@ for (const algorithm of ["HS256", "ES256"] as const) {
     // The same workflow with another component's key (another seed) is not trusted.
     const stranger = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["1"], undefined, algorithm)), { seed: "another-account" });
     const forged = await pushAndTrigger(stranger, "payments-prod", "main", "main");
-    assertDeniedEverywhere(policy, forged.api.launcherInput(forged.run, "main"), "does not verify");
+    assertDeniedEverywhere(policy, forged.api.launcherInput(forged.run), "does not verify");
   });
 }
 
@@ -107,7 +109,7 @@ test("key rotation runbook: at every step, tokens from the workflow in place ver
   }
   const allowed = (policyStep: number, tokenStep: number) => {
     const { push } = results[tokenStep];
-    assertAllowedEverywhere(results[policyStep].policy, push.api.launcherInput(push.run, push.branch));
+    assertAllowedEverywhere(results[policyStep].policy, push.api.launcherInput(push.run));
   };
   // Launchers are redeployed after step 2, so until then they run policy 1; from step 2 on, policy 2 or later.
   // Tokens of one step may still be in flight when the next step lands.
@@ -123,9 +125,9 @@ test("key rotation runbook: at every step, tokens from the workflow in place ver
   allowed(3, 3);
   // The runbook's order matters: skipping the launcher redeploy denies the new key, and the retired key stops working.
   const { push: step3 } = results[2];
-  assertDeniedEverywhere(results[0].policy, step3.api.launcherInput(step3.run, step3.branch), "unknown key");
+  assertDeniedEverywhere(results[0].policy, step3.api.launcherInput(step3.run), "unknown key");
   const { push: step1 } = results[0];
-  assertDeniedEverywhere(results[3].policy, step1.api.launcherInput(step1.run, step1.branch), "unknown key");
+  assertDeniedEverywhere(results[3].policy, step1.api.launcherInput(step1.run), "unknown key");
 });
 
 test("shared pool: each repository's workflow runs on the pool for its own stacks; its key cannot sign for another repository's stack", async () => {
@@ -134,12 +136,12 @@ test("shared pool: each repository's workflow runs on the pool for its own stack
   const keys = await Promise.all(mock.result.repositories.map((r) => promiseOf(r.trustedKey)));
   for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
     const push = await pushAndTrigger(mock, repo.stacks[0], "main", "main", repo.repository);
-    assertAllowedEverywhere(policy, push.api.launcherInput(push.run, "main"));
+    assertAllowedEverywhere(policy, push.api.launcherInput(push.run));
     // Every other repository's stack: the token (and a freshly signed one naming that stack) is denied.
     for (const [otherIndex, other] of SHARED_REPOSITORIES.entries()) {
       if (otherIndex === index) continue;
       for (const otherStack of other.stacks) {
-        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack }, "main"), "token is for stack");
+        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack }), "token is for stack");
         const forged = await signRunToken({
           key: signingKey(keys[index]),
           commitSha: push.run.sha!,
@@ -147,25 +149,25 @@ test("shared pool: each repository's workflow runs on the pool for its own stack
           runType: "TRACKED",
           branch: "main",
         });
-        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack, metadata: forged }, "main"), "may not sign for stack");
+        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack, metadata: forged }), "may not sign for stack");
       }
     }
   }
 });
 
 test("an existing pool with an ES256 key and an extra trusted key: the extra key is trusted for its stacks only", async () => {
-  const extra: TrustedKey = { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40), stacks: ["other-prod"] };
+  const extra: TrustedKey = { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40), stacks: ["other-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }; // interim: issue 8 component step
   const mock = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
     workerPool: { id: "01HEXISTINGPOOL" },
     signing: { algorithm: "ES256", additionalTrustedKeys: [extra] },
   })));
   const policy = await promiseOf(mock.result.initializationPolicy);
   const push = await pushAndTrigger(mock, "payments-prod", "main", "main");
-  assertAllowedEverywhere(policy, push.api.launcherInput(push.run, "main"));
+  assertAllowedEverywhere(policy, push.api.launcherInput(push.run));
   const otherToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "other-prod", runType: "TRACKED", branch: "main" });
-  assertAllowedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: "other-prod", metadata: otherToken }, "main"));
+  assertAllowedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: "other-prod", metadata: otherToken }));
   const crossToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "payments-prod", runType: "TRACKED", branch: "main" });
-  assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, metadata: crossToken }, "main"), "may not sign for stack");
+  assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, metadata: crossToken }), "may not sign for stack");
 });
 
 function signingKey(key: TrustedKey): RunSigningKey {

@@ -177,7 +177,7 @@ test("SignedRunsWorkerPool: trusted keys must be a list with at least one key (p
 });
 
 test("SignedRunsWorkerPool: a kid trusted twice (two repositories with the same owner/name) is rejected when the keys resolve", async () => {
-  const key = { kid: "acme.r.1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"] };
+  const key = { kid: "acme.r.1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["TRACKED" as const] };
   const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { trustedKeys: [key, pulumi.output([{ ...key, stacks: ["b"] }])] }));
   await assert.rejects(promiseOf(run.result.initializationPolicy), { name: "SignedRunsInputError", message: /kid "acme\.r\.1" appears more than once/ });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");

@@ -1,12 +1,13 @@
 // The rendered initialization policy, evaluated by real OPA 1.x (default and
 // --v0-compatible) and OPA 0.70.x with Spacelift's capabilities, on every case
-// of the decision table; verifyRunToken must give the same answer.
+// of the decision table, with the run's branch reported as Spacelift reports it
+// for API-triggered runs; verifyRunToken must give the same answer.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { renderInitializationPolicy } from "../components/initializationPolicy";
 import { verifyRunToken } from "../components/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
-import { POLICY_OPTIONS, decisionCases, nowSeconds, type DecisionCase } from "./support/runTokenCases";
+import { API_REPORTED_BRANCH, POLICY_OPTIONS, TRACKED_BRANCH, decisionCases, nowSeconds, type DecisionCase } from "./support/runTokenCases";
 
 interface Evaluated {
   testCase: DecisionCase;
@@ -16,7 +17,11 @@ interface Evaluated {
 }
 
 describe("initialization policy decisions on every OPA engine", async () => {
-  const cases = await decisionCases();
+  // Spacelift reports "-" for a run started through the API, or the stack's tracked branch: both variants.
+  const cases: DecisionCase[] = [];
+  for (const reported of [API_REPORTED_BRANCH, TRACKED_BRANCH]) {
+    for (const testCase of await decisionCases(reported)) cases.push({ ...testCase, name: `commit_branch ${JSON.stringify(reported)}: ${testCase.name}` });
+  }
   const evaluated: Evaluated[] = [];
 
   before(async () => {

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { renderInitializationPolicy } from "../components/initializationPolicy";
 import { verifyRunToken, type LauncherInput } from "../components/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
-import { COMMIT, HS_SECRET, OTHER_COMMIT, OTHER_HS_SECRET, POLICY_OPTIONS, claims, handMadeToken, hmac, launcherInput, nowSeconds, token } from "./support/runTokenCases";
+import { COMMIT, HS_SECRET, OTHER_COMMIT, OTHER_HS_SECRET, POLICY_OPTIONS, PROPOSED_KEY, STAGING_KEY, claims, handMadeToken, hmac, launcherInput, nowSeconds, token } from "./support/runTokenCases";
 
 /** mulberry32: a small seeded PRNG, so every run tests the same inputs. */
 function prng(seed: number): () => number {
@@ -28,7 +28,8 @@ describe("fail closed on random inputs", async () => {
   const badTokens = [
     await token({ stack: "web-dev" }),
     await token({ commitSha: OTHER_COMMIT }),
-    await token({ branch: "other" }),
+    await token({ key: PROPOSED_KEY }),
+    await token({ key: STAGING_KEY }),
     await token({ runType: "PROPOSED" }),
     await token({ issuer: "someone-else" }),
     await token({ lifetimeSeconds: 3601 }),
@@ -48,7 +49,7 @@ describe("fail closed on random inputs", async () => {
   const breakEnv: Array<(input: LauncherInput) => void> = [
     (input) => delete input.static_run_environment!.stack_slug,
     (input) => delete input.static_run_environment!.run_type,
-    (input) => delete input.static_run_environment!.commit_branch,
+    (input) => (input.static_run_environment!.run_type = "PROPOSED"),
     (input) => {
       delete input.static_run_environment!.commit_sha;
       delete input.run!.commit;
@@ -59,7 +60,7 @@ describe("fail closed on random inputs", async () => {
       delete input.run!.commit;
     },
     (input) => (input.static_run_environment!.stack_slug = "web-dev"),
-    (input) => (input.static_run_environment!.commit_branch = "release"),
+    (input) => (input.static_run_environment!.stack_slug = "web-staging"),
     (input) => (input.run!.commit = { hash: OTHER_COMMIT }),
     (input) => delete input.static_run_environment,
   ];

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { SignedRunsInputError } from "../components/inputError";
 import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
-import { deriveKeyId } from "../components/keyGenerations";
 import { evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
 import { ES_KEY, HS_SECRET, POLICY_OPTIONS } from "./support/runTokenCases";
 
@@ -16,13 +15,13 @@ const SHORT_SECRET = "0123456789abcdefghijklmnopqrstu"; // 31 bytes
 const PRIVATE_PEM_BODY_LINE = ES_KEY.privateKeyPem.split("\n")[1];
 
 function hsKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
-  return { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod"], ...overrides } as TrustedKey;
+  return { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod"], runTypes: ["TRACKED", "TASK"], ...overrides } as TrustedKey;
 }
 function esKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
-  return { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"], ...overrides } as TrustedKey;
+  return { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"], runTypes: ["PROPOSED"], ...overrides } as TrustedKey;
 }
 
-const invalid: Array<{ name: string; options: unknown; field: string; secrets?: string[] }> = [
+const invalid: Array<{ name: string; options: unknown; field: string; secrets?: string[]; fix?: RegExp }> = [
   { name: "no options", options: undefined, field: "options" },
   { name: "no trustedKeys", options: {}, field: "trustedKeys" },
   { name: "empty trustedKeys", options: { trustedKeys: [] }, field: "trustedKeys" },
@@ -58,13 +57,8 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
   { name: "sample with an HS256 key and no acknowledgement", options: { trustedKeys: [esKey(), hsKey()], sample: true }, field: "sample", secrets: [HS_SECRET] },
   { name: "sample not a boolean", options: { trustedKeys: [esKey()], sample: "yes" }, field: "sample" },
   {
-    name: "a stack under the keys of two repositories (one repository's CI could start another's runs)",
-    options: { trustedKeys: [hsKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), esKey({ kid: "acme.search:1", stacks: ["search-prod", "billing-prod"] })] },
-    field: "trustedKeys",
-  },
-  {
-    name: "one HS256 secret under the kids of two repositories (either could sign for the other's stacks)",
-    options: { trustedKeys: [hsKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), hsKey({ kid: "acme.search:1", stacks: ["search-prod"] })] },
+    name: "one HS256 secret under two kids (its holder could sign with the stacks and run types of either)",
+    options: { trustedKeys: [hsKey({ kid: "acme.billing:proposed:1", runTypes: ["PROPOSED"] }), hsKey({ kid: "acme.billing:tracked:main:1" })] },
     field: "trustedKeys",
   },
   {
@@ -72,12 +66,15 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
     options: { trustedKeys: [esKey({ kid: "acme.billing:1", stacks: ["billing-prod"] }), esKey({ kid: "acme.search:1", stacks: ["search-prod"] })] },
     field: "trustedKeys",
   },
-  { name: "a stack under two unrelated kids", options: { trustedKeys: [hsKey(), esKey({ stacks: ["web-prod"] })] }, field: "trustedKeys" },
+  { name: "problem 2: a key without runTypes (the old shape)", options: { trustedKeys: [hsKey({ runTypes: undefined })] }, field: "trustedKeys[0].runTypes", fix: /runTypes: \["PROPOSED"\]/ },
+  { name: "empty runTypes", options: { trustedKeys: [hsKey({ runTypes: [] })] }, field: "trustedKeys[0].runTypes" },
+  { name: "an unknown run type", options: { trustedKeys: [hsKey({ runTypes: ["TRACKED", "DESTROY"] })] }, field: "trustedKeys[0].runTypes[1]" },
+  { name: "a run type twice", options: { trustedKeys: [hsKey({ runTypes: ["TASK", "TASK"] })] }, field: "trustedKeys[0].runTypes" },
   { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
 ];
 
 describe("renderInitializationPolicy validation", () => {
-  for (const { name, options, field, secrets = [] } of invalid) {
+  for (const { name, options, field, secrets = [], fix } of invalid) {
     test(`rejects: ${name}`, () => {
       assert.throws(
         () => renderInitializationPolicy(options as InitializationPolicyOptions),
@@ -86,6 +83,7 @@ describe("renderInitializationPolicy validation", () => {
           assert.equal(error.field, field);
           assert.ok(error.message.startsWith(`${field}: `), error.message);
           assert.match(error.message, /Fix: \S/);
+          if (fix !== undefined) assert.match(error.message, fix);
           for (const secret of [HS_SECRET, ...secrets]) assert.ok(!error.message.includes(secret), `the message leaks a secret: ${error.message}`);
           return true;
         },
@@ -100,23 +98,10 @@ describe("renderInitializationPolicy validation", () => {
     assert.ok(renderInitializationPolicy({ trustedKeys: [hsKey({ secret: `${SHORT_SECRET}v` })] }).includes(`"${SHORT_SECRET}v"`));
   });
 
-  test("generations of one repository's key (same kid up to the last ':') may list the same stacks", () => {
-    const text = renderInitializationPolicy({
-      trustedKeys: [hsKey({ kid: "acme.billing:2026-05", stacks: ["billing-prod"] }), esKey({ kid: "acme.billing:2026-11", stacks: ["billing-prod"] })],
-    });
+  test("nothing is read from a kid's shape: two unrelated kids may list the same stack", () => {
+    const text = renderInitializationPolicy({ trustedKeys: [hsKey({ kid: "acme.billing:2026-05" }), esKey({ kid: "other", stacks: ["web-prod"] })] });
     assert.match(text, /"acme\.billing:2026-05"/);
-    assert.match(text, /"acme\.billing:2026-11"/);
-  });
-
-  test("so may the generations of a repository whose kids deriveKeyId shortens (the cut depends on the generation)", () => {
-    const [owner, repository] = ["o".repeat(39), "r".repeat(100)];
-    const kids = ["1", "2026-11"].map((generation) => deriveKeyId(owner, repository, generation));
-    assert.notEqual(kids[0].split(":")[0], kids[1].split(":")[0], "the test needs shortened kids");
-    const text = renderInitializationPolicy({ trustedKeys: kids.map((kid) => hsKey({ kid, stacks: ["billing-prod"] })) });
-    for (const kid of kids) assert.ok(text.includes(JSON.stringify(kid)));
-    // Another long repository's shortened kid is another owner.
-    const other = deriveKeyId(owner, `${"r".repeat(99)}s`, "1");
-    assert.throws(() => renderInitializationPolicy({ trustedKeys: [hsKey({ kid: kids[0], stacks: ["billing-prod"] }), esKey({ kid: other, stacks: ["billing-prod"] })] }), SignedRunsInputError);
+    assert.match(text, /"other"/);
   });
 
   test("sample: absent by default, allowed with ES256 keys only, or with the acknowledgement", () => {
@@ -163,8 +148,8 @@ describe("renderInitializationPolicy output", () => {
     { name: "a secret full of Rego syntax", options: { trustedKeys: [hsKey({ secret: SECRET_WITH_QUOTES })], sample: true, acknowledgeSampleLogsSecret: true } },
     {
       name: "40 keys",
-      // The keys that share a stack, or a key, are generations of one repository's key.
-      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `acme.shared:hs-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `acme.es:es-${i}`, stacks: [`stack-${i}`] }))) },
+      // Several kids share a stack; each has its own key material.
+      options: { trustedKeys: Array.from({ length: 40 }, (_, i) => (i % 2 ? hsKey({ kid: `acme.shared:hs-${i}`, secret: `${HS_SECRET}-${i}`, stacks: [`stack-${i}`, "shared"] }) : esKey({ kid: `acme.es:es-${i}`, publicKeyPem: generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }), stacks: [`stack-${i}`] }))) },
     },
   ];
 
@@ -180,8 +165,8 @@ describe("renderInitializationPolicy output", () => {
           options.trustedKeys.map((key) => [
             key.kid,
             key.algorithm === "HS256"
-              ? { alg: "HS256", secret: key.secret, stacks: [...key.stacks].sort() }
-              : { alg: "ES256", cert: ES_KEY.publicKeyPem, stacks: [...key.stacks].sort() },
+              ? { alg: "HS256", secret: key.secret, stacks: [...key.stacks].sort(), run_types: [...key.runTypes].sort() }
+              : { alg: "ES256", cert: key.publicKeyPem, stacks: [...key.stacks].sort(), run_types: [...key.runTypes].sort() },
           ]),
         );
         assert.deepEqual(loaded.trusted_keys, expectedKeys);

@@ -12,7 +12,7 @@ import { after, describe, test } from "node:test";
 import { decodeJwt } from "jose";
 import { PINNED_SPACECTL_VERSION } from "../components/workflows";
 import { assertAllowedEverywhere } from "./support/opa";
-import { apiKeySecrets, executePush, hs256Key, policyFor, randomSha, singleStackWorkflow } from "./support/workflowTestbed";
+import { executePush, githubFor, policyFor, randomSha, repositoryKeys, singleStackWorkflow } from "./support/workflowTestbed";
 
 const STACKS = [{ id: "net-prod", branch: "main" }];
 const markers = mkdtempSync(path.join(os.tmpdir(), "signed-runs-injection-"));
@@ -47,11 +47,11 @@ describe("injection through the push event is inert", () => {
 
   for (const branch of BRANCHES) {
     test(`branch ${JSON.stringify(branch.name)} is signed exactly and runs nothing`, async () => {
-      const key = hs256Key();
+      const keys = repositoryKeys("HS256");
       const sha = randomSha();
-      const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+      const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
         push: { branch: branch.name, sha },
-        secrets: apiKeySecrets(key),
+        ...githubFor(keys),
         preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
       });
       assert.equal(job.conclusion, "success", job.steps.map((step) => `${step.name}\n${step.stdout}${step.stderr}`).join("\n"));
@@ -67,12 +67,12 @@ describe("injection through the push event is inert", () => {
       assert.deepEqual(Object.keys(job.steps[1].outputs).sort(), ["run_type", "token"]);
       // The log shows the branch JSON-quoted on one line: no line of it can act as a workflow command.
       assert.ok(job.steps[1].stdout.includes(`branch ${JSON.stringify(branch.name)}`));
-      assertAllowedEverywhere(policyFor(key, ["net-prod"]), api.launcherInput(run, branch.name));
+      assertAllowedEverywhere(policyFor(keys, STACKS), api.launcherInput(run));
     });
   }
 
   test("a commit message full of shell syntax runs nothing", async () => {
-    const key = hs256Key();
+    const keys = repositoryKeys("HS256");
     const message = [
       `$(touch ${marker("message-substitution")})`,
       `\`touch ${marker("message-backticks")}\``,
@@ -80,9 +80,9 @@ describe("injection through the push event is inert", () => {
       `'; touch ${marker("message-single-quote")}; '`,
       "::add-mask::main",
     ].join("\n");
-    const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+    const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
       push: { branch: "main", sha: randomSha(), commitMessage: message },
-      secrets: apiKeySecrets(key),
+      ...githubFor(keys),
       preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
     });
     assert.equal(job.conclusion, "success");

@@ -20,19 +20,33 @@ interface ParsedStep {
   uses?: string;
 }
 
+interface ParsedJob {
+  name: string;
+  if: string;
+  environment?: string;
+  "runs-on": string;
+  "timeout-minutes": number;
+  defaults: unknown;
+  env: Record<string, string>;
+  steps: ParsedStep[];
+}
+
 function parsed(content: string) {
   return parse(content) as {
     name: string;
     on: { push: { branches: string[]; paths?: string[] } };
     permissions: Record<string, string>;
     concurrency: { group: string; "cancel-in-progress": boolean };
-    jobs: Record<string, { "runs-on": string; "timeout-minutes": number; defaults: unknown; env: Record<string, string>; steps: ParsedStep[] }>;
+    jobs: Record<string, ParsedJob>;
   };
 }
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+const MONOREPO = "monorepo, two tracked branches, HS256, API key";
+const OIDC_MONOREPO = "monorepo, three tracked branches (one with a slash), ES256, OIDC";
 
 describe("renderWorkflows output", () => {
   test("is deterministic: two renders, and a render of an equal copy, are byte-identical for every variant", () => {
@@ -48,8 +62,8 @@ describe("renderWorkflows output", () => {
     }
   });
 
-  test("has a stable structure: one workflow per stack with these triggers, permissions, steps and env", () => {
-    const files = renderWorkflows(WORKFLOW_VARIANTS["monorepo, HS256, API key"]);
+  test("has a stable structure: one workflow per stack, a tracked job in its branch's environment and a proposed job", () => {
+    const files = renderWorkflows(WORKFLOW_VARIANTS[MONOREPO]);
     assert.deepEqual(
       files.map((file) => file.path),
       [
@@ -63,58 +77,54 @@ describe("renderWorkflows output", () => {
     assert.deepEqual(workflow.on, { push: { branches: ["**"], paths: ["network/**", "modules/**", "shared/*.tf"] } });
     assert.deepEqual(workflow.permissions, { contents: "read" });
     assert.deepEqual(workflow.concurrency, { group: "spacelift-signed-run-net-prod-${{ github.ref }}", "cancel-in-progress": false });
-    assert.deepEqual(Object.keys(workflow.jobs), ["sign-and-trigger"]);
-    const job = workflow.jobs["sign-and-trigger"];
-    assert.equal(job["runs-on"], "ubuntu-latest");
-    assert.equal(job["timeout-minutes"], 10);
-    assert.deepEqual(job.defaults, { run: { shell: "bash" } });
-    assert.deepEqual(job.env, { SPACELIFT_STACK_ID: "net-prod", TRACKED_BRANCH: "main" });
-    assert.deepEqual(
-      job.steps.map((step) => ({ name: step.name, id: step.id, if: step.if, env: step.env })),
-      [
-        {
-          name: `Install spacectl ${PINNED_SPACECTL_VERSION} (SHA-256 verified)`,
-          id: undefined,
-          if: undefined,
-          env: { SPACECTL_VERSION: PINNED_SPACECTL_VERSION, SPACECTL_SHA256: PINNED_SPACECTL_LINUX_AMD64_SHA256 },
-        },
-        {
-          name: "Sign the run token (HS256, key acme-2026-11)",
-          id: "sign",
-          if: undefined,
-          env: {
-            SIGNING_ALGORITHM: "HS256",
-            SIGNING_KEY_ID: "acme-2026-11",
-            MAX_TOKEN_LIFETIME_SECONDS: "900",
-            TOKEN_ISSUER: "github-actions",
-            SIGNING_KEY: "${{ secrets.ACME_RUN_KEY }}",
-          },
-        },
-        {
-          name: "Trigger a tracked run (spacectl stack deploy)",
-          id: undefined,
-          if: "steps.sign.outputs.run_type == 'TRACKED'",
-          env: {
-            SPACELIFT_API_KEY_ENDPOINT: "https://acme.app.spacelift.io",
-            SPACELIFT_API_KEY_ID: "${{ secrets.SPACELIFT_API_KEY_ID }}",
-            SPACELIFT_API_KEY_SECRET: "${{ secrets.SPACELIFT_API_KEY_SECRET }}",
-            RUN_TOKEN: "${{ steps.sign.outputs.token }}",
-          },
-        },
-        {
-          name: "Trigger a proposed run (spacectl stack preview)",
-          id: undefined,
-          if: "steps.sign.outputs.run_type == 'PROPOSED'",
-          env: {
-            SPACELIFT_API_KEY_ENDPOINT: "https://acme.app.spacelift.io",
-            SPACELIFT_API_KEY_ID: "${{ secrets.SPACELIFT_API_KEY_ID }}",
-            SPACELIFT_API_KEY_SECRET: "${{ secrets.SPACELIFT_API_KEY_SECRET }}",
-            RUN_TOKEN: "${{ steps.sign.outputs.token }}",
-          },
-        },
-      ],
-    );
-    assert.deepEqual(parsed(files[2].content).jobs["sign-and-trigger"].env, { SPACELIFT_STACK_ID: "app-staging", TRACKED_BRANCH: "staging" });
+    assert.deepEqual(Object.keys(workflow.jobs), ["tracked", "proposed"]);
+    const { tracked, proposed } = workflow.jobs;
+    assert.equal(tracked.if, "github.ref == 'refs/heads/main'");
+    assert.equal(proposed.if, "github.ref != 'refs/heads/main'");
+    assert.equal(tracked.environment, "spacelift-main");
+    assert.equal(proposed.environment, undefined);
+    for (const job of [tracked, proposed]) {
+      assert.equal(job["runs-on"], "ubuntu-latest");
+      assert.equal(job["timeout-minutes"], 10);
+      assert.deepEqual(job.defaults, { run: { shell: "bash" } });
+    }
+    assert.deepEqual(tracked.env, { SPACELIFT_STACK_ID: "net-prod", TRACKED_BRANCH: "main", RUN_TYPE: "TRACKED" });
+    assert.deepEqual(proposed.env, { SPACELIFT_STACK_ID: "net-prod", TRACKED_BRANCH: "main", RUN_TYPE: "PROPOSED" });
+    const install = {
+      name: `Install spacectl ${PINNED_SPACECTL_VERSION} (SHA-256 verified)`,
+      id: undefined,
+      if: undefined,
+      env: { SPACECTL_VERSION: PINNED_SPACECTL_VERSION, SPACECTL_SHA256: PINNED_SPACECTL_LINUX_AMD64_SHA256 },
+    };
+    const spacelift = {
+      SPACELIFT_API_KEY_ENDPOINT: "https://acme.app.spacelift.io",
+      SPACELIFT_API_KEY_ID: "${{ secrets.SPACELIFT_API_KEY_ID }}",
+      SPACELIFT_API_KEY_SECRET: "${{ secrets.SPACELIFT_API_KEY_SECRET }}",
+      RUN_TOKEN: "${{ steps.sign.outputs.token }}",
+    };
+    const sign = (runType: string, kid: string, secret: string) => ({
+      name: `Sign a ${runType} run token (HS256, key ${kid})`,
+      id: "sign",
+      if: undefined,
+      env: { SIGNING_ALGORITHM: "HS256", SIGNING_KEY_ID: kid, MAX_TOKEN_LIFETIME_SECONDS: "900", TOKEN_ISSUER: "github-actions", SIGNING_KEY: `\${{ secrets.${secret} }}` },
+    });
+    const shape = (job: ParsedJob) => job.steps.map((step) => ({ name: step.name, id: step.id, if: step.if, env: step.env }));
+    assert.deepEqual(shape(tracked), [
+      install,
+      sign("TRACKED", "acme.infra:tracked:main:2026-11", "ACME_RUN_KEY_TRACKED_2026_11"),
+      { name: "Trigger a tracked run (spacectl stack deploy)", id: undefined, if: "steps.sign.outputs.run_type == 'TRACKED'", env: spacelift },
+    ]);
+    assert.deepEqual(shape(proposed), [
+      install,
+      sign("PROPOSED", "acme.infra:proposed:2026-11", "ACME_RUN_KEY_PROPOSED_2026_11"),
+      { name: "Trigger a proposed run (spacectl stack preview)", id: undefined, if: "steps.sign.outputs.run_type == 'PROPOSED'", env: spacelift },
+    ]);
+    // The staging stack's tracked job is staging's, in staging's environment, with staging's key.
+    const staging = parsed(files[2].content).jobs;
+    assert.equal(staging.tracked.if, "github.ref == 'refs/heads/staging'");
+    assert.equal(staging.tracked.environment, "spacelift-staging");
+    assert.equal(staging.tracked.steps[1].env.SIGNING_KEY_ID, "acme.infra:tracked:staging:2026-11");
+    assert.equal(staging.proposed.steps[1].env.SIGNING_KEY_ID, "acme.infra:proposed:2026-11");
   });
 
   test("a stack whose project root is the whole repository has no paths filter", () => {
@@ -122,33 +132,35 @@ describe("renderWorkflows output", () => {
     assert.deepEqual(parsed(file.content).on, { push: { branches: ["**"] } });
   });
 
-  test("OIDC mode: id-token: write, a token step, the key id in plain text and no Spacelift secret", () => {
-    const [file] = renderWorkflows(WORKFLOW_VARIANTS["monorepo, ES256, OIDC"]);
-    const workflow = parsed(file.content);
+  test("OIDC mode: id-token: write, a token step in each job, the key id in plain text and no Spacelift secret", () => {
+    const files = renderWorkflows(WORKFLOW_VARIANTS[OIDC_MONOREPO]);
+    const workflow = parsed(files[3].content);
     assert.deepEqual(workflow.permissions, { contents: "read", "id-token": "write" });
-    const steps = workflow.jobs["sign-and-trigger"].steps;
-    assert.deepEqual(
-      steps.map((step) => step.name),
-      [
-        `Install spacectl ${PINNED_SPACECTL_VERSION} (SHA-256 verified)`,
-        "Sign the run token (ES256, key acme-es-1)",
-        "Get a GitHub OIDC token for the Spacelift API key",
-        "Trigger a tracked run (spacectl stack deploy)",
-        "Trigger a proposed run (spacectl stack preview)",
-      ],
-    );
-    assert.deepEqual(steps[2].env, { SPACELIFT_OIDC_AUDIENCE: "spacelift-ci" });
-    assert.deepEqual(steps[3].env, {
-      SPACELIFT_API_KEY_ENDPOINT: "https://acme.app.spacelift.io",
-      SPACELIFT_API_KEY_ID: "01HXAMPLEOIDCKEY000000000",
-      RUN_TOKEN: "${{ steps.sign.outputs.token }}",
-    });
-    assert.deepEqual(file.content.match(/\$\{\{ secrets\.[A-Za-z0-9_]+ \}\}/g), ["${{ secrets.SPACELIFT_RUN_SIGNING_KEY }}"]);
+    assert.equal(workflow.jobs.tracked.environment, "spacelift-release-1.x");
+    assert.equal(workflow.jobs.tracked.if, "github.ref == 'refs/heads/release/1.x'");
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      assert.deepEqual(
+        job.steps.map((step) => step.name),
+        [
+          `Install spacectl ${PINNED_SPACECTL_VERSION} (SHA-256 verified)`,
+          id === "tracked" ? "Sign a TRACKED run token (ES256, key acme.infra:tracked:release-1.x:2026-11)" : "Sign a PROPOSED run token (ES256, key acme.infra:proposed:2026-11)",
+          "Get a GitHub OIDC token for the Spacelift API key",
+          id === "tracked" ? "Trigger a tracked run (spacectl stack deploy)" : "Trigger a proposed run (spacectl stack preview)",
+        ],
+      );
+      assert.deepEqual(job.steps[2].env, { SPACELIFT_OIDC_AUDIENCE: "spacelift-ci" });
+      assert.deepEqual(job.steps[3].env, {
+        SPACELIFT_API_KEY_ENDPOINT: "https://acme.app.spacelift.io",
+        SPACELIFT_API_KEY_ID: "01HXAMPLEOIDCKEY000000000",
+        RUN_TOKEN: "${{ steps.sign.outputs.token }}",
+      });
+    }
+    assert.deepEqual(files[3].content.match(/\$\{\{ secrets\.[A-Za-z0-9_]+ \}\}/g), ["${{ secrets.SPACELIFT_RUN_TRACKED_2026_11 }}", "${{ secrets.SPACELIFT_RUN_PROPOSED_2026_11 }}"]);
   });
 
   test("the default OIDC audience is the endpoint's host; a trailing slash on the endpoint is dropped", () => {
     const [file] = renderWorkflows(WORKFLOW_VARIANTS["single stack, HS256, OIDC, self-hosted endpoint with port"]);
-    const steps = parsed(file.content).jobs["sign-and-trigger"].steps;
+    const steps = parsed(file.content).jobs.tracked.steps;
     assert.deepEqual(steps[2].env, { SPACELIFT_OIDC_AUDIENCE: "spacelift.internal.example" });
     assert.equal(steps[3].env.SPACELIFT_API_KEY_ENDPOINT, "https://spacelift.internal.example:8443");
   });
@@ -157,10 +169,16 @@ describe("renderWorkflows output", () => {
     test(`${name}: no actions, no expressions in scripts, strict bash, secrets only in env, the current endpoint variable`, () => {
       for (const file of renderWorkflows(options)) {
         // The harness refuses uses:, ${{ }} inside run: and any shell but bash.
-        const { job } = parseWorkflow(file.content);
-        for (const step of job.steps ?? []) {
-          assert.equal(step.uses, undefined);
-          assert.ok(step.run?.startsWith("set -euo pipefail\n"), `${step.name} does not start with set -euo pipefail`);
+        const { jobs } = parseWorkflow(file.content);
+        assert.deepEqual(
+          jobs.map((job) => job.id),
+          ["tracked", "proposed"],
+        );
+        for (const { job } of jobs) {
+          for (const step of job.steps ?? []) {
+            assert.equal(step.uses, undefined);
+            assert.ok(step.run?.startsWith("set -euo pipefail\n"), `${step.name} does not start with set -euo pipefail`);
+          }
         }
         assert.ok(!/\buses:/.test(file.content));
         assert.ok(!file.content.includes("SPACELIFT_API_ENDPOINT"), "the deprecated SPACELIFT_API_ENDPOINT is used");
@@ -187,9 +205,21 @@ interface BadCase {
 
 const BASE: WorkflowOptions = {
   stacks: [{ id: "net-prod", branch: "main", projectRoot: "network", additionalProjectGlobs: ["modules/**"] }],
-  signing: { algorithm: "HS256", kid: "acme-1" },
+  signing: {
+    algorithm: "HS256",
+    proposed: { kid: "acme:proposed:1", secretName: "RUN_KEY_PROPOSED" },
+    tracked: [{ branch: "main", environment: "spacelift-main", kid: "acme:tracked:main:1", secretName: "RUN_KEY_TRACKED" }],
+  },
   spacelift: { endpoint: "https://acme.app.spacelift.io", auth: { type: "apiKey" } },
 };
+
+function withSigning(change: (signing: WorkflowOptions["signing"]) => unknown) {
+  return (base: WorkflowOptions) => ({ ...base, signing: change(base.signing) });
+}
+
+function withTracked(change: Record<string, unknown>) {
+  return withSigning((signing) => ({ ...signing, tracked: [{ ...signing.tracked[0], ...change }] }));
+}
 
 function withStack(change: Record<string, unknown>) {
   return (base: WorkflowOptions) => ({ ...base, stacks: [{ ...base.stacks[0], ...change }] });
@@ -217,16 +247,53 @@ const BAD_CASES: BadCase[] = [
   { why: "a duplicate glob", options: withStack({ additionalProjectGlobs: ["m/**", "m/**"] }), field: "stacks[0].additionalProjectGlobs", value: "m/**" },
   { why: "globs not a list", options: withStack({ additionalProjectGlobs: "modules/**" }), field: "stacks[0].additionalProjectGlobs" },
   { why: "unsupported algorithm", options: (base) => ({ ...base, signing: { ...base.signing, algorithm: "RS256" } }), field: "signing.algorithm", value: "RS256" },
-  { why: "kid with a space", options: (base) => ({ ...base, signing: { ...base.signing, kid: "my key" } }), field: "signing.kid", value: "my key" },
-  { why: "secret name starting with a digit", options: (base) => ({ ...base, signing: { ...base.signing, secretName: "1KEY" } }), field: "signing.secretName", value: "1KEY" },
-  { why: "secret name with a dash", options: (base) => ({ ...base, signing: { ...base.signing, secretName: "RUN-KEY" } }), field: "signing.secretName", value: "RUN-KEY" },
-  { why: "secret name with the GITHUB_ prefix", options: (base) => ({ ...base, signing: { ...base.signing, secretName: "github_key" } }), field: "signing.secretName", value: "github_key" },
+  { why: "the old signing shape (one key for every run type)", options: withSigning(() => ({ algorithm: "HS256", kid: "acme-1", secretName: "KEY" })), field: "signing" },
+  { why: "no proposed key", options: withSigning((signing) => ({ ...signing, proposed: undefined })), field: "signing.proposed" },
+  { why: "proposed kid with a space", options: withSigning((signing) => ({ ...signing, proposed: { ...signing.proposed, kid: "my key" } })), field: "signing.proposed.kid", value: "my key" },
+  { why: "proposed secret name missing", options: withSigning((signing) => ({ ...signing, proposed: { kid: "acme:proposed:1" } })), field: "signing.proposed.secretName" },
+  { why: "secret name starting with a digit", options: withSigning((signing) => ({ ...signing, proposed: { ...signing.proposed, secretName: "1KEY" } })), field: "signing.proposed.secretName", value: "1KEY" },
+  { why: "secret name with a dash", options: withTracked({ secretName: "RUN-KEY" }), field: "signing.tracked[0].secretName", value: "RUN-KEY" },
+  { why: "secret name with the GITHUB_ prefix", options: withTracked({ secretName: "github_key" }), field: "signing.tracked[0].secretName", value: "github_key" },
   {
     why: "signing key in the API key's secret",
-    options: (base) => ({ ...base, signing: { ...base.signing, secretName: "SPACELIFT_API_KEY_SECRET" } }),
-    field: "signing.secretName",
+    options: withSigning((signing) => ({ ...signing, proposed: { ...signing.proposed, secretName: "SPACELIFT_API_KEY_SECRET" } })),
+    field: "signing.proposed.secretName",
     value: "SPACELIFT_API_KEY_SECRET",
   },
+  { why: "tracked not a list", options: withSigning((signing) => ({ ...signing, tracked: signing.tracked[0] })), field: "signing.tracked" },
+  { why: "no tracked entry for the stack's branch", options: withSigning((signing) => ({ ...signing, tracked: [] })), field: "signing.tracked", value: "main" },
+  {
+    why: "no tracked entry for a second stack's branch",
+    options: (base) => ({ ...base, stacks: [...base.stacks, { id: "app-staging", branch: "staging", projectRoot: "apps" }] }),
+    field: "signing.tracked",
+    value: "staging",
+  },
+  { why: "a tracked entry for a branch no stack tracks", options: withTracked({ branch: "develop" }), field: "signing.tracked[0].branch", value: "develop" },
+  {
+    why: "two tracked entries for one branch",
+    options: withSigning((signing) => ({ ...signing, tracked: [signing.tracked[0], { ...signing.tracked[0], environment: "other", kid: "acme:tracked:main:2" }] })),
+    field: "signing.tracked[1]",
+    value: "main",
+  },
+  {
+    why: "two branches in one environment (GitHub ignores case in environment names)",
+    options: (base) => ({
+      ...base,
+      stacks: [...base.stacks, { id: "app-staging", branch: "staging", projectRoot: "apps" }],
+      signing: { ...base.signing, tracked: [base.signing.tracked[0], { branch: "staging", environment: "Spacelift-Main", kid: "acme:tracked:staging:1", secretName: "RUN_KEY_TRACKED" }] },
+    }),
+    field: "signing.tracked[1].environment",
+    value: "Spacelift-Main",
+  },
+  { why: "tracked kid with a slash", options: withTracked({ kid: "acme/main" }), field: "signing.tracked[0].kid", value: "acme/main" },
+  { why: "tracked branch with a glob", options: withTracked({ branch: "release/*" }), field: "signing.tracked[0].branch", value: "release/*" },
+  { why: "stack branch with a glob", options: withStack({ branch: "rel?ase" }), field: "stacks[0].branch", value: "rel?ase" },
+  { why: "stack branch with braces", options: withStack({ branch: "{main,dev}" }), field: "stacks[0].branch", value: "{main,dev}" },
+  { why: "stack branch with !", options: withStack({ branch: "!main" }), field: "stacks[0].branch", value: "!main" },
+  { why: "environment missing", options: withTracked({ environment: undefined }), field: "signing.tracked[0].environment" },
+  { why: "environment with a space", options: withTracked({ environment: "spacelift main" }), field: "signing.tracked[0].environment", value: "spacelift main" },
+  { why: "environment with an expression", options: withTracked({ environment: "${{ github.ref_name }}" }), field: "signing.tracked[0].environment" },
+  { why: "environment longer than 255 characters", options: withTracked({ environment: "e".repeat(256) }), field: "signing.tracked[0].environment" },
   { why: "http endpoint", options: (base) => ({ ...base, spacelift: { ...base.spacelift, endpoint: "http://acme.app.spacelift.io" } }), field: "spacelift.endpoint", value: "http://acme.app.spacelift.io" },
   { why: "endpoint with a path", options: (base) => ({ ...base, spacelift: { ...base.spacelift, endpoint: "https://acme.app.spacelift.io/graphql" } }), field: "spacelift.endpoint" },
   { why: "endpoint with a query", options: (base) => ({ ...base, spacelift: { ...base.spacelift, endpoint: "https://acme.app.spacelift.io?x=1" } }), field: "spacelift.endpoint" },
@@ -273,14 +340,14 @@ describe("renderWorkflows input errors", () => {
     const [file] = renderWorkflows({
       ...BASE,
       stacks: [{ id: "net-prod", projectRoot: "network/" }],
-      signing: { algorithm: "HS256", kid: "acme-1", secretName: "SPACELIFT_API_KEY_SECRET" },
+      signing: { ...BASE.signing, proposed: { kid: "acme:proposed:1", secretName: "SPACELIFT_API_KEY_SECRET" } },
       spacelift: { endpoint: "https://spacelift.example:8443/", auth: { type: "oidc", apiKeyId: "01HX" } },
       spacectlVersion: "1.21.0",
       spacectlSha256: "a".repeat(64),
     });
     const workflow = parsed(file.content);
     assert.deepEqual(workflow.on.push.paths, ["network/**"]);
-    const steps = workflow.jobs["sign-and-trigger"].steps;
+    const steps = workflow.jobs.tracked.steps;
     assert.equal(steps[0].env.SPACECTL_VERSION, "1.21.0");
     assert.equal(steps[0].env.SPACECTL_SHA256, "a".repeat(64));
     assert.equal(steps[3].env.SPACELIFT_API_KEY_ENDPOINT, "https://spacelift.example:8443");

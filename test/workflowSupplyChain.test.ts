@@ -15,7 +15,7 @@ import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWork
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "./support/githubWorkflowHarness";
 import { assertAllowedEverywhere } from "./support/opa";
-import { ENDPOINT, OIDC_API_KEY_ID, apiKeySecrets, es256Key, executePush, hs256Key, policyFor, randomSha, singleStackWorkflow } from "./support/workflowTestbed";
+import { ENDPOINT, OIDC_API_KEY_ID, executePush, githubFor, policyFor, randomSha, repositoryKeys, signingFor, singleStackWorkflow } from "./support/workflowTestbed";
 
 const STACKS = [{ id: "net-prod", branch: "main" }];
 const scratch = mkdtempSync(path.join(os.tmpdir(), "signed-runs-downloads-"));
@@ -23,13 +23,13 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("installing spacectl", () => {
   test("the pinned release's URL serving other bytes fails the digest check: the job stops before any spacectl runs", async () => {
-    const key = hs256Key();
+    const keys = repositoryKeys("HS256");
     // A local archive cannot have the real release's digest, so this is the mismatch case.
     const archive = buildSpacectlStandInArchive(scratch, PINNED_SPACECTL_VERSION);
     assert.notEqual(archive.sha256, PINNED_SPACECTL_LINUX_AMD64_SHA256);
-    const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+    const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
       push: { branch: "main", sha: randomSha() },
-      secrets: apiKeySecrets(key),
+      ...githubFor(keys),
       downloads: { [spacectlReleaseUrl(PINNED_SPACECTL_VERSION)]: archive.file },
     });
     assert.equal(job.conclusion, "failure");
@@ -37,7 +37,7 @@ describe("installing spacectl", () => {
     assert.match(job.steps[0].stdout + job.steps[0].stderr, /FAILED/);
     assert.deepEqual(
       job.steps.slice(1).map((step) => step.outcome),
-      ["skipped", "skipped", "skipped"],
+      ["skipped", "skipped"],
     );
     assert.deepEqual(job.spacectlInvocations, [], "a spacectl ran although its archive failed verification");
     assert.deepEqual(api.requests, []);
@@ -51,14 +51,14 @@ describe("installing spacectl", () => {
   });
 
   test("an archive whose digest matches the pinned one is unpacked, put on PATH and used", async () => {
-    const key = es256Key();
+    const keys = repositoryKeys("ES256");
     const version = "9.8.7";
     const archive = buildSpacectlStandInArchive(scratch, version);
-    const workflow = singleStackWorkflow(key, { spacectlVersion: version, spacectlSha256: archive.sha256 });
+    const workflow = singleStackWorkflow(keys, { spacectlVersion: version, spacectlSha256: archive.sha256 });
     const sha = randomSha();
     const { job, api } = await executePush(workflow, STACKS, {
       push: { branch: "main", sha },
-      secrets: apiKeySecrets(key),
+      ...githubFor(keys),
       // A spacectl of another version on the runner must not be used.
       preinstalledSpacectlVersion: "1.0.0",
       downloads: { [spacectlReleaseUrl(version)]: archive.file },
@@ -77,10 +77,10 @@ describe("installing spacectl", () => {
   });
 
   test("a spacectl of the pinned version already on the runner is used and nothing is downloaded", async () => {
-    const key = hs256Key();
-    const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+    const keys = repositoryKeys("HS256");
+    const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
       push: { branch: "main", sha: randomSha() },
-      secrets: apiKeySecrets(key),
+      ...githubFor(keys),
       preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
     });
     assert.equal(job.conclusion, "success");
@@ -96,10 +96,10 @@ describe("installing spacectl", () => {
   });
 
   test("a runner other than Linux X64 is refused instead of running an unverified binary", async () => {
-    const key = hs256Key();
-    const { job, api } = await executePush(singleStackWorkflow(key), STACKS, {
+    const keys = repositoryKeys("HS256");
+    const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
       push: { branch: "main", sha: randomSha() },
-      secrets: apiKeySecrets(key),
+      ...githubFor(keys),
       runner: { arch: "ARM64" },
     });
     assert.equal(job.steps[0].outcome, "failure");
@@ -112,10 +112,10 @@ describe("installing spacectl", () => {
 describe("OIDC mode, executed", () => {
   for (const audience of [undefined, "spacelift-ci"]) {
     test(`the job's GitHub OIDC token (audience ${audience ?? "default: the endpoint host"}) is the API key secret, and the run's token passes OPA`, async () => {
-      const key = es256Key();
+      const keys = repositoryKeys("ES256");
       const [file] = renderWorkflows({
         stacks: [{ id: "net-prod" }],
-        signing: { algorithm: key.algorithm, kid: key.kid },
+        signing: signingFor(keys),
         spacelift: { endpoint: ENDPOINT, auth: { type: "oidc", apiKeyId: OIDC_API_KEY_ID, audience } },
       });
       const expectedAudience = audience ?? new URL(ENDPOINT).hostname;
@@ -123,8 +123,8 @@ describe("OIDC mode, executed", () => {
       const { job, api } = await executePush(
         file.content,
         STACKS,
-        // Only the signing key is a GitHub secret.
-        { push: { branch: "main", sha }, secrets: { SPACELIFT_RUN_SIGNING_KEY: key.secretValue }, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+        // Only the signing keys are GitHub secrets.
+        { push: { branch: "main", sha }, ...githubFor(keys, false), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
         // Like Spacelift, accept the OIDC key's id with a token for its audience.
         (id, secret) => id === OIDC_API_KEY_ID && decodeJwt(secret).aud === expectedAudience,
       );
@@ -137,22 +137,24 @@ describe("OIDC mode, executed", () => {
       assert.equal(api.runs.length, 1);
       const run = api.runs[0];
       assert.equal(run.runType, "TRACKED");
-      assertAllowedEverywhere(policyFor(key, ["net-prod"]), api.launcherInput(run, "main"));
+      // The tracked job names an environment, so GitHub's OIDC subject names it instead of the ref.
+      assert.equal(decodeJwt(job.oidcTokensIssued[0].token).sub, "repo:acme/infrastructure:environment:spacelift-main");
+      assertAllowedEverywhere(policyFor(keys, STACKS), api.launcherInput(run));
     });
   }
 
   test("without id-token: write the OIDC step fails clearly (the harness gives no token endpoint)", async () => {
-    const key = hs256Key();
+    const keys = repositoryKeys("HS256");
     const [file] = renderWorkflows({
       stacks: [{ id: "net-prod" }],
-      signing: { algorithm: key.algorithm, kid: key.kid },
+      signing: signingFor(keys),
       spacelift: { endpoint: ENDPOINT, auth: { type: "oidc", apiKeyId: OIDC_API_KEY_ID } },
     });
     const withoutPermission = file.content.replace(/\n {2}# Lets the job ask GitHub[^\n]*\n {2}id-token: write/, "");
     assert.notEqual(withoutPermission, file.content);
     const { job, api } = await executePush(withoutPermission, STACKS, {
       push: { branch: "main", sha: randomSha() },
-      secrets: { SPACELIFT_RUN_SIGNING_KEY: key.secretValue },
+      ...githubFor(keys, false),
       preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
     });
     assert.equal(job.conclusion, "failure");

@@ -55,8 +55,14 @@ const sha = env.GITHUB_SHA || "";
 if (!/^[0-9a-f]{40}$/.test(sha) || /^0+$/.test(sha)) fail("GITHUB_SHA is not a 40-hex commit SHA");
 const branch = env.GITHUB_REF_NAME || "";
 if (branch === "" || env.GITHUB_REF !== "refs/heads/" + branch) fail("only pushes to branches are signed");
-// Compared here, case-sensitively, rather than in an if: expression, which ignores case.
-const runType = branch === env.TRACKED_BRANCH ? "TRACKED" : "PROPOSED";
+// The job's if: chose this job with GitHub's ==, which ignores case; the branch is compared
+// here exactly, so MAIN never signs what only main may sign, nor main what others sign.
+const runType = env.RUN_TYPE;
+if (runType === "TRACKED" && branch !== env.TRACKED_BRANCH) {
+  fail("this job signs TRACKED runs of branch " + JSON.stringify(env.TRACKED_BRANCH) + " only, not of " + JSON.stringify(branch));
+}
+if (runType === "PROPOSED" && branch === env.TRACKED_BRANCH) fail("a push to the tracked branch is signed by the tracked job");
+if (runType !== "TRACKED" && runType !== "PROPOSED") fail("RUN_TYPE is neither TRACKED nor PROPOSED");
 const lifetime = Number(env.MAX_TOKEN_LIFETIME_SECONDS);
 if (!Number.isInteger(lifetime) || lifetime <= 0) fail("MAX_TOKEN_LIFETIME_SECONDS is not a positive integer");
 const key = env.SIGNING_KEY || "";

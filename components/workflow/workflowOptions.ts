@@ -2,7 +2,6 @@ import { SignedRunsInputError, quoteValue } from "../inputError";
 import { assertKeyId, assertStackId, assertUnique } from "../identifiers";
 import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-  DEFAULT_SIGNING_SECRET_NAME,
   MAX_TOKEN_LIFETIME_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,
   SIGNING_ALGORITHMS,
@@ -21,9 +20,32 @@ export interface WorkflowStack {
 
 export type SpaceliftAuth = { type: "apiKey" } | { type: "oidc"; apiKeyId: string; audience?: string };
 
+/**
+ * Which key signs which run type, and where the workflow reads it.
+ *
+ * The proposed key sits in a repository Actions secret, which a job on any
+ * branch can read; the policy must trust it for PROPOSED only. Each tracked key
+ * sits in an environment secret of a GitHub environment whose deployment branch
+ * policy admits exactly its branch, so only a job GitHub lets into that
+ * environment (one on that branch) can read it. The renderer takes every name as
+ * given and derives none.
+ */
+export interface WorkflowSigning {
+  /** `HS256` or `ES256`, for every key. */
+  algorithm: SigningAlgorithm;
+  /** Signs PROPOSED runs of every stack; read from a repository Actions secret. */
+  proposed: { kid: string; secretName: string };
+  /**
+   * One per distinct tracked branch among the stacks (no more, no fewer); read from an environment secret of
+   * `environment`. Branch names with glob characters are refused; environment names are compared ignoring case
+   * (as GitHub does) and must differ between entries; at most 255 characters.
+   */
+  tracked: Array<{ branch: string; environment: string; kid: string; secretName: string }>;
+}
+
 export interface WorkflowOptions {
   stacks: WorkflowStack[];
-  signing: { algorithm: SigningAlgorithm; kid: string; secretName?: string };
+  signing: WorkflowSigning;
   spacelift: { endpoint: string; auth: SpaceliftAuth };
   maxTokenLifetimeSeconds?: number;
   /** Default PINNED_SPACECTL_VERSION. Another version needs `spacectlSha256`. */
@@ -48,11 +70,22 @@ export interface ResolvedStack {
 export type ResolvedAuth = { type: "apiKey" } | { type: "oidc"; apiKeyId: string; audience: string };
 
 /** Options after validation, with every default filled in. */
+export interface ResolvedSigner {
+  kid: string;
+  secretName: string;
+}
+
+export interface ResolvedTrackedSigner extends ResolvedSigner {
+  branch: string;
+  environment: string;
+}
+
 export interface ResolvedWorkflowOptions {
   stacks: ResolvedStack[];
   algorithm: SigningAlgorithm;
-  kid: string;
-  secretName: string;
+  proposed: ResolvedSigner;
+  /** By tracked branch. */
+  tracked: Map<string, ResolvedTrackedSigner>;
   /** https://host[:port], no trailing slash. */
   endpoint: string;
   auth: ResolvedAuth;
@@ -69,6 +102,11 @@ const PATH_CHARACTERS = /^[A-Za-z0-9._/*@=,-]+$/;
 // A tracked branch is written into the workflow as plain text, so it is kept to characters
 // that need no quoting anywhere (and never form a `${{`).
 const BRANCH_CHARACTERS = /^[A-Za-z0-9._/+-]+$/;
+// What a deployment branch policy (Ruby's File.fnmatch) or a push filter reads as a pattern.
+const GLOB_CHARACTERS = /[*?[\]{}!]/;
+// GitHub documents only "not case sensitive, at most 255 characters"; the name is also written
+// into the workflow as plain text, so it is kept to an alphabet that needs no quoting.
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const API_KEY_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -79,34 +117,116 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     throw new SignedRunsInputError("options", `${quoteValue(options)} is not an options object`, "pass { stacks, signing, spacelift }");
   }
   const stacks = resolveStacks(options.stacks);
-  const signing = options.signing as WorkflowOptions["signing"] | undefined;
+  const signing = options.signing as Partial<WorkflowSigning> & { kid?: unknown; secretName?: unknown } | undefined;
+  const shape = 'pass signing: { algorithm, proposed: { kid, secretName }, tracked: [{ branch, environment, kid, secretName }] }';
   if (!signing || typeof signing !== "object") {
-    throw new SignedRunsInputError("signing", "is missing", 'pass signing: { algorithm: "HS256" | "ES256", kid }');
+    throw new SignedRunsInputError("signing", "is missing", shape);
   }
-  if (!SIGNING_ALGORITHMS.includes(signing.algorithm)) {
+  if (signing.proposed === undefined && (signing.kid !== undefined || signing.secretName !== undefined)) {
+    throw new SignedRunsInputError(
+      "signing",
+      "has the old shape { algorithm, kid, secretName }: one key for every run type lets any branch sign a TRACKED run",
+      `${shape}; the tracked keys live in environment secrets of GitHub environments that admit only their branch`,
+    );
+  }
+  if (!SIGNING_ALGORITHMS.includes(signing.algorithm as SigningAlgorithm)) {
     throw new SignedRunsInputError(
       "signing.algorithm",
       `${quoteValue(signing.algorithm)} is not a supported algorithm`,
       `use one of ${SIGNING_ALGORITHMS.join(", ")}`,
     );
   }
-  assertKeyId("signing.kid", signing.kid);
   const endpoint = resolveEndpoint(options.spacelift?.endpoint);
   const auth = resolveAuth(options.spacelift?.auth, endpoint);
-  const secretName = resolveSecretName(signing.secretName, auth);
+  const proposed = resolveSigner("signing.proposed", signing.proposed, auth);
+  const tracked = resolveTracked(signing.tracked, stacks, auth);
   const maxTokenLifetimeSeconds = resolveLifetime(options.maxTokenLifetimeSeconds);
   const { spacectlVersion, spacectlSha256 } = resolveSpacectl(options.spacectlVersion, options.spacectlSha256);
   return {
     stacks,
-    algorithm: signing.algorithm,
-    kid: signing.kid,
-    secretName,
+    algorithm: signing.algorithm as SigningAlgorithm,
+    proposed,
+    tracked,
     endpoint,
     auth,
     maxTokenLifetimeSeconds,
     spacectlVersion,
     spacectlSha256,
   };
+}
+
+function resolveSigner(field: string, signer: unknown, auth: ResolvedAuth): ResolvedSigner {
+  if (signer === null || typeof signer !== "object") {
+    throw new SignedRunsInputError(field, `${quoteValue(signer)} is not a signing key`, "pass { kid, secretName }");
+  }
+  const { kid, secretName } = signer as { kid?: unknown; secretName?: unknown };
+  assertKeyId(`${field}.kid`, kid);
+  assertSecretName(`${field}.secretName`, secretName, auth);
+  return { kid, secretName };
+}
+
+/** One entry per distinct tracked branch of the stacks, no more and no fewer. */
+function resolveTracked(tracked: unknown, stacks: ResolvedStack[], auth: ResolvedAuth): Map<string, ResolvedTrackedSigner> {
+  const example = '[{ branch: "main", environment: "spacelift-main", kid: "…", secretName: "…" }]';
+  if (!Array.isArray(tracked)) {
+    throw new SignedRunsInputError("signing.tracked", `${quoteValue(tracked)} is not a list of tracked keys`, `pass one entry per tracked branch, e.g. ${example}`);
+  }
+  const byBranch = new Map<string, ResolvedTrackedSigner>();
+  const environments = new Map<string, string>();
+  const branches = new Set(stacks.map((stack) => stack.branch));
+  tracked.forEach((entry: unknown, index) => {
+    const field = `signing.tracked[${index}]`;
+    if (entry === null || typeof entry !== "object") {
+      throw new SignedRunsInputError(field, `${quoteValue(entry)} is not a tracked key`, "pass { branch, environment, kid, secretName }");
+    }
+    const { branch, environment } = entry as { branch?: unknown; environment?: unknown };
+    const resolvedBranch = resolveBranch(`${field}.branch`, branch);
+    const signer = resolveSigner(field, entry, auth);
+    const resolvedEnvironment = resolveEnvironment(`${field}.environment`, environment);
+    if (byBranch.has(resolvedBranch)) {
+      throw new SignedRunsInputError(field, `is a second entry for branch ${quoteValue(resolvedBranch)}`, "give each tracked branch exactly one entry");
+    }
+    if (!branches.has(resolvedBranch)) {
+      throw new SignedRunsInputError(
+        `${field}.branch`,
+        `${quoteValue(resolvedBranch)} is the tracked branch of no stack`,
+        `remove the entry, or list only the stacks' tracked branches: ${quoteValue([...branches])}`,
+      );
+    }
+    // GitHub compares environment names ignoring case: two entries in one environment would share their secrets.
+    const folded = resolvedEnvironment.toLowerCase();
+    const other = environments.get(folded);
+    if (other !== undefined) {
+      throw new SignedRunsInputError(
+        `${field}.environment`,
+        `${quoteValue(resolvedEnvironment)} is the environment of branch ${quoteValue(other)} too (GitHub ignores case in environment names)`,
+        "give each tracked branch its own environment, so one branch's job can never read another branch's key",
+      );
+    }
+    environments.set(folded, resolvedBranch);
+    byBranch.set(resolvedBranch, { branch: resolvedBranch, environment: resolvedEnvironment, ...signer });
+  });
+  for (const stack of stacks) {
+    if (!byBranch.has(stack.branch)) {
+      throw new SignedRunsInputError(
+        "signing.tracked",
+        `has no entry for branch ${quoteValue(stack.branch)}, the tracked branch of stack ${quoteValue(stack.id)}`,
+        `add { branch: ${quoteValue(stack.branch)}, environment, kid, secretName } for the key that signs its TRACKED runs`,
+      );
+    }
+  }
+  return byBranch;
+}
+
+function resolveEnvironment(field: string, environment: unknown): string {
+  if (typeof environment !== "string" || !ENVIRONMENT_NAME.test(environment)) {
+    throw new SignedRunsInputError(
+      field,
+      `${quoteValue(environment)} is not a GitHub environment name this workflow can use`,
+      "use 1 to 255 letters, digits, '.', '_', '/' or '-', starting with a letter or digit, e.g. \"spacelift-main\"",
+    );
+  }
+  return environment;
 }
 
 function resolveStacks(stacks: unknown): ResolvedStack[] {
@@ -142,6 +262,13 @@ function resolveStacks(stacks: unknown): ResolvedStack[] {
 /** A branch name git accepts (git check-ref-format rules), in a plain alphabet. */
 function resolveBranch(field: string, branch: unknown): string {
   const fix = "use the stack's tracked branch name as git shows it, e.g. \"main\" or \"release/1.x\" (letters, digits, '.', '_', '/', '+', '-')";
+  if (typeof branch === "string" && GLOB_CHARACTERS.test(branch)) {
+    throw new SignedRunsInputError(
+      field,
+      `${quoteValue(branch)} has a glob character (*, ?, [, ], {, }, !), which a deployment branch policy reads as a pattern`,
+      "track a branch whose name has none, so its environment admits exactly that branch",
+    );
+  }
   if (typeof branch !== "string" || !BRANCH_CHARACTERS.test(branch)) {
     throw new SignedRunsInputError(field, `${quoteValue(branch)} is not a branch name this workflow can track`, fix);
   }
@@ -225,20 +352,14 @@ function resolveAuth(auth: unknown, endpoint: string): ResolvedAuth {
   return { type: "oidc", apiKeyId: mode.apiKeyId, audience };
 }
 
-function resolveSecretName(secretName: unknown, auth: ResolvedAuth): string {
-  const name = secretName ?? DEFAULT_SIGNING_SECRET_NAME;
-  const fix = `use a GitHub secret name: letters, digits and '_', not starting with a digit or GITHUB_, e.g. ${quoteValue(DEFAULT_SIGNING_SECRET_NAME)}`;
+function assertSecretName(field: string, name: unknown, auth: ResolvedAuth): asserts name is string {
+  const fix = "use a GitHub secret name: letters, digits and '_', not starting with a digit or GITHUB_, e.g. \"SPACELIFT_RUN_SIGNING_KEY\"";
   if (typeof name !== "string" || !SECRET_NAME.test(name) || name.toUpperCase().startsWith("GITHUB_")) {
-    throw new SignedRunsInputError("signing.secretName", `${quoteValue(name)} is not a valid GitHub secret name`, fix);
+    throw new SignedRunsInputError(field, `${quoteValue(name)} is not a valid GitHub secret name`, fix);
   }
   if (auth.type === "apiKey" && [SPACELIFT_API_KEY_ID_SECRET, SPACELIFT_API_KEY_SECRET_SECRET].includes(name.toUpperCase())) {
-    throw new SignedRunsInputError(
-      "signing.secretName",
-      `${quoteValue(name)} is the secret that holds the Spacelift API key`,
-      "give the signing key its own secret, e.g. the default " + quoteValue(DEFAULT_SIGNING_SECRET_NAME),
-    );
+    throw new SignedRunsInputError(field, `${quoteValue(name)} is the secret that holds the Spacelift API key`, "give the signing key its own secret");
   }
-  return name;
 }
 
 function resolveEndpoint(endpoint: unknown): string {

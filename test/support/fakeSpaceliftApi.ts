@@ -19,10 +19,22 @@ export interface FakeStack {
   branch: string;
 }
 
+/**
+ * What Spacelift reports as the branch of a run started through `runTrigger`,
+ * which has no branch argument:
+ * - "dash": "-", as a 2025 report says for API-triggered runs (spacelift-io/spacectl#321);
+ * - "tracked branch": the stack's tracked branch, as in the docs' launcher input sample
+ *   (an API-triggered run whose commit_branch is the stack's branch).
+ * Never the branch the commit was pushed to.
+ */
+export type ApiRunBranchReport = "dash" | "tracked branch";
+
 export interface FakeSpaceliftApiOptions {
   stacks: FakeStack[];
   /** Decides an `apiKeyUser(id, secret)` exchange. */
   acceptApiKey: (id: string, secret: string) => boolean;
+  /** Default "dash". */
+  branchReport?: ApiRunBranchReport;
 }
 
 export interface RecordedRequest {
@@ -31,7 +43,7 @@ export interface RecordedRequest {
   /** Lower-case header names, as Node reports them. */
   headers: Record<string, string>;
   body: { query?: string; variables?: Record<string, unknown> } | null;
-  operation: "apiKeyUser" | "stack" | "runTrigger" | "unknown";
+  operation: "apiKeyUser" | "stack" | "runTrigger" | "runConfirm" | "unknown";
 }
 
 export interface RecordedRun {
@@ -45,6 +57,10 @@ export interface RecordedRun {
   host: string;
   /** The API key id whose session triggered the run. */
   apiKeyId: string;
+  /** The branch Spacelift reports for the run (see ApiRunBranchReport). */
+  commitBranch: string;
+  /** Metadata sent with each confirmation; Spacelift appends it to the run's user_provided_metadata. */
+  confirmations: string[];
 }
 
 interface Session {
@@ -83,12 +99,11 @@ export class FakeSpaceliftApi {
   /**
    * The launcher's input for a recorded run, shaped like Spacelift's published
    * sample: the metadata list, the commit in both places the policy may read
-   * it, the stack slug, run type and branch.
-   *
-   * `branch` is the branch the test pushed: the runTrigger request carries no
-   * branch, Spacelift takes it from the commit.
+   * it, the stack slug, run type and the branch Spacelift reports for it
+   * (`run.commitBranch`: "-" or the stack's tracked branch, never the pushed one).
    */
-  launcherInput(run: RecordedRun, branch: string): LauncherInput {
+  launcherInput(run: RecordedRun): LauncherInput {
+    const branch = run.commitBranch;
     const input = {
       docker_image: "",
       run: {
@@ -100,7 +115,7 @@ export class FakeSpaceliftApi {
         state: "PREPARING",
         triggered_by: `api::${run.apiKeyId}`,
         updated_at: 0,
-        user_provided_metadata: run.metadata === undefined ? [] : [run.metadata],
+        user_provided_metadata: [...(run.metadata === undefined ? [] : [run.metadata]), ...run.confirmations],
       },
       static_run_environment: {
         account_name: "acme",
@@ -131,6 +146,8 @@ export class FakeSpaceliftApi {
       ? "apiKeyUser"
       : /\brunTrigger\(/.test(query)
         ? "runTrigger"
+        : /\brunConfirm\(/.test(query)
+          ? "runConfirm"
         : /\bstack\(/.test(query)
           ? "stack"
           : "unknown";
@@ -173,9 +190,18 @@ export class FakeSpaceliftApi {
         metadata: request.headers[RUN_METADATA_HEADER] as string | undefined,
         host: headers.host ?? "",
         apiKeyId: session.apiKeyId,
+        commitBranch: (this.options.branchReport ?? "dash") === "dash" ? "-" : stack.branch,
+        confirmations: [],
       };
       this.runs.push(run);
       return reply({ data: { runTrigger: { id: run.id } } });
+    }
+    if (operation === "runConfirm") {
+      const run = this.runs.find((candidate) => candidate.id === variables.run && candidate.stack === variables.stack);
+      if (!run || run.runType !== "TRACKED") return reply({ data: { runConfirm: null }, errors: [{ message: "run not found or not awaiting confirmation" }] });
+      const metadata = request.headers[RUN_METADATA_HEADER] as string | undefined;
+      if (metadata !== undefined) run.confirmations.push(metadata);
+      return reply({ data: { runConfirm: { id: run.id } } });
     }
     return reply({ errors: [{ message: `the fake Spacelift API does not answer ${JSON.stringify(query)}` }] });
   }

@@ -1,12 +1,15 @@
 /**
  * A small GitHub Actions runner for the generated workflows: it parses the YAML
- * and runs the job's `run:` steps in order with bash, under GitHub's
+ * and runs each job's `run:` steps in order with bash, under GitHub's
  * environment contract, on this machine.
  *
  * Modelled (and nothing more; anything else makes it throw rather than guess):
  * - `on.push` with `branches`/`paths` filters (see githubPushFilter.ts);
- * - one job, `runs-on: ubuntu-latest`, `defaults.run.shell: bash`, run as
- *   `bash --noprofile --norc -eo pipefail <script>` like GitHub's `shell: bash`;
+ * - jobs without `needs:`, each on a fresh runner, `runs-on: ubuntu-latest`,
+ *   `defaults.run.shell: bash`, run as `bash --noprofile --norc -eo pipefail
+ *   <script>` like GitHub's `shell: bash`; a job-level `if:` of the step form below;
+ * - `environment:` (a name), GitHub environments and their deployment branch
+ *   policies, as GitHub documents them (see environmentAdmits below);
  * - GITHUB_SHA, GITHUB_REF, GITHUB_REF_NAME, GITHUB_REF_TYPE, GITHUB_EVENT_NAME,
  *   GITHUB_EVENT_PATH, GITHUB_REPOSITORY, RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP,
  *   GITHUB_WORKSPACE; a fresh GITHUB_ENV, GITHUB_OUTPUT and GITHUB_PATH file per
@@ -47,11 +50,27 @@ export interface PushEvent {
   repository?: string;
 }
 
+/**
+ * A GitHub environment of the repository. Its deployment branch policy is
+ * one of GitHub's three settings: no restriction (`undefined`), protected
+ * branches only, or selected branches by name.
+ */
+export interface GithubEnvironment {
+  deploymentBranchPolicy?: { protectedBranches: true } | { customBranches: string[] };
+  /** Environment secrets: readable only by a job that names the environment and that GitHub let in. */
+  secrets?: Record<string, string>;
+}
+
 export interface RunWorkflowOptions {
   /** The workflow file's YAML text. */
   workflow: string;
   push: PushEvent;
+  /** Repository Actions secrets. */
   secrets?: Record<string, string>;
+  /** The repository's environments by name (GitHub compares names ignoring case). */
+  environments?: Record<string, GithubEnvironment>;
+  /** Branches that have a branch protection rule, for the "protected branches only" policy. */
+  protectedBranches?: string[];
   /** Puts the spacectl stand-in on PATH claiming this version, as if the runner had spacectl installed. */
   preinstalledSpacectlVersion?: string;
   /** URL -> local file, served by the curl stand-in. */
@@ -73,8 +92,21 @@ export interface StepRun {
 }
 
 export interface JobRun {
+  /** The job id; "" when the workflow did not start at all. */
+  id: string;
+  /** The environment the job names, if any. */
+  environment: string | undefined;
+  /** Whether the job was sent to a runner (its steps ran). */
   started: boolean;
-  conclusion: "success" | "failure" | "not started";
+  /**
+   * "skipped": its `if:` was false. "failure" with `started: false`: GitHub refused it before any
+   * step (see `refusal`). "not started": the push did not start the workflow.
+   */
+  conclusion: "success" | "failure" | "skipped" | "not started";
+  /** Why GitHub refused to start the job, as its log would say. */
+  refusal: string | undefined;
+  /** The names of the secrets the job's `secrets` context held. */
+  secretNames: string[];
   steps: StepRun[];
   /** Every value registered with ::add-mask:: plus every secret value used. */
   masks: string[];
@@ -104,6 +136,8 @@ interface WorkflowStep {
 interface WorkflowJob {
   "runs-on"?: string;
   if?: string;
+  environment?: unknown;
+  needs?: unknown;
   env?: Record<string, string | number | boolean>;
   defaults?: { run?: { shell?: string } };
   steps?: WorkflowStep[];
@@ -123,22 +157,65 @@ interface ExpressionContext {
   steps: Record<string, { outputs: Record<string, string> }>;
 }
 
-/** The one job of a generated workflow, as the harness will run it; throws on anything it does not model. */
-export function parseWorkflow(text: string): { workflow: Workflow; jobName: string; job: WorkflowJob } {
+/** The jobs of a workflow, as the harness will run them; throws on anything it does not model. */
+export function parseWorkflow(text: string): { workflow: Workflow; jobs: Array<{ id: string; job: WorkflowJob }> } {
   const workflow = parse(text) as Workflow;
-  const jobs = Object.entries(workflow.jobs ?? {});
-  if (jobs.length !== 1) throw new Error(`workflow harness: expected exactly one job, got ${jobs.length}`);
-  const [jobName, job] = jobs[0];
-  if (job["runs-on"] !== "ubuntu-latest") throw new Error(`workflow harness: runs-on ${JSON.stringify(job["runs-on"])} is not modelled`);
-  if (job.if !== undefined) throw new Error("workflow harness: job-level if: is not modelled");
-  for (const step of job.steps ?? []) {
-    if (step.uses !== undefined) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} uses an action (${step.uses}); only run: steps are modelled`);
-    if (typeof step.run !== "string") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has no run: script`);
-    if (step.run.includes("${{")) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has an expression inside its run: script`);
-    const shell = step.shell ?? job.defaults?.run?.shell;
-    if (shell !== "bash") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} does not run with shell: bash`);
+  const jobs = Object.entries(workflow.jobs ?? {}).map(([id, job]) => ({ id, job }));
+  if (jobs.length === 0) throw new Error("workflow harness: the workflow has no jobs");
+  for (const { id, job } of jobs) {
+    if (job["runs-on"] !== "ubuntu-latest") throw new Error(`workflow harness: runs-on ${JSON.stringify(job["runs-on"])} is not modelled`);
+    if (job.needs !== undefined) throw new Error(`workflow harness: job ${id} has needs:, which is not modelled`);
+    if (job.environment !== undefined && (typeof job.environment !== "string" || job.environment.includes("${{"))) {
+      throw new Error(`workflow harness: job ${id}'s environment: is not a plain name, which is not modelled`);
+    }
+    for (const step of job.steps ?? []) {
+      if (step.uses !== undefined) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} uses an action (${step.uses}); only run: steps are modelled`);
+      if (typeof step.run !== "string") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has no run: script`);
+      if (step.run.includes("${{")) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has an expression inside its run: script`);
+      const shell = step.shell ?? job.defaults?.run?.shell;
+      if (shell !== "bash") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} does not run with shell: bash`);
+    }
   }
-  return { workflow, jobName, job };
+  return { workflow, jobs };
+}
+
+/**
+ * Whether GitHub lets a job on `branch` into an environment, per "Deployment
+ * branches and tags" in GitHub's docs (docs.github.com, Actions reference,
+ * "Deployments and environments"):
+ * - no restriction: every branch;
+ * - "Protected branches only: Only branches with branch protection rules enabled
+ *   can deploy to the environment. If no branch protection rules are defined for
+ *   any branch in the repository, then all branches can deploy.";
+ * - "Selected branches and tags": the rule "is matched against the GITHUB_REF of
+ *   the workflow run" with Ruby's File.fnmatch syntax, which compares case-sensitively
+ *   unless FNM_CASEFOLD is given (docs don't say GitHub gives it). Only exact names are
+ *   modelled: a pattern with a wildcard makes the harness throw.
+ * A job the environment does not admit "is not sent to a runner", and "Secrets
+ * stored in an environment are only available to workflow jobs that reference the
+ * environment" once its protection rules pass.
+ */
+export function environmentAdmits(environment: GithubEnvironment, branch: string, protectedBranches: readonly string[]): boolean {
+  const policy = environment.deploymentBranchPolicy;
+  if (policy === undefined) return true;
+  if ("protectedBranches" in policy) return protectedBranches.length === 0 || protectedBranches.includes(branch);
+  for (const name of policy.customBranches) {
+    if (/[*?[\]{}\\]/.test(name)) throw new Error(`workflow harness: branch policy pattern ${JSON.stringify(name)} is not modelled (exact names only)`);
+  }
+  return policy.customBranches.includes(branch);
+}
+
+/**
+ * The repository environment a job's `environment:` names. GitHub: "Environment
+ * names are not case sensitive", and "Running a workflow that references an
+ * environment that does not exist will create an environment with the referenced
+ * name ... the newly created environment will not have any protection rules or
+ * secrets configured" (docs.github.com, "Managing environments for deployment").
+ */
+export function lookupEnvironment(environments: Record<string, GithubEnvironment>, name: string): GithubEnvironment {
+  const found = Object.entries(environments).filter(([candidate]) => candidate.toLowerCase() === name.toLowerCase());
+  if (found.length > 1) throw new Error(`workflow harness: environments ${JSON.stringify(found.map(([n]) => n))} differ only in case; GitHub has one`);
+  return found[0]?.[1] ?? {};
 }
 
 function contextValue(expression: string, context: ExpressionContext): string {
@@ -275,25 +352,82 @@ function mask(text: string, masks: readonly string[]): string {
   return out;
 }
 
-/** Runs the workflow's job for one push, the way GitHub would, and reports every step. */
-export async function runPushWorkflow(options: RunWorkflowOptions): Promise<JobRun> {
-  const { workflow, jobName, job } = parseWorkflow(options.workflow);
-  const push = options.push;
-  const changedFiles = push.changedFiles ?? ["README.md"];
-  const notStarted: JobRun = {
+export interface WorkflowRun {
+  /** Whether the push started the workflow (its on.push filters matched). */
+  started: boolean;
+  /** Every job, in file order. */
+  jobs: JobRun[];
+}
+
+function jobNotRun(id: string, environment: string | undefined, conclusion: JobRun["conclusion"], refusal?: string): JobRun {
+  return {
+    id,
+    environment,
     started: false,
-    conclusion: "not started",
+    conclusion,
+    refusal,
+    secretNames: [],
     steps: [],
     masks: [],
-    visibleLog: "",
+    visibleLog: refusal ?? "",
     rawOutput: "",
     spacectlInvocations: [],
     curlInvocations: [],
     oidcTokensIssued: [],
   };
-  if (workflow.on?.push === undefined) return notStarted;
-  if (!pushStartsWorkflow(workflow.on.push, push.branch, changedFiles)) return notStarted;
+}
 
+/** A job for a push that did not start the workflow. */
+export const WORKFLOW_NOT_STARTED: JobRun = jobNotRun("", undefined, "not started");
+
+/**
+ * Runs the workflow for one push the way GitHub would: each job whose `if:`
+ * holds, on a fresh runner, after GitHub's environment gate.
+ */
+export async function runPushWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun> {
+  const { workflow, jobs } = parseWorkflow(options.workflow);
+  const push = options.push;
+  const changedFiles = push.changedFiles ?? ["README.md"];
+  if (workflow.on?.push === undefined || !pushStartsWorkflow(workflow.on.push, push.branch, changedFiles)) return { started: false, jobs: [] };
+  const repository = push.repository ?? "acme/infrastructure";
+  const ref = `refs/heads/${push.branch}`;
+  const github = { sha: push.sha, ref, ref_name: push.branch, ref_type: "branch", event_name: "push", repository };
+  const results: JobRun[] = [];
+  for (const { id, job } of jobs) {
+    const environmentName = job.environment as string | undefined;
+    if (!evaluateStepCondition(job.if, { secrets: {}, github, steps: {} })) {
+      results.push(jobNotRun(id, environmentName, "skipped"));
+      continue;
+    }
+    let secrets: Record<string, string> = { ...(options.secrets ?? {}) };
+    if (environmentName !== undefined) {
+      const environment = lookupEnvironment(options.environments ?? {}, environmentName);
+      if (!environmentAdmits(environment, push.branch, options.protectedBranches ?? [])) {
+        // Refused before any runner: no step runs, no secret of the environment is read.
+        const refusal = `Branch "${push.branch}" is not allowed to deploy to ${environmentName} due to environment protection rules.`;
+        results.push(jobNotRun(id, environmentName, "failure", refusal));
+        continue;
+      }
+      // "if an organization, repository, and environment all have a secret with the same name,
+      // the environment-level secret takes precedence" (docs.github.com, "Using secrets in
+      // GitHub Actions"); only a job that names the environment sees its secrets at all.
+      secrets = { ...secrets, ...(environment.secrets ?? {}) };
+    }
+    results.push(await runJob(options, workflow, id, job, github, secrets, environmentName));
+  }
+  return { started: true, jobs: results };
+}
+
+async function runJob(
+  options: RunWorkflowOptions,
+  workflow: Workflow,
+  jobName: string,
+  job: WorkflowJob,
+  github: Record<string, string>,
+  secrets: Record<string, string>,
+  environmentName: string | undefined,
+): Promise<JobRun> {
+  const push = options.push;
   const root = mkdtempSync(path.join(os.tmpdir(), "signed-runs-workflow-"));
   const dirs = {
     workspace: path.join(root, "workspace"),
@@ -332,21 +466,12 @@ export async function runPushWorkflow(options: RunWorkflowOptions): Promise<JobR
     writeExecutable(path.join(dirs.standIns, "spacectl"), spacectlStandInWrapper(options.preinstalledSpacectlVersion, "preinstalled"));
   }
 
-  const oidc = workflow.permissions?.["id-token"] === "write" ? await FakeGithubOidcTokenEndpoint.start(`repo:${repository}:ref:${ref}`) : undefined;
+  // GitHub: "The subject claim includes the environment name when the job references an environment"
+  // (repo:ORG/REPO:environment:NAME), otherwise the ref (docs.github.com, "OpenID Connect reference").
+  const subject = environmentName !== undefined ? `repo:${repository}:environment:${environmentName}` : `repo:${repository}:ref:${ref}`;
+  const oidc = workflow.permissions?.["id-token"] === "write" ? await FakeGithubOidcTokenEndpoint.start(subject) : undefined;
   try {
-    const secrets = options.secrets ?? {};
-    const context: ExpressionContext = {
-      secrets,
-      github: {
-        sha: push.sha,
-        ref,
-        ref_name: push.branch,
-        ref_type: "branch",
-        event_name: "push",
-        repository,
-      },
-      steps: {},
-    };
+    const context: ExpressionContext = { secrets, github, steps: {} };
     const masks = Object.values(secrets).filter((value) => value !== "");
     const githubPath: string[] = [];
     const githubEnv: Record<string, string> = {};
@@ -448,8 +573,12 @@ export async function runPushWorkflow(options: RunWorkflowOptions): Promise<JobR
     }
 
     return {
+      id: jobName,
+      environment: environmentName,
       started: true,
       conclusion: failed ? "failure" : "success",
+      refusal: undefined,
+      secretNames: Object.keys(secrets).sort(),
       steps,
       masks,
       visibleLog,

@@ -11,6 +11,8 @@ import type { RunType } from "../../components/runTokenContract";
 
 export const HS_SECRET = "hs-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyz";
 export const OTHER_HS_SECRET = "another-secret-for-tests-0123456789abcdefghijklmnopq";
+export const PROPOSED_HS_SECRET = "proposed-secret-for-tests-0123456789abcdefghijklmnop";
+export const STAGING_HS_SECRET = "staging-secret-for-tests-0123456789abcdefghijklmnopq";
 export const COMMIT = "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a";
 export const OTHER_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -27,12 +29,19 @@ function ecKeyPair(): { privateKeyPem: string; publicKeyPem: string; privateKey:
 export const ES_KEY = ecKeyPair();
 export const OTHER_ES_KEY = ecKeyPair();
 
-/** hs-1 signs for web-prod and web-dev, es-1 for payments-prod, hs-other only for other-stack. */
+/**
+ * The keys of the design: hs-1 is the tracked key of main (TRACKED and TASK for
+ * web-prod and web-dev), hs-proposed the proposed key of the same repository
+ * (PROPOSED only), hs-staging the tracked key of staging (web-staging only),
+ * es-1 signs every run type for payments-prod, hs-other only for other-stack.
+ */
 export const POLICY_OPTIONS: InitializationPolicyOptions = {
   trustedKeys: [
-    { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod", "web-dev"] },
-    { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"] },
-    { kid: "hs-other", algorithm: "HS256", secret: OTHER_HS_SECRET, stacks: ["other-stack"] },
+    { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod", "web-dev"], runTypes: ["TRACKED", "TASK"] },
+    { kid: "hs-proposed", algorithm: "HS256", secret: PROPOSED_HS_SECRET, stacks: ["web-prod", "web-dev"], runTypes: ["PROPOSED"] },
+    { kid: "hs-staging", algorithm: "HS256", secret: STAGING_HS_SECRET, stacks: ["web-staging"], runTypes: ["TRACKED", "TASK"] },
+    { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] },
+    { kid: "hs-other", algorithm: "HS256", secret: OTHER_HS_SECRET, stacks: ["other-stack"], runTypes: ["TRACKED", "TASK"] },
   ],
   maxTokenLifetimeSeconds: 3600,
   issuer: "github-actions",
@@ -42,23 +51,39 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/**
+ * What Spacelift reports as a run's branch. Runs started through the API
+ * (runTrigger, `spacectl stack deploy|preview --sha`) report "-"
+ * (spacelift-io/spacectl#321), or the stack's tracked branch (the docs sample);
+ * never the branch the commit was pushed to.
+ */
+export const API_REPORTED_BRANCH = "-";
+/** The tracked branch of every stack in the table, the other variant Spacelift reports. */
+export const TRACKED_BRANCH = "main";
+
 export interface RunShape {
   stack?: string;
   commitSha?: string | null;
   /** run.commit.hash; undefined leaves run.commit out. */
   commitHash?: string;
   runType?: RunType | string;
-  branch?: string;
+  /** commit_branch (and run.commit.branch); default API_REPORTED_BRANCH. */
+  reportedBranch?: string;
 }
 
 /** A launcher input like Spacelift's sample, with the given metadata. `undefined` leaves the field out. */
 export function launcherInput(metadata: unknown, shape: RunShape = {}): LauncherInput {
+  return launcherInputFor(metadata, shape);
+}
+
+function launcherInputFor(metadata: unknown, shape: RunShape): LauncherInput {
+  const reportedBranch = shape.reportedBranch ?? API_REPORTED_BRANCH;
   const run: Record<string, unknown> = { id: "01HZZZTESTRUN", state: "PREPARING", triggered_by: "api::01HZZZKEY" };
   if (metadata !== undefined) run.user_provided_metadata = metadata;
-  if (shape.commitHash !== undefined) run.commit = { hash: shape.commitHash, branch: shape.branch ?? "main", author: "dev" };
+  if (shape.commitHash !== undefined) run.commit = { hash: shape.commitHash, branch: reportedBranch, author: "dev" };
   const env: Record<string, unknown> = {
     stack_slug: shape.stack ?? "web-prod",
-    commit_branch: shape.branch ?? "main",
+    commit_branch: reportedBranch,
     run_type: shape.runType ?? "TRACKED",
     repository_path: "acme/infra",
   };
@@ -70,6 +95,8 @@ export type TokenOverrides = Partial<Omit<SignRunTokenOptions, "key">> & { key?:
 
 export const HS_KEY = { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET } as const;
 export const ES_SIGNING_KEY = { kid: "es-1", algorithm: "ES256", privateKeyPem: ES_KEY.privateKeyPem } as const;
+export const PROPOSED_KEY = { kid: "hs-proposed", algorithm: "HS256", secret: PROPOSED_HS_SECRET } as const;
+export const STAGING_KEY = { kid: "hs-staging", algorithm: "HS256", secret: STAGING_HS_SECRET } as const;
 
 /** A token from signRunToken (jose) for web-prod, COMMIT, TRACKED, main unless overridden. */
 export function token(overrides: TokenOverrides = {}): Promise<string> {
@@ -114,8 +141,13 @@ export interface DecisionCase {
   policy?: InitializationPolicyOptions;
 }
 
-/** Every case of issue 2 section 5, with tokens minted now. */
-export async function decisionCases(): Promise<DecisionCase[]> {
+/**
+ * Every case of issue 2 section 5 and issue 8, with tokens minted now, for runs
+ * on which Spacelift reports `reportedBranch` (API_REPORTED_BRANCH or
+ * TRACKED_BRANCH: the table is run in both variants).
+ */
+export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH): Promise<DecisionCase[]> {
+  const launcherInput = (metadata: unknown, shape: RunShape = {}) => launcherInputFor(metadata, { reportedBranch, ...shape });
   const now = nowSeconds();
   const valid = await token();
   const esKeyObject = createPrivateKey(ES_KEY.privateKeyPem);
@@ -130,10 +162,15 @@ export async function decisionCases(): Promise<DecisionCase[]> {
   return [
     // Allowed.
     { name: "TRACKED run, HS256 token", input: launcherInput([valid], { commitHash: COMMIT }), expect: "allow" },
-    { name: "PROPOSED run, HS256 token", input: launcherInput([await token({ runType: "PROPOSED", branch: "feature/x" })], { runType: "PROPOSED", branch: "feature/x" }), expect: "allow" },
+    {
+      name: "problem 1: a preview of a feature branch (PROPOSED, branch claim feature/x) is allowed whatever branch Spacelift reports",
+      input: launcherInput([await token({ key: PROPOSED_KEY, runType: "PROPOSED", branch: "feature/x" })], { runType: "PROPOSED" }),
+      expect: "allow",
+    },
+    { name: "problem 1: a TRACKED run whose token names main is allowed whatever branch Spacelift reports", input: launcherInput([valid]), expect: "allow" },
     { name: "TASK run, HS256 token", input: launcherInput([await token({ runType: "TASK" })], { runType: "TASK" }), expect: "allow" },
     { name: "TRACKED run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod" })], payments), expect: "allow" },
-    { name: "PROPOSED run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod", runType: "PROPOSED", branch: "fix" })], { ...payments, runType: "PROPOSED", branch: "fix" }), expect: "allow" },
+    { name: "PROPOSED run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod", runType: "PROPOSED", branch: "fix" })], { ...payments, runType: "PROPOSED" }), expect: "allow" },
     { name: "TASK run, ES256 token", input: launcherInput([await token({ key: ES_SIGNING_KEY, stack: "payments-prod", runType: "TASK" })], { ...payments, runType: "TASK" }), expect: "allow" },
     { name: "second stack of the same key", input: launcherInput([await token({ stack: "web-dev" })], { stack: "web-dev" }), expect: "allow" },
     { name: "a confirm note appended after the valid token", input: launcherInput([valid, "confirmed by alice"]), expect: "allow" },
@@ -172,8 +209,13 @@ export async function decisionCases(): Promise<DecisionCase[]> {
     { name: "run.commit.hash alone, for another commit", input: launcherInput([valid], { commitSha: null, commitHash: OTHER_COMMIT }), expect: /token is for commit/ },
     { name: "run carries no commit", input: launcherInput([valid], { commitSha: null }), expect: /run has no commit to bind the token to/ },
     { name: "run's commit_sha is empty", input: launcherInput([valid], { commitSha: "" }), expect: /run has no commit to bind the token to/ },
-    { name: "token for another branch", input: launcherInput([await token({ branch: "feature/x" })]), expect: /^metadata entry 0: token is for branch "feature\/x", run is on branch "main"$/ },
-    { name: "PROPOSED token used for a TRACKED run", input: launcherInput([await token({ runType: "PROPOSED" })]), expect: /^metadata entry 0: token is for run type "PROPOSED", run is "TRACKED"$/ },
+    { name: "PROPOSED token used for a TRACKED run", input: launcherInput([await token({ key: PROPOSED_KEY, runType: "PROPOSED" })]), expect: /^metadata entry 0: token is for run type "PROPOSED", run is "TRACKED"$/ },
+    // Keys are bound to run types and stacks; GitHub decides which branch can read which key.
+    { name: "problem 2: the proposed key signing a TRACKED token is denied", input: launcherInput([await token({ key: PROPOSED_KEY })]), expect: /^metadata entry 0: key "hs-proposed" may not sign run type "TRACKED"$/ },
+    { name: "problem 2: the proposed key signing a TASK token is denied", input: launcherInput([await token({ key: PROPOSED_KEY, runType: "TASK" })], { runType: "TASK" }), expect: /^metadata entry 0: key "hs-proposed" may not sign run type "TASK"$/ },
+    { name: "problem 2: the tracked key of staging signing for a main stack is denied", input: launcherInput([await token({ key: STAGING_KEY })]), expect: /^metadata entry 0: key "hs-staging" may not sign for stack "web-prod"$/ },
+    { name: "a tracked key signing a PROPOSED token is denied", input: launcherInput([await token({ runType: "PROPOSED", branch: "feature/x" })], { runType: "PROPOSED" }), expect: /^metadata entry 0: key "hs-1" may not sign run type "PROPOSED"$/ },
+    { name: "the tracked key of staging signing for its own stack is allowed", input: launcherInput([await token({ key: STAGING_KEY, stack: "web-staging", branch: "staging" })], { stack: "web-staging" }), expect: "allow" },
     { name: "TASK token used for a TRACKED run", input: launcherInput([await token({ runType: "TASK" })]), expect: /token is for run type "TASK"/ },
     { name: "run environment without a run type", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.run_type; return i; })(), expect: /run is \(missing\)/ },
     { name: "run environment without a stack", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.stack_slug; return i; })(), expect: /run is for stack \(missing\)/ },

@@ -17,6 +17,9 @@
  *   runType: $type, runtimeConfig: $runtimeConfig) { id }` with type TRACKED / PROPOSED,
  *   `--sha` as `commitSha`, and `--run-metadata` in the HTTP header
  *   `Spacelift-User-Provided-Run-Metadata`;
+ * - `stack confirm --id S --run R [--run-metadata M]` sends `runConfirm(stack: $stack,
+ *   run: $run) { id }` with `--run-metadata` in the same header
+ *   (spacectl's internal/cmd/stack/run_confirm.go);
  * - `spacectl version` prints the bare version ("1.22.0").
  *
  * Test-only knobs, set by the harness, never by the workflow:
@@ -101,8 +104,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version}\n`);
     return;
   }
-  if (argv[0] !== "stack" || (argv[1] !== "deploy" && argv[1] !== "preview")) {
-    fatal(`spacectl stand-in: only "version" and "stack deploy|preview" are modelled, got ${JSON.stringify(argv)}`);
+  if (argv[0] !== "stack" || (argv[1] !== "deploy" && argv[1] !== "preview" && argv[1] !== "confirm")) {
+    fatal(`spacectl stand-in: only "version" and "stack deploy|preview|confirm" are modelled, got ${JSON.stringify(argv)}`);
   }
   const args = argv.slice(2);
   const stackId = flagValue(args, "id");
@@ -144,6 +147,18 @@ async function main(argv: string[]): Promise<void> {
     fatal(`stack with id "${stackId}" could not be found. Please check that the stack exists and that you have access to it.`);
   }
 
+  if (argv[1] === "confirm") {
+    const runId = flagValue(args, "run");
+    if (!runId) fatal('Required flag "run" not set');
+    const confirmHeaders: Record<string, string> = { ...authenticated };
+    if (metadata !== undefined) confirmHeaders[USER_PROVIDED_RUN_METADATA_HEADER] = metadata;
+    const confirmed = await graphql(endpoint, "mutation($run:ID!$stack:ID!){runConfirm(stack: $stack, run: $run){id}}", { stack: stackId, run: runId }, confirmHeaders).catch(
+      (error: Error) => fatal(error.message),
+    );
+    process.stdout.write("You have successfully confirmed a deployment\n");
+    process.stdout.write(`The live run can be visited at ${endpoint}/stack/${stackId}/run/${String((confirmed.runConfirm as { id?: unknown } | null)?.id ?? "")}\n`);
+    return;
+  }
   const runType = argv[1] === "deploy" ? "TRACKED" : "PROPOSED";
   const triggerHeaders: Record<string, string> = { ...authenticated };
   if (metadata !== undefined) triggerHeaders[USER_PROVIDED_RUN_METADATA_HEADER] = metadata;
