@@ -171,7 +171,7 @@ describe("onboard: the loop under mocks", () => {
     const token = await signRunToken({ key: { kid: billingKid, algorithm: "ES256", privateKeyPem: signingKeys.get("billing")! }, commitSha: SHA, stack: "billing-prod", runType: "TRACKED", branch: "main" });
     const input = (stack: string) => ({
       run: { commit: { hash: SHA }, user_provided_metadata: [token] },
-      static_run_environment: { stack_slug: stack, commit_sha: SHA, commit_branch: "main", run_type: "TRACKED" },
+      static_run_environment: { stack_slug: stack, commit_sha: SHA, commit_branch: "-", run_type: "TRACKED" },
     });
     for (const engine of opaEngines()) {
       assert.deepEqual(evaluateDeny(engine, policyText, input("billing-prod")), [], `${engine.name} denied billing's own stack`);
@@ -181,7 +181,7 @@ describe("onboard: the loop under mocks", () => {
 
   it("a failing repository is reported with its time and does not stop the others; its earlier keys stay trusted", async () => {
     const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "Not A Slug" }] };
-    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"] };
+    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }; // interim: issue 8 component step
     const { runner, pools } = mockRunner(new Map([[repositoryStackName(broken), [earlier]]]));
     const repositories = [list.repositories[0], broken, list.repositories[2]];
     const lines: string[] = [];
