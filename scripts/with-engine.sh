@@ -10,6 +10,7 @@
 #   PULUMI_BACKEND_URL    file://<repo>/.pulumi-state (local state; nothing is sent to Pulumi Cloud)
 #   PULUMI_CONFIG_PASSPHRASE  a fixed passphrase for local use only: set your own for anything real
 #   PULUMI_SKIP_UPDATE_CHECK, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION  no network calls for plugins/updates
+#   PULUMI_IGNORE_AMBIENT_PLUGINS  resource plugins only from PULUMI_HOME, at the versions the program asks for
 # and installs the dynamic Terraform bridge as the `terraform-provider` resource plugin when it is missing.
 set -euo pipefail
 
@@ -27,6 +28,8 @@ export PATH="$bin:$PATH"
 export PULUMI_HOME="${PULUMI_HOME:-$root/.tools/pulumi-home}"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+# Resource plugins come from PULUMI_HOME at the version asked for, not from PATH (the language host is found beside pulumi).
+export PULUMI_IGNORE_AMBIENT_PLUGINS=true
 # A well-known passphrase: the state stays encrypted at rest, but anyone with this script can read it. Local use only.
 if [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
   export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-local-engine-not-a-secret}"

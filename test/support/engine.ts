@@ -92,6 +92,8 @@ function engineEnv(home: string, backendDir: string, extra: Record<string, strin
     PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // Resource plugins only from PULUMI_HOME at the requested version (the bridge also sits on PATH).
+    PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
     NO_COLOR: "1",
     ...extra,
