@@ -4,6 +4,9 @@
 #   actionlint      GitHub Actions workflow linter (Go module)
 #   regal           Rego linter (Go module)
 #   shellcheck      from Debian, used by actionlint for run: scripts
+#   pulumi          the Pulumi CLI and engine, built from pulumi/pkg (Go module)
+#   pulumi-language-nodejs  our own minimal Node.js language host (tools/go/pulumi-language-nodejs)
+#   pulumi-resource-terraform-provider  Pulumi's dynamic Terraform bridge (Go module)
 # Each Go tool is pinned by its own module in tools/go/<name> (go.mod + go.sum).
 # A tool is rebuilt only when it is missing or its pin changed, so CI caches well.
 set -euo pipefail
@@ -27,10 +30,33 @@ declare -A package=(
   [opa-v0]=github.com/open-policy-agent/opa
   [actionlint]=github.com/rhysd/actionlint/cmd/actionlint
   [regal]=github.com/styrainc/regal
+  [pulumi]=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  [pulumi-language-nodejs]=.
+  [pulumi-resource-terraform-provider]=github.com/pulumi/pulumi-terraform-bridge/v3/dynamic
+)
+# The wrapper module of each tool, when it is not tools/go/<name>.
+declare -A module=(
+  [pulumi-resource-terraform-provider]=terraform-bridge
+)
+# Extra linker flags: the CLI reports the version it was stamped with, the one its go.mod pins.
+# The bridge reports the terraform-provider plugin version it is installed under (tools/go/terraform-bridge/plugin-version),
+# and, like Pulumi's release build, tolerates the protobuf types that both Terraform's and Pulumi's modules register.
+declare -A ldflags=(
+  [pulumi]="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2 }' "$root/tools/go/pulumi/go.mod")"
+  [pulumi-resource-terraform-provider]="-X google.golang.org/protobuf/reflect/protoregistry.conflictPolicy=ignore -X github.com/pulumi/pulumi-terraform-bridge/v3/dynamic/version.version=v$(cat "$root/tools/go/terraform-bridge/plugin-version")"
 )
 
-pin_of() { # the stamp a build is recorded under: the hash of its go.mod and go.sum
-  cat "$root/tools/go/$1/go.mod" "$root/tools/go/$1/go.sum" | sha256sum | cut -c1-16
+dir_of() { echo "$root/tools/go/${module[$1]:-$1}"; }
+
+pin_of() { # the stamp a build is recorded under: the hash of its go.mod, go.sum, own Go sources and linker flags
+  local dir
+  dir=$(dir_of "$1")
+  # Tools without sources or flags hash exactly go.mod + go.sum, so their existing stamps stay valid.
+  {
+    cat "$dir/go.mod" "$dir/go.sum"
+    find "$dir" -maxdepth 1 -name '*.go' -print0 | sort -z | xargs -0r cat
+    if [ -n "${ldflags[$1]:-}" ]; then printf '%s' "${ldflags[$1]}"; fi
+  } | sha256sum | cut -c1-16
 }
 
 version_of_opa() { # "1.22.3" from the wrapper module's require line
@@ -58,7 +84,9 @@ build() {
   fi
   echo "install-tools: building $name (${package[$name]}) ..."
   local started=$SECONDS
-  (cd "$root/tools/go/$name" && go build -trimpath -o "$bin/$name" "${package[$name]}")
+  # Built beside the target and moved into place, so a reader never sees half a binary.
+  (cd "$(dir_of "$name")" && go build -trimpath -ldflags "${ldflags[$name]:-}" -o "$bin/.$name.partial" "${package[$name]}")
+  mv -f "$bin/.$name.partial" "$bin/$name"
   echo "$want" >"$stamp"
   echo "install-tools: built $name in $((SECONDS - started))s"
 }
@@ -76,7 +104,7 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 
 # Build in parallel two at a time: the machine has two cores.
-tools=(opa-v1 opa-v0 actionlint regal)
+tools=(opa-v1 opa-v0 actionlint regal pulumi pulumi-language-nodejs pulumi-resource-terraform-provider)
 if [ $# -gt 0 ]; then tools=("$@"); fi
 pids=()
 for name in "${tools[@]}"; do

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderPushPolicy } from "../components/pushPolicy";
 import { SignedRuns } from "../components/signedRuns";
 import { DEFAULT_LAUNCHER_POLICY_PATH } from "../components/launcherEnvironment";
-import { SPACELIFT_PLUGIN_DOWNLOAD_URL, SPACELIFT_PLUGIN_VERSION } from "../components/spacelift/resourceOptions";
+import { SPACELIFT_PLUGIN_DOWNLOAD_URL, SPACELIFT_PLUGIN_VERSION, setSpaceliftPackageSource } from "../components/spacelift/resourceOptions";
 import { PolicyAttachment } from "../components/spacelift/policyAttachment";
 import {
   ALL_SCENARIOS,
@@ -289,7 +289,7 @@ test("shared pool: one pool, three repositories, one policy trusting three kids 
   assert.equal(describeResource(pool.workerPool!).parent, `${T.pool}::shared`);
 });
 
-test("an explicit Spacelift provider reaches every Spacelift resource; without one, the plugin comes from Spacelift's server", async () => {
+test("an explicit Spacelift provider reaches every Spacelift resource; without one, the bridged package by default or the legacy plugin on request", async () => {
   const run = await runWithMocks(() => {
     const provider = new SpaceliftProvider("bridged");
     return { provider, component: new SignedRuns("payments", singleStackArgs({ stacks: [{ id: "payments-prod", create: {} }] }), { providers: { spacelift: provider } }) };
@@ -299,13 +299,27 @@ test("an explicit Spacelift provider reaches every Spacelift resource; without o
   for (const r of spaceliftResources) assert.match(String(r.provider), /pulumi:providers:spacelift::bridged::/, r.name);
   for (const r of run.resources.filter((x) => x.type.startsWith("github:"))) assert.doesNotMatch(String(r.provider), /spacelift/);
 
+  // Default: the package ref carries the bridged package (test/engineSpaceliftPackage.test.ts), no plugin options.
   const plain = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
   const attachments = resourceTree(plain.result).filter((r) => r instanceof PolicyAttachment);
   assert.equal(attachments.length, 1);
   for (const r of resourceTree(plain.result).filter((x) => describeResource(x).type.startsWith("spacelift:index/"))) {
     const internals = r as unknown as { __pluginDownloadURL?: string; __version?: string };
-    assert.equal(internals.__pluginDownloadURL, SPACELIFT_PLUGIN_DOWNLOAD_URL);
-    assert.equal(internals.__version, SPACELIFT_PLUGIN_VERSION);
+    assert.equal(internals.__pluginDownloadURL, undefined);
+    assert.equal(internals.__version, undefined);
+  }
+  setSpaceliftPackageSource({ kind: "legacyPlugin" });
+  try {
+    const legacy = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+    const spaceliftResources = resourceTree(legacy.result).filter((x) => describeResource(x).type.startsWith("spacelift:index/"));
+    assert.equal(spaceliftResources.length, 3);
+    for (const r of spaceliftResources) {
+      const internals = r as unknown as { __pluginDownloadURL?: string; __version?: string };
+      assert.equal(internals.__pluginDownloadURL, SPACELIFT_PLUGIN_DOWNLOAD_URL);
+      assert.equal(internals.__version, SPACELIFT_PLUGIN_VERSION);
+    }
+  } finally {
+    setSpaceliftPackageSource(undefined);
   }
 });
 

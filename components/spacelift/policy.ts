@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { spaceliftResourceOptions } from "./resourceOptions";
+import { spaceliftPackageRef, spaceliftResourceOptions } from "./resourceOptions";
 
 export interface PolicyArgs {
   body: pulumi.Input<string>;
@@ -32,6 +32,6 @@ export class Policy extends pulumi.CustomResource {
       spaceId: args.spaceId,
     };
     if (args.engineType !== undefined) inputs.engineType = args.engineType;
-    super(Policy.__pulumiType, name, inputs, spaceliftResourceOptions(opts));
+    super(Policy.__pulumiType, name, inputs, spaceliftResourceOptions(opts), false, spaceliftPackageRef());
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { spaceliftResourceOptions } from "./resourceOptions";
+import { spaceliftPackageRef, spaceliftResourceOptions } from "./resourceOptions";
 
 export interface PolicyAttachmentArgs {
   policyId: pulumi.Input<string>;
@@ -16,6 +16,6 @@ export class PolicyAttachment extends pulumi.CustomResource {
 
   constructor(name: string, args: PolicyAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: pulumi.Inputs = { policyId: args.policyId, stackId: args.stackId, moduleId: args.moduleId };
-    super(PolicyAttachment.__pulumiType, name, inputs, spaceliftResourceOptions(opts));
+    super(PolicyAttachment.__pulumiType, name, inputs, spaceliftResourceOptions(opts), false, spaceliftPackageRef());
   }
 }

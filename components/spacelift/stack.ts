@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { spaceliftResourceOptions } from "./resourceOptions";
+import { spaceliftPackageRef, spaceliftResourceOptions } from "./resourceOptions";
 
 /** The subset of `spacelift:index/stack:Stack` inputs this project sets. */
 export interface StackArgs {
@@ -40,6 +40,6 @@ export class Stack extends pulumi.CustomResource {
     for (const [key, value] of Object.entries(args)) {
       if (value !== undefined) inputs[key] = value;
     }
-    super(Stack.__pulumiType, name, inputs, spaceliftResourceOptions(opts));
+    super(Stack.__pulumiType, name, inputs, spaceliftResourceOptions(opts), false, spaceliftPackageRef());
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { spaceliftResourceOptions } from "./resourceOptions";
+import { spaceliftPackageRef, spaceliftResourceOptions } from "./resourceOptions";
 
 export interface WorkerPoolArgs {
   name?: pulumi.Input<string>;
@@ -31,7 +31,7 @@ export class WorkerPool extends pulumi.CustomResource {
       config: undefined,
       privateKey: undefined,
     };
-    super(WorkerPool.__pulumiType, name, inputs, spaceliftResourceOptions(opts, { additionalSecretOutputs: ["config", "privateKey", "csr"] }));
+    super(WorkerPool.__pulumiType, name, inputs, spaceliftResourceOptions(opts, { additionalSecretOutputs: ["config", "privateKey", "csr"] }), false, spaceliftPackageRef());
     // additionalSecretOutputs makes the engine encrypt them in state; this keeps them secret in the program too,
     // whatever the provider version reports.
     this.config = pulumi.secret(this.config);
