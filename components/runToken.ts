@@ -305,7 +305,7 @@ async function tokenProblems(
     } else if (payload.command_sha256 !== commandSha256(command)) {
       problems.push(`token is for a command with sha256 ${claimText(payload, "command_sha256")}, the run's command has sha256 ${quoted(commandSha256(command))}`);
     }
-  } else if ("command_sha256" in payload) {
+  } else if (payload.command_sha256 !== undefined && payload.command_sha256 !== null) {
     problems.push("token has a command_sha256 claim, which only TASK tokens carry");
   }
   if (issuer !== undefined && payload.iss !== issuer) {

@@ -46,10 +46,8 @@ default run_env := {}
 
 run_env := input.static_run_environment if is_object(input.static_run_environment)
 
-metadata_given if {
-	is_object(input.run)
-	"user_provided_metadata" in object.keys(input.run)
-}
+# Defined for any value, null and false included.
+metadata_given if _ = input.run.user_provided_metadata
 
 metadata := input.run.user_provided_metadata
 
@@ -87,18 +85,51 @@ sent_headers[i] := header if {
 # of them, so an entry carrying any of them is not taken for a token.
 unsupported_header_parameters := {"b64", "crit", "cty"}
 
+# A header has a parameter when it is defined, whatever its value (b64 is false when used).
 unsupported_parameters[i] := parameters if {
 	some i, header in sent_headers
-	parameters := object.keys(header) & unsupported_header_parameters
+	parameters := {name | some name in unsupported_header_parameters; _ = header[name]}
 	count(parameters) > 0
+}
+
+uses_unsupported_header(header) if {
+	some name in unsupported_header_parameters
+	_ = header[name]
 }
 
 # The entries examined as tokens, by position.
 candidate_tokens[i] := entry if {
 	not too_many_token_entries
 	some i, entry in token_shaped_entries
-	not unsupported_parameters[i]
+	not uses_unsupported_header(object.get(sent_headers, i, {}))
 }
+
+# The checks a token must pass, all in one rule so that a token is valid only
+# when every one of them holds, and so that an allowed run decodes each entry
+# once. decode_verify checks the signature under the pinned algorithm, exp and
+# nbf (when present) against the clock, and refuses an aud claim. An empty
+# required_issuer accepts any iss. The deny messages below only explain failures.
+valid_tokens contains i if {
+	not too_many_token_entries
+	some i, entry in token_shaped_entries
+	header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
+	not uses_unsupported_header(header)
+	key := trusted_keys[header.kid]
+	header.alg == key.alg
+	[true, _, payload] = io.jwt.decode_verify(entry, verification_constraints(key))
+	is_number(payload.exp)
+	is_number(payload.nbf)
+	payload.exp - payload.nbf <= max_token_lifetime_seconds
+	payload.spacelift_stack == run_env.stack_slug
+	key.stacks[payload.spacelift_stack]
+	run_commits == {payload.sub}
+	payload.run_type == run_env.run_type
+	key.run_types[payload.run_type]
+	command_matches(payload)
+	required_issuer in {"", object.get(payload, "iss", null)}
+}
+
+verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
 
 # The trusted key each candidate names, when its header pins that key's algorithm.
 candidate_keys[i] := key if {
@@ -108,56 +139,14 @@ candidate_keys[i] := key if {
 	header.alg == key.alg
 }
 
-# decode_verify checks the signature under the pinned algorithm, exp and nbf
-# (when present) against the clock, and refuses an aud claim.
-verified_payloads[i] := payload if {
-	some i, key in candidate_keys
-	[true, _, payload] = io.jwt.decode_verify(candidate_tokens[i], verification_constraints(key))
-}
-
-verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
-
-# The checks a token must pass, all in one rule so that a token is valid only
-# when every one of them holds. The deny messages below only explain failures.
-valid_tokens contains i if {
-	some i, payload in verified_payloads
-	key := candidate_keys[i]
-	is_number(payload.exp)
-	is_number(payload.nbf)
-	payload.exp - payload.nbf <= max_token_lifetime_seconds
-	payload.spacelift_stack == run_env.stack_slug
-	payload.spacelift_stack in key.stacks
-	commit_matches(payload.sub)
-	payload.run_type == run_env.run_type
-	payload.run_type in key.run_types
-	command_matches(payload)
-	issuer_matches(object.get(payload, "iss", null))
-}
-
 # Every explanation below waits for the absence of a valid token.
 any_valid_token if count(valid_tokens) > 0
 
-# The commit values the run carries; every one present must equal the token's sub.
+# The commit values the run carries (null and "" count as absent); a token's
+# sub must equal every one, and there must be at least one.
 run_commits contains commit if {
-	commit := run_env.commit_sha
-	present(commit)
-}
-
-run_commits contains commit if {
-	commit := input.run.commit.hash
-	present(commit)
-}
-
-present(value) if {
-	value != null
-	value != ""
-}
-
-commit_matches(sub) if {
-	count(run_commits) > 0
-	every commit in run_commits {
-		sub == commit
-	}
+	some commit in [object.get(run_env, "commit_sha", null), object.get(input, ["run", "commit", "hash"], null)]
+	not commit in {null, ""}
 }
 
 # A TASK token binds the task's command by its SHA-256; no other token carries one.
@@ -168,7 +157,7 @@ run_command := run_env.command if {
 
 command_matches(payload) if {
 	payload.run_type != "TASK"
-	not "command_sha256" in object.keys(payload)
+	object.get(payload, "command_sha256", null) == null
 }
 
 command_matches(payload) if {
@@ -176,9 +165,7 @@ command_matches(payload) if {
 	payload.command_sha256 == crypto.sha256(run_command)
 }
 
-issuer_matches(_) if required_issuer == ""
-
-issuer_matches(iss) if iss == required_issuer
+issuer_matches(iss) if required_issuer in {"", iss}
 
 # METADATA
 # title: Deny
@@ -212,8 +199,13 @@ deny contains "no signed token in run metadata" if {
 	count(candidate_tokens) == 0
 }
 
+# On an allowed run this one rule stands for every explanation below.
 deny contains msg if {
 	not any_valid_token
+	some msg in explanations
+}
+
+explanations contains msg if {
 	count(long_entries) > 0
 	msg := sprintf(
 		"%d metadata entries longer than %d characters were not taken for tokens (first: entry %d)",
@@ -221,20 +213,17 @@ deny contains msg if {
 	)
 }
 
-deny contains msg if {
+explanations contains msg if {
 	count(candidate_tokens) > 0
-	not any_valid_token
 	msg := sprintf("no valid signed token in run metadata (%d checked)", [count(candidate_tokens)])
 }
 
-deny contains msg if {
-	not any_valid_token
+explanations contains msg if {
 	some [i, problem] in token_problems
 	msg := sprintf("metadata entry %d: %s", [i, problem])
 }
 
-deny contains msg if {
-	not any_valid_token
+explanations contains msg if {
 	some i, parameters in unsupported_parameters
 	msg := sprintf(
 		"metadata entry %d: token header has %s, which run tokens never use",
@@ -393,7 +382,7 @@ token_problems contains [i, msg] if {
 token_problems contains [i, "token has a command_sha256 claim, which only TASK tokens carry"] if {
 	some i, token in verified
 	not token.payload.run_type == "TASK"
-	"command_sha256" in object.keys(token.payload)
+	object.get(token.payload, "command_sha256", null) != null
 }
 
 token_problems contains [i, msg] if {
@@ -405,7 +394,6 @@ token_problems contains [i, msg] if {
 # The tokens whose signature verifies under their kid's key and pinned
 # algorithm, whatever the clock says.
 verified[i] := {"kid": sent_headers[i].kid, "key": key, "payload": payload} if {
-	not any_valid_token
 	some i, key in candidate_keys
 	signature_valid(candidate_tokens[i], key)
 	payload := json.unmarshal(base64url.decode(split(candidate_tokens[i], ".")[1]))
