@@ -193,6 +193,7 @@ deny contains msg if {
 }
 
 deny contains "no signed token in run metadata" if {
+	not any_valid_token
 	is_array(metadata)
 	count(metadata) > 0
 	not too_many_token_entries
