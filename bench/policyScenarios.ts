@@ -78,7 +78,9 @@ export async function policyScenarios(): Promise<PolicyScenario[]> {
   const bigEntry = `${bigHeader}.${"A".repeat(mib - bigHeader.length - 2)}.`;
   list.push({ name: "hostile: one 1 MiB unsigned entry with a numeric kid", policy: onePolicy, input: launcherInput([bigEntry], run), expect: /^1 metadata entries longer than 8192 characters/, referenceApplies: false, hostile: true });
   const forged = handMadeToken({ alg: "HS256", kid: "key-000", typ: "JWT" }, claims(), () => Buffer.alloc(32));
-  list.push({ name: "hostile: 5,000 entries, trusted kid, bad signature", policy: onePolicy, input: launcherInput(Array.from({ length: 5000 }, () => forged), run), expect: /^run metadata holds 5000 token-shaped entries/, referenceApplies: false, hostile: true });
+  list.push({ name: "hostile: 5,000 entries, trusted kid, bad signature", policy: onePolicy, input: launcherInput(Array.from({ length: 5000 }, () => forged), run), expect: /^run metadata holds 5000 entries; at most 64 are read, so none was$/, referenceApplies: false, hostile: true });
+  // Under the entry bound, the token-shaped bound: 64 entries, all forged tokens.
+  list.push({ name: "hostile: 64 entries, trusted kid, bad signature", policy: onePolicy, input: launcherInput(Array.from({ length: 64 }, () => forged), run), expect: /^run metadata holds 64 token-shaped entries; at most 16 are examined, so none was$/, referenceApplies: false, hostile: true });
   const longAlg = handMadeToken({ alg: "A".repeat(200_000), kid: "key-000", typ: "JWT" }, claims(), () => Buffer.alloc(32));
   list.push({ name: "hostile: a 200 KB alg", policy: onePolicy, input: launcherInput([longAlg], run), expect: /^1 metadata entries longer than 8192 characters/, referenceApplies: false, hostile: true });
   // The most the bounds admit: 16 entries just under 8192 characters, each read and checked.

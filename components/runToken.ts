@@ -135,11 +135,12 @@ export interface RunTokenVerdict {
   deny: string[];
 }
 
-// Mirrors token_shape, max_entry_length, max_token_entries, max_quoted_length
+// Mirrors token_shape, max_entry_length, max_token_entries, max_metadata_entries, max_quoted_length
 // and unsupported_header_parameters in policies/initialization-policy.rego.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export const MAX_ENTRY_LENGTH = 8192;
 export const MAX_TOKEN_ENTRIES = 16;
+export const MAX_METADATA_ENTRIES = 64;
 export const MAX_QUOTED_LENGTH = 128;
 const UNSUPPORTED_HEADER_PARAMETERS = ["b64", "crit", "cty"];
 
@@ -180,6 +181,10 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
   }
   if (metadata.length === 0) {
     deny.add("run metadata is an empty list: no signed run token");
+    return verdict(deny);
+  }
+  if (metadata.length > MAX_METADATA_ENTRIES) {
+    deny.add(`run metadata holds ${metadata.length} entries; at most ${MAX_METADATA_ENTRIES} are read, so none was`);
     return verdict(deny);
   }
   const longEntries: number[] = [];

@@ -6,9 +6,10 @@
 # every check in valid_tokens. Everything else is denied, with messages saying why.
 #
 # Anyone with a Writer API key can attach metadata, so what an entry costs is
-# bounded: long entries are not read, at most max_token_entries are examined,
-# each is decoded once, the reasons for a deny are only worked out when no token
-# is valid, and every value quoted in a message is cut to max_quoted_length.
+# bounded: at most max_metadata_entries are read, long entries are not read as
+# tokens, at most max_token_entries are examined, each is decoded once, the
+# reasons for a deny are only worked out when no token is valid, and every
+# value quoted in a message is cut to max_quoted_length.
 #
 # renderInitializationPolicy renders this text from the template
 # policies/initialization-policy.rego by filling in trusted_keys,
@@ -36,6 +37,10 @@ max_entry_length := 8192
 # More token-shaped entries than this and none is examined: the run is denied.
 max_token_entries := 16
 
+# More entries than this and none is read at all: the run is denied. Reading
+# thousands of entries to find the token-shaped ones would cost seconds.
+max_metadata_entries := 64
+
 # Values quoted in deny messages (claims, header fields, run fields) are cut to this.
 max_quoted_length := 128
 
@@ -51,25 +56,37 @@ metadata_given if _ = input.run.user_provided_metadata
 
 metadata := input.run.user_provided_metadata
 
-# Metadata entries that look like tokens and are short enough to be one, by
-# position. Other entries (such as a note appended when the run is confirmed)
-# are ignored.
-token_shaped_entries[i] := entry if {
-	is_array(metadata)
+# The positions of the metadata entries that look like tokens and are short
+# enough to be one. Other entries (such as a note appended when the run is
+# confirmed) are ignored. Comprehensions, not partial rules, because building a
+# partial rule of thousands of entries costs time quadratic in their number.
+token_shaped_positions := [i |
+	readable_metadata
 	some i, entry in metadata
 	is_string(entry)
 	count(entry) <= max_entry_length
 	regex.match(token_shape, entry)
-}
+]
 
-long_entries contains i if {
-	is_array(metadata)
+long_entry_positions := [i |
+	readable_metadata
 	some i, entry in metadata
 	is_string(entry)
 	count(entry) > max_entry_length
+]
+
+readable_metadata if {
+	is_array(metadata)
+	count(metadata) <= max_metadata_entries
 }
 
-too_many_token_entries if count(token_shaped_entries) > max_token_entries
+too_many_token_entries if count(token_shaped_positions) > max_token_entries
+
+# The token-shaped entries by position, only when few enough to be examined.
+token_shaped_entries[i] := metadata[i] if {
+	not too_many_token_entries
+	some i in token_shaped_positions
+}
 
 # Each examined entry's header, decoded once, as sent: io.jwt.decode would follow
 # a cty header to a nested token's header instead.
@@ -185,16 +202,25 @@ deny contains "run metadata is an empty list: no signed run token" if {
 }
 
 deny contains msg if {
+	is_array(metadata)
+	count(metadata) > max_metadata_entries
+	msg := sprintf(
+		"run metadata holds %d entries; at most %d are read, so none was",
+		[count(metadata), max_metadata_entries],
+	)
+}
+
+deny contains msg if {
 	too_many_token_entries
 	msg := sprintf(
 		"run metadata holds %d token-shaped entries; at most %d are examined, so none was",
-		[count(token_shaped_entries), max_token_entries],
+		[count(token_shaped_positions), max_token_entries],
 	)
 }
 
 deny contains "no signed token in run metadata" if {
 	not any_valid_token
-	is_array(metadata)
+	readable_metadata
 	count(metadata) > 0
 	not too_many_token_entries
 	count(candidate_tokens) == 0
@@ -207,10 +233,10 @@ deny contains msg if {
 }
 
 explanations contains msg if {
-	count(long_entries) > 0
+	count(long_entry_positions) > 0
 	msg := sprintf(
 		"%d metadata entries longer than %d characters were not taken for tokens (first: entry %d)",
-		[count(long_entries), max_entry_length, min(long_entries)],
+		[count(long_entry_positions), max_entry_length, min(long_entry_positions)],
 	)
 }
 

@@ -246,6 +246,12 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
       input: launcherInput([...Array.from({ length: 16 }, () => `${validHeader}.${tamperedPayload}.${validSignature}`), valid]),
       expect: /^run metadata holds 17 token-shaped entries; at most 16 are examined, so none was$/,
     },
+    {
+      name: "problem 4: more than 64 entries are denied without reading any, the valid token among them too",
+      input: launcherInput([...Array.from({ length: 64 }, (_, n) => `note ${n}`), valid]),
+      expect: /^run metadata holds 65 entries; at most 64 are read, so none was$/,
+    },
+    { name: "64 entries are read, and the valid one among them allows the run", input: launcherInput([...Array.from({ length: 63 }, (_, n) => `note ${n}`), valid]), expect: "allow" },
     { name: "16 token-shaped entries are examined, and the valid one among them allows the run", input: launcherInput([...Array.from({ length: 15 }, () => `${validHeader}.${tamperedPayload}.${validSignature}`), valid]), expect: "allow" },
     {
       name: "problem 4: an unverified kid is cut to 128 characters in the message",
