@@ -8,67 +8,23 @@
  *
  * The reference policy is read from test/fixtures/reference/initialization-policy.rego
  * (or $REFERENCE_POLICY); its filled-in copy only ever lives in a scratch directory.
+ * Allowed runs print this policy's time over the reference's; hostile metadata
+ * prints its time against the 50 ms budget.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as os from "node:os";
-import { renderInitializationPolicy, type TrustedKey } from "../components/initializationPolicy";
-import { signRunToken, type LauncherInput, type RunSigningKey } from "../components/runToken";
-import { opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch, type OpaEngine } from "../test/support/opa";
+import type { LauncherInput } from "../components/runToken";
 import { REFERENCE_INITIALIZATION_POLICY_FILE } from "../test/support/fixtures";
-import { COMMIT, ES_KEY, launcherInput } from "../test/support/runTokenCases";
+import { opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch, type OpaEngine } from "../test/support/opa";
+import { BENCH_SECRET, HOSTILE_BUDGET_MS, policyScenarios } from "./policyScenarios";
 
-const SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+// Spacelift's reference policy, as test/fixtures/ holds it; $REFERENCE_POLICY overrides.
 const referencePath = process.env.REFERENCE_POLICY ?? REFERENCE_INITIALIZATION_POLICY_FILE;
-
-interface Scenario {
-  name: string;
-  policy: string;
-  input: LauncherInput;
-  /** Whether the reference policy can read this input's token (it knows one HS256 secret). */
-  referenceApplies: boolean;
-}
 
 interface Measurement {
   microseconds: number;
   allocations: number;
   decision: string;
-}
-
-function hsKeys(count: number): TrustedKey[] {
-  // The token is signed by the last kid, so a lookup cannot get lucky with order.
-  return Array.from({ length: count }, (_, i) => ({
-    kid: `key-${String(i).padStart(3, "0")}`,
-    algorithm: "HS256" as const,
-    secret: i === count - 1 ? SECRET : `${SECRET}-${i}`,
-    stacks: [`stack-${i}`, "web-prod"],
-    runTypes: ["TRACKED", "PROPOSED", "TASK"],
-  }));
-}
-
-async function scenarios(): Promise<Scenario[]> {
-  const run = { commitHash: COMMIT };
-  const list: Scenario[] = [];
-  for (const count of [1, 10, 100]) {
-    const keys = hsKeys(count);
-    const key: RunSigningKey = { kid: keys[count - 1].kid, algorithm: "HS256", secret: SECRET };
-    const policy = renderInitializationPolicy({ trustedKeys: keys, issuer: "github-actions" });
-    const allowed = await signRunToken({ key, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" });
-    const otherStack = await signRunToken({ key, commitSha: COMMIT, stack: "stack-0", runType: "TRACKED", branch: "main" });
-    list.push({ name: `${count} HS256 key${count > 1 ? "s" : ""}, valid token`, policy, input: launcherInput([allowed], run), referenceApplies: true });
-    list.push({ name: `${count} HS256 key${count > 1 ? "s" : ""}, token for another stack`, policy, input: launcherInput([otherStack], run), referenceApplies: true });
-  }
-  // The shape of one shared pool serving 1000 repositories: allowed path only.
-  const thousand = hsKeys(1000);
-  list.push({
-    name: "1000 HS256 keys, valid token",
-    policy: renderInitializationPolicy({ trustedKeys: thousand, issuer: "github-actions" }),
-    input: launcherInput([await signRunToken({ key: { kid: thousand[999].kid, algorithm: "HS256", secret: SECRET }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" })], run),
-    referenceApplies: true,
-  });
-  const esPolicy = renderInitializationPolicy({ trustedKeys: [{ kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["web-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }] });
-  const esToken = await signRunToken({ key: { kid: "es-1", algorithm: "ES256", privateKeyPem: ES_KEY.privateKeyPem }, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" });
-  list.push({ name: "1 ES256 key, valid token", policy: esPolicy, input: launcherInput([esToken], run), referenceApplies: false });
-  return list;
 }
 
 function referencePolicy(): string {
@@ -78,7 +34,7 @@ function referencePolicy(): string {
   const text = readFileSync(referencePath, "utf8");
   const placeholder = '"${SECRET}"';
   if (text.split(placeholder).length !== 2) throw new Error(`${referencePath} should hold the ${placeholder} placeholder exactly once`);
-  return text.replace(placeholder, JSON.stringify(SECRET));
+  return text.replace(placeholder, JSON.stringify(BENCH_SECRET));
 }
 
 /** Each figure is the median of this many `opa bench` runs (BENCH_REPEAT, default 3). */
@@ -132,14 +88,19 @@ async function main(): Promise<void> {
   console.log(`reference: ${referencePath} (secret filled in, scratch copy only)`);
   console.log(`each figure: median of ${REPEAT} opa bench runs; load average at start ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}`);
   console.log("");
-  console.log("| scenario | engine | this policy | reference policy |");
-  console.log("| --- | --- | --- | --- |");
-  for (const scenario of await scenarios()) {
+  console.log("| scenario | engine | this policy | reference policy | ratio / budget |");
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const scenario of await policyScenarios()) {
     for (const engine of engines) {
       const ours = measure(engine, scenario.policy, scenario.input);
       const theirs = scenario.referenceApplies && parsesReference(engine, reference) ? measure(engine, reference, scenario.input) : undefined;
-      const note = scenario.referenceApplies ? "n/a (v0 syntax)" : "n/a (HS256 only)";
-      console.log(`| ${scenario.name} | ${engine.name} | ${format(ours)} | ${theirs ? format(theirs) : note} |`);
+      const note = scenario.hostile ? "n/a (hostile)" : scenario.referenceApplies ? "n/a (v0 syntax)" : "n/a (HS256 only)";
+      const verdict = scenario.hostile
+        ? `${(ours.microseconds / 1000).toFixed(2)} ms of ${HOSTILE_BUDGET_MS} ms ${ours.microseconds / 1000 < HOSTILE_BUDGET_MS ? "(within)" : "(OVER)"}`
+        : theirs !== undefined
+          ? `${(ours.microseconds / theirs.microseconds).toFixed(2)}x`
+          : "";
+      console.log(`| ${scenario.name} | ${engine.name} | ${format(ours)} | ${theirs ? format(theirs) : note} | ${verdict} |`);
     }
   }
   console.log("");

@@ -11,6 +11,7 @@ import { signRunToken, type RunSigningKey } from "../components/runToken";
 import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_SIGNING_ALGORITHM,
   MAX_TOKEN_LIFETIME_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,
   RUN_TYPES,
@@ -125,12 +126,18 @@ async function keygenCommand(options: { algorithm: "HS256" | "ES256"; out: strin
   }
 }
 
-async function signCommand(options: { key: string; kid: string; stack: string; sha: string; runType: string; branch: string; lifetime?: string; issuer?: string }): Promise<void> {
+async function signCommand(options: { key: string; kid: string; stack: string; sha: string; runType: string; branch: string; command?: string; lifetime?: string; issuer?: string }): Promise<void> {
   assertKeyId("--kid", options.kid);
   const stack = parseStack(options.stack)!;
   const commitSha = parseSha(options.sha)!;
   const runType = parseRunType(options.runType)!;
   if (options.branch === "") throw usage("--branch", "is empty", "pass the branch the commit was pushed to");
+  if (runType === "TASK" && (options.command === undefined || options.command === "")) {
+    throw usage("--command", "is missing for a TASK token", "pass the exact command the task runs (the token binds its SHA-256), e.g. --command \"terraform state list\"");
+  }
+  if (runType !== "TASK" && options.command !== undefined) {
+    throw usage("--command", `is given for a ${runType} token`, "leave --command out: only TASK tokens bind a command");
+  }
   const lifetimeSeconds = parseLifetime(options.lifetime);
   const loaded = readKeyFile(options.key, "--key");
   let key: RunSigningKey;
@@ -141,7 +148,7 @@ async function signCommand(options: { key: string; kid: string; stack: string; s
   } else {
     throw usage("--key", `${options.key} is a public key, which cannot sign`, `pass the private key (the file beside ${publicKeyPathFor("KEY")} without .pub)`);
   }
-  const token = await signRunToken({ key, commitSha, stack, runType, branch: options.branch, lifetimeSeconds, issuer: options.issuer ?? DEFAULT_ISSUER });
+  const token = await signRunToken({ key, commitSha, stack, runType, branch: options.branch, command: options.command, lifetimeSeconds, issuer: options.issuer ?? DEFAULT_ISSUER });
   process.stdout.write(`${token}\n`);
 }
 
@@ -247,7 +254,8 @@ export function buildProgram(): Command {
     .requiredOption("--stack <id>", "the Spacelift stack id the run is for")
     .requiredOption("--sha <sha>", "the full 40-hex commit SHA")
     .addOption(new Option("--run-type <type>", "the run type").choices([...RUN_TYPES]).makeOptionMandatory())
-    .requiredOption("--branch <name>", "the branch the commit was pushed to")
+    .requiredOption("--branch <name>", "the branch the commit was pushed to (recorded in the token; the policy does not compare it)")
+    .option("--command <command>", "TASK only, and required for it: the exact command the task runs; the token carries its SHA-256 as command_sha256")
     .option("--lifetime <seconds>", `the token's lifetime (exp - nbf), default ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}`)
     .option("--issuer <iss>", `the iss claim, default "${DEFAULT_ISSUER}"`)
     .addHelpText("after", `\nExample:\n  spacectl stack deploy --id payments-prod --sha "$SHA" \\\n    --run-metadata "$(spacelift-signed-runs sign --key key.pem --kid "$KID" \\\n      --stack payments-prod --sha "$SHA" --run-type TRACKED --branch main)"\n${EXIT_CODES}`)
@@ -272,8 +280,8 @@ export function buildProgram(): Command {
 
   program
     .command("keygen")
-    .description("Make a signing key: an HS256 secret (64 characters) or an ES256 key pair (PKCS#8 private key and SPKI public key beside it: key.pem gives key.pub.pem). Files that hold secrets get mode 0600.")
-    .addOption(new Option("--algorithm <alg>", "the key's algorithm").choices(["HS256", "ES256"]).default("HS256"))
+    .description("Make a signing key: an ES256 key pair (the default; PKCS#8 private key and SPKI public key beside it: key.pem gives key.pub.pem) or, with --algorithm HS256, an HS256 secret (64 characters). Files that hold secrets get mode 0600.")
+    .addOption(new Option("--algorithm <alg>", "the key's algorithm").choices(["HS256", "ES256"]).default(DEFAULT_SIGNING_ALGORITHM))
     .requiredOption("--out <file>", "where to write the key")
     .option("--force", "overwrite an existing key (every token signed with it stops verifying)")
     .addHelpText("after", EXIT_CODES)

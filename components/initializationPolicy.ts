@@ -25,8 +25,25 @@ export interface EcdsaTrustedKey {
 }
 export type TrustedKey = HmacTrustedKey | EcdsaTrustedKey;
 
-export interface InitializationPolicyOptions {
+/**
+ * A pool owner's decision: this repository's keys may sign for these stacks,
+ * intersected with each key's own `stacks`. What a repository's keys claim
+ * never widens it, and no stack is granted to two repositories.
+ */
+export interface RepositoryGrant {
+  /** "owner/name" on GitHub; unique among the grants (case-insensitively). */
+  repository: string;
+  /** The stack ids this repository may sign for; non-empty, each granted to this repository only. */
+  stacks: string[];
+  /** The repository's keys (e.g. SignedRunsRepository's trustedKeys output); each must share a stack with the grant. */
   trustedKeys: TrustedKey[];
+}
+
+export interface InitializationPolicyOptions {
+  /** Grants, the normal form for a pool shared by repositories. */
+  repositories?: RepositoryGrant[];
+  /** Keys the pool owner trusts directly, for exactly their own stacks. With `repositories`, at least one key in all. */
+  trustedKeys?: TrustedKey[];
   /** Default 3600; between 60 and 86400. */
   maxTokenLifetimeSeconds?: number;
   /** When set, the iss claim must equal it. */
@@ -54,7 +71,10 @@ export interface ValidatedInitializationPolicyOptions {
   sample: boolean;
 }
 
-const OPTION_FIELDS = new Set(["trustedKeys", "maxTokenLifetimeSeconds", "issuer", "sample", "acknowledgeSampleLogsSecret"]);
+const OPTION_FIELDS = new Set(["repositories", "trustedKeys", "maxTokenLifetimeSeconds", "issuer", "sample", "acknowledgeSampleLogsSecret"]);
+const GRANT_FIELDS = new Set(["repository", "stacks", "trustedKeys"]);
+// GitHub's owner/name: owner of letters, digits and '-', name of letters, digits, '.', '_' and '-'.
+const REPOSITORY_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
 const KEY_FIELDS: Record<string, Set<string>> = {
   HS256: new Set(["kid", "algorithm", "secret", "stacks", "runTypes"]),
   ES256: new Set(["kid", "algorithm", "publicKeyPem", "stacks", "runTypes"]),
@@ -69,18 +89,19 @@ export const INITIALIZATION_POLICY_TEMPLATE_PATH = policyFilePath("initializatio
  */
 export function validateInitializationPolicyOptions(options: InitializationPolicyOptions): ValidatedInitializationPolicyOptions {
   if (typeof options !== "object" || options === null) {
-    throw new SignedRunsInputError("options", `${quoteValue(options)} is not an object`, "pass { trustedKeys: [...] }");
+    throw new SignedRunsInputError("options", `${quoteValue(options)} is not an object`, "pass { repositories: [{ repository, stacks, trustedKeys }] } or { trustedKeys: [...] }");
   }
   rejectUnknownFields("options", options as object, OPTION_FIELDS);
+  const keyFix = "list at least one key: { kid, algorithm: \"ES256\", publicKeyPem, stacks, runTypes } or { kid, algorithm: \"HS256\", secret, stacks, runTypes }, in trustedKeys or in a grant of repositories";
   const keys: unknown = options.trustedKeys;
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw new SignedRunsInputError(
-      "trustedKeys",
-      Array.isArray(keys) ? "is an empty list" : "is missing or not a list",
-      "list at least one key: { kid, algorithm: \"HS256\", secret, stacks, runTypes } or { kid, algorithm: \"ES256\", publicKeyPem, stacks, runTypes }",
-    );
+  if (keys !== undefined && !Array.isArray(keys)) {
+    throw new SignedRunsInputError("trustedKeys", "is not a list", keyFix);
   }
-  const trustedKeys = keys.map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
+  const trustedKeys = (keys ?? []).map((key: unknown, index) => validateTrustedKey(`trustedKeys[${index}]`, key));
+  trustedKeys.push(...validateGrants(options.repositories));
+  if (trustedKeys.length === 0) {
+    throw new SignedRunsInputError("trustedKeys", Array.isArray(keys) ? "is an empty list and no repository grant holds a key" : "is missing and no repository grant holds a key", keyFix);
+  }
   assertUnique("trustedKeys", trustedKeys.map((key) => key.kid), "kid");
   assertKeyMaterialNotShared(trustedKeys);
 
@@ -115,6 +136,69 @@ export function validateInitializationPolicyOptions(options: InitializationPolic
 
   trustedKeys.sort((a, b) => compareStrings(a.kid, b.kid));
   return { trustedKeys, maxTokenLifetimeSeconds: lifetime, issuer: issuer as string | undefined, sample };
+}
+
+/**
+ * The keys of every grant, each trusted for its own stacks that the grant
+ * lists. A stack granted to two repositories is refused: either one's CI could
+ * then start its runs.
+ */
+function validateGrants(grants: unknown): ValidatedTrustedKey[] {
+  if (grants === undefined) return [];
+  const grantFix = "give a list of { repository: \"owner/name\", stacks: [...], trustedKeys: [...] }, one per repository, each stack in one grant only";
+  if (!Array.isArray(grants)) throw new SignedRunsInputError("repositories", `${quoteValue(grants)} is not a list`, grantFix);
+  const grantedTo = new Map<string, string>();
+  const repositories = new Set<string>();
+  const keys: ValidatedTrustedKey[] = [];
+  grants.forEach((grant: unknown, index) => {
+    const field = `repositories[${index}]`;
+    if (typeof grant !== "object" || grant === null || Array.isArray(grant)) throw new SignedRunsInputError(field, "is not an object", grantFix);
+    const record = grant as Record<string, unknown>;
+    rejectUnknownFields(field, record, GRANT_FIELDS);
+    const repository = record.repository;
+    if (typeof repository !== "string" || !REPOSITORY_NAME.test(repository)) {
+      throw new SignedRunsInputError(`${field}.repository`, `${quoteValue(repository)} is not a GitHub repository "owner/name"`, "give the repository as owner/name, e.g. \"acme/payments-infra\"");
+    }
+    if (repositories.has(repository.toLowerCase())) {
+      throw new SignedRunsInputError(`${field}.repository`, `${quoteValue(repository)} is granted twice`, "give each repository one grant that lists all its stacks and keys");
+    }
+    repositories.add(repository.toLowerCase());
+    const stacks = record.stacks;
+    if (!Array.isArray(stacks) || stacks.length === 0) {
+      throw new SignedRunsInputError(`${field}.stacks`, Array.isArray(stacks) ? "is an empty list" : "is missing or not a list", "list the stack ids this repository may sign runs for");
+    }
+    stacks.forEach((stack: unknown, stackIndex) => {
+      assertStackId(`${field}.stacks[${stackIndex}]`, stack);
+      const other = grantedTo.get(stack);
+      if (other !== undefined && other !== repository) {
+        throw new SignedRunsInputError(
+          `${field}.stacks[${stackIndex}]`,
+          `stack ${quoteValue(stack)} is granted to ${quoteValue(other)} and to ${quoteValue(repository)}, so either one's CI could start its runs`,
+          "grant each stack to one repository only",
+        );
+      }
+      grantedTo.set(stack, repository);
+    });
+    assertUnique(`${field}.stacks`, stacks as string[], "stack");
+    const grantKeys: unknown = record.trustedKeys;
+    if (!Array.isArray(grantKeys) || grantKeys.length === 0) {
+      throw new SignedRunsInputError(`${field}.trustedKeys`, Array.isArray(grantKeys) ? "is an empty list" : "is missing or not a list", "pass the repository's keys, e.g. repository.trustedKeys");
+    }
+    grantKeys.forEach((key: unknown, keyIndex) => {
+      const keyField = `${field}.trustedKeys[${keyIndex}]`;
+      const valid = validateTrustedKey(keyField, key);
+      const granted = valid.stacks.filter((stack) => (stacks as string[]).includes(stack));
+      if (granted.length === 0) {
+        throw new SignedRunsInputError(
+          `${keyField}.stacks`,
+          `kid ${quoteValue(valid.kid)} lists no stack granted to ${quoteValue(repository)} (${valid.stacks.map(quoteValue).join(", ")})`,
+          `grant the stacks the key is for in ${field}.stacks, or leave the key out`,
+        );
+      }
+      keys.push({ ...valid, stacks: granted });
+    });
+  });
+  return keys;
 }
 
 function validateTrustedKey(field: string, key: unknown): ValidatedTrustedKey {

@@ -1,5 +1,5 @@
-import { createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
-import { SignJWT, compactVerify, decodeProtectedHeader, importSPKI } from "jose";
+import { createHash, createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
+import { SignJWT, compactVerify, importSPKI } from "jose";
 import { assertKeyId, assertStackId } from "./identifiers";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "./initializationPolicy";
@@ -8,20 +8,32 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   MAX_TOKEN_LIFETIME_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_SIGNING_ALGORITHM,
   RUN_TYPES,
   type RunType,
 } from "./runTokenContract";
 
+/** The longest task command signRunToken binds. */
+export const MAX_COMMAND_LENGTH = 65536;
+
+/** A signing key. `algorithm` defaults to DEFAULT_SIGNING_ALGORITHM (ES256); HS256 must be asked for. */
 export type RunSigningKey =
   | { kid: string; algorithm: "HS256"; secret: string }
-  | { kid: string; algorithm: "ES256"; privateKeyPem: string };
+  | { kid: string; algorithm?: "ES256"; privateKeyPem: string };
 
 export interface SignRunTokenOptions {
   key: RunSigningKey;
   commitSha: string;
   stack: string;
   runType: RunType;
+  /** The branch the commit was pushed to; recorded in the token, not compared by the policy. */
   branch: string;
+  /**
+   * The task's command, exactly as the TASK run will carry it: required when
+   * runType is TASK (the token then carries its hex SHA-256 as command_sha256),
+   * refused otherwise. At most 65536 characters.
+   */
+  command?: string;
   /** Default DEFAULT_ISSUER. */
   issuer?: string;
   /** Default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
@@ -35,7 +47,8 @@ const COMMIT_SHA = /^[0-9a-f]{40}$/;
 /**
  * Signs a run token to the contract: header { alg, kid, typ: "JWT" }, claims
  * sub (commit), spacelift_stack, run_type, branch, iss, iat = nbf = now,
- * exp = now + lifetime. For CI systems other than the generated workflow.
+ * exp = now + lifetime, and for TASK command_sha256. For CI systems other than
+ * the generated workflow.
  */
 export async function signRunToken(options: SignRunTokenOptions): Promise<string> {
   const { key } = options;
@@ -53,6 +66,14 @@ export async function signRunToken(options: SignRunTokenOptions): Promise<string
   if (typeof options.branch !== "string" || options.branch === "") {
     throw new SignedRunsInputError("branch", `${quoteValue(options.branch)} is not a branch name`, "give the branch the commit was pushed to, without refs/heads/");
   }
+  const command = options.command;
+  if (options.runType === "TASK") {
+    if (typeof command !== "string" || command === "" || command.length > MAX_COMMAND_LENGTH) {
+      throw new SignedRunsInputError("command", typeof command === "string" && command !== "" ? `is longer than ${MAX_COMMAND_LENGTH} characters` : "is missing", "a TASK token binds the task's command: give the exact command the task will run (spacectl stack task --id STACK \"COMMAND\")");
+    }
+  } else if (command !== undefined) {
+    throw new SignedRunsInputError("command", `is given for a ${options.runType} token`, "leave command out: only TASK tokens bind a command");
+  }
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   if (typeof issuer !== "string" || issuer === "") {
     throw new SignedRunsInputError("issuer", `${quoteValue(issuer)} is not a non-empty string`, `leave it out for ${JSON.stringify(DEFAULT_ISSUER)} or give the issuer the policy requires`);
@@ -66,8 +87,10 @@ export async function signRunToken(options: SignRunTokenOptions): Promise<string
     throw new SignedRunsInputError("now", `${quoteValue(now)} is not whole seconds since the epoch`, "leave it out to use the current time");
   }
 
-  return new SignJWT({ spacelift_stack: options.stack, run_type: options.runType, branch: options.branch })
-    .setProtectedHeader({ alg: key.algorithm, kid: key.kid, typ: "JWT" })
+  const claims: Record<string, string> = { spacelift_stack: options.stack, run_type: options.runType, branch: options.branch };
+  if (command !== undefined) claims.command_sha256 = commandSha256(command);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.algorithm ?? DEFAULT_SIGNING_ALGORITHM, kid: key.kid, typ: "JWT" })
     .setSubject(options.commitSha)
     .setIssuer(issuer)
     .setIssuedAt(now)
@@ -83,7 +106,7 @@ function signingKeyObject(key: RunSigningKey): KeyObject {
     }
     return createSecretKey(Buffer.from(key.secret, "utf8"));
   }
-  if (key.algorithm === "ES256") {
+  if (key.algorithm === "ES256" || key.algorithm === undefined) {
     let privateKey: KeyObject;
     try {
       privateKey = createPrivateKey({ key: key.privateKeyPem, format: "pem" });
@@ -102,7 +125,7 @@ function signingKeyObject(key: RunSigningKey): KeyObject {
 export interface LauncherInput {
   // A null or empty commit value counts as absent, as in the policy.
   run?: { user_provided_metadata?: unknown; commit?: { hash?: string | null; [k: string]: unknown } | null; [k: string]: unknown };
-  static_run_environment?: { stack_slug?: string; commit_sha?: string | null; commit_branch?: string; run_type?: string; [k: string]: unknown };
+  static_run_environment?: { stack_slug?: string; commit_sha?: string | null; commit_branch?: string; run_type?: string; command?: string; [k: string]: unknown };
   [k: string]: unknown;
 }
 
@@ -112,25 +135,33 @@ export interface RunTokenVerdict {
   deny: string[];
 }
 
-// Mirrors token_shape in policies/initialization-policy.rego.
+// Mirrors token_shape, max_entry_length, max_token_entries, max_metadata_entries, max_quoted_length
+// and unsupported_header_parameters in policies/initialization-policy.rego.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-// Mirrors unsupported_header_parameters: an entry whose header, as sent, has any of them is not taken for a token.
+export const MAX_ENTRY_LENGTH = 8192;
+export const MAX_TOKEN_ENTRIES = 16;
+export const MAX_METADATA_ENTRIES = 64;
+export const MAX_QUOTED_LENGTH = 128;
 const UNSUPPORTED_HEADER_PARAMETERS = ["b64", "crit", "cty"];
 
-/** The unsupported parameters of a token-shaped entry's header, sorted; none when the header does not decode. */
-function unsupportedHeaderParameters(entry: string): string[] {
+/** A base64url part parsed as JSON, or undefined, as json.unmarshal(base64url.decode(part)). */
+function decodePart(part: string): unknown {
   try {
-    const header: unknown = JSON.parse(Buffer.from(entry.split(".")[0], "base64url").toString("utf8"));
-    return isObject(header) ? UNSUPPORTED_HEADER_PARAMETERS.filter((name) => name in header) : [];
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** The hex SHA-256 of a task command's UTF-8 bytes, as crypto.sha256 gives it in the policy. */
+export function commandSha256(command: string): string {
+  return createHash("sha256").update(command, "utf8").digest("hex");
 }
 
 /**
  * The initialization policy's decision, computed with jose instead of OPA:
- * same checks, same messages, sorted. `now` is seconds since the epoch.
- * The tests hold it to the real policy's answer on every case.
+ * same checks, same bounds, same messages, sorted. `now` is seconds since the
+ * epoch. The tests hold it to the real policy's answer on every case.
  */
 export async function verifyRunToken(input: LauncherInput, policy: InitializationPolicyOptions, now?: number): Promise<RunTokenVerdict> {
   const options = validateInitializationPolicyOptions(policy);
@@ -152,13 +183,37 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
     deny.add("run metadata is an empty list: no signed run token");
     return verdict(deny);
   }
-  const tokenShaped = metadata.flatMap((entry: unknown, index) => (typeof entry === "string" && TOKEN_SHAPE.test(entry) ? [{ index, token: entry, unsupported: unsupportedHeaderParameters(entry) }] : []));
-  const unsupportedHeaders = tokenShaped
+  if (metadata.length > MAX_METADATA_ENTRIES) {
+    deny.add(`run metadata holds ${metadata.length} entries; at most ${MAX_METADATA_ENTRIES} are read, so none was`);
+    return verdict(deny);
+  }
+  const longEntries: number[] = [];
+  const tokenShaped: Array<{ index: number; token: string }> = [];
+  metadata.forEach((entry: unknown, index) => {
+    if (typeof entry !== "string") return;
+    if (runeLength(entry) > MAX_ENTRY_LENGTH) longEntries.push(index);
+    else if (TOKEN_SHAPE.test(entry)) tokenShaped.push({ index, token: entry });
+  });
+  const longEntriesMessage =
+    longEntries.length > 0 ? `${longEntries.length} metadata entries longer than ${MAX_ENTRY_LENGTH} characters were not taken for tokens (first: entry ${longEntries[0]})` : undefined;
+  if (tokenShaped.length > MAX_TOKEN_ENTRIES) {
+    deny.add(`run metadata holds ${tokenShaped.length} token-shaped entries; at most ${MAX_TOKEN_ENTRIES} are examined, so none was`);
+    if (longEntriesMessage !== undefined) deny.add(longEntriesMessage);
+    return verdict(deny);
+  }
+  const examined = tokenShaped.map(({ index, token }) => {
+    const [headerPart, payloadPart] = token.split(".");
+    const header = decodePart(headerPart);
+    const unsupported = isObject(header) ? UNSUPPORTED_HEADER_PARAMETERS.filter((name) => name in header) : [];
+    return { index, token, header: isObject(header) ? header : undefined, payloadPart, unsupported };
+  });
+  const unsupportedHeaders = examined
     .filter(({ unsupported }) => unsupported.length > 0)
     .map(({ index, unsupported }) => `metadata entry ${index}: token header has ${unsupported.join(", ")}, which run tokens never use`);
-  const candidates = tokenShaped.filter(({ unsupported }) => unsupported.length === 0);
+  const candidates = examined.filter(({ unsupported }) => unsupported.length === 0);
   if (candidates.length === 0) {
     deny.add("no signed token in run metadata");
+    if (longEntriesMessage !== undefined) deny.add(longEntriesMessage);
     unsupportedHeaders.forEach((message) => deny.add(message));
     return verdict(deny);
   }
@@ -168,51 +223,51 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
     if (commit !== undefined && commit !== null && commit !== "") runCommits.add(commit);
   }
   const keys = new Map(options.trustedKeys.map((key) => [key.kid, key]));
+  const context: CheckContext = { keys, env, runCommits, maxLifetime: options.maxTokenLifetimeSeconds, issuer: options.issuer, clock };
   const problems: string[] = [];
   let anyValid = false;
-  for (const { index, token } of candidates) {
-    const found = await tokenProblems(token, keys, env, runCommits, options.maxTokenLifetimeSeconds, options.issuer, clock);
+  for (const candidate of candidates) {
+    const found = await tokenProblems(candidate, context);
     if (found.length === 0) anyValid = true;
-    problems.push(...found.map((problem) => `metadata entry ${index}: ${problem}`));
+    problems.push(...found.map((problem) => `metadata entry ${candidate.index}: ${problem}`));
   }
   if (anyValid) return verdict(deny);
   deny.add(`no valid signed token in run metadata (${candidates.length} checked)`);
+  if (longEntriesMessage !== undefined) deny.add(longEntriesMessage);
   problems.forEach((problem) => deny.add(problem));
   unsupportedHeaders.forEach((message) => deny.add(message));
   return verdict(deny);
 }
 
+interface CheckContext {
+  keys: Map<string, ValidatedTrustedKey>;
+  env: Record<string, unknown>;
+  runCommits: Set<unknown>;
+  maxLifetime: number;
+  issuer: string | undefined;
+  clock: number;
+}
+
 async function tokenProblems(
-  token: string,
-  keys: Map<string, ValidatedTrustedKey>,
-  env: Record<string, unknown>,
-  runCommits: Set<unknown>,
-  maxLifetime: number,
-  issuer: string | undefined,
-  clock: number,
+  candidate: { token: string; header: Record<string, unknown> | undefined; payloadPart: string },
+  { keys, env, runCommits, maxLifetime, issuer, clock }: CheckContext,
 ): Promise<string[]> {
-  let header: Record<string, unknown>;
-  let payload: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(token) as Record<string, unknown>;
-    const decoded: unknown = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
-    if (!isObject(decoded)) return ["not a decodable JWS"];
-    payload = decoded;
-  } catch {
-    return ["not a decodable JWS"];
-  }
+  const { token, header } = candidate;
+  const decoded = decodePart(candidate.payloadPart);
+  if (header === undefined || !isObject(decoded)) return ["not a decodable JWS"];
+  const payload = decoded;
   const kid = header.kid;
   if (typeof kid !== "string") return ["token header has no kid"];
   const key = keys.get(kid);
-  if (key === undefined) return [`token signed by unknown key ${JSON.stringify(kid)}`];
+  if (key === undefined) return [`token signed by unknown key ${quoted(kid)}`];
   if (header.alg !== key.algorithm) {
-    return [`token alg ${claimText(header, "alg")} does not match key ${JSON.stringify(kid)}, which is pinned to ${key.algorithm}`];
+    return [`token alg ${claimText(header, "alg")} does not match key ${quoted(kid)}, which is pinned to ${key.algorithm}`];
   }
   try {
     const verificationKey = key.algorithm === "HS256" ? createSecretKey(Buffer.from(key.secret, "utf8")) : await importSPKI(key.publicKeyPem, "ES256");
     await compactVerify(token, verificationKey, { algorithms: [key.algorithm] });
   } catch {
-    return [`token signature does not verify under key ${JSON.stringify(kid)}`];
+    return [`token signature does not verify under key ${quoted(kid)}`];
   }
 
   const problems: string[] = [];
@@ -228,28 +283,38 @@ async function tokenProblems(
     problems.push("token is expired or not yet valid (exp/nbf)");
   }
   if (typeof exp === "number" && typeof nbf === "number" && exp - nbf > maxLifetime) {
-    problems.push(`token lifetime ${exp - nbf} s (exp - nbf) exceeds the maximum ${maxLifetime} s`);
+    problems.push(`token lifetime ${quoted(exp - nbf)} s (exp - nbf) exceeds the maximum ${maxLifetime} s`);
   }
   const stack = payload.spacelift_stack;
   if (!("stack_slug" in env) || stack !== env.stack_slug) {
     problems.push(`token is for stack ${claimText(payload, "spacelift_stack")}, run is for stack ${claimText(env, "stack_slug")}`);
   }
   if (typeof stack !== "string" || !key.stacks.includes(stack)) {
-    problems.push(`key ${JSON.stringify(kid)} may not sign for stack ${claimText(payload, "spacelift_stack")}`);
+    problems.push(`key ${quoted(kid)} may not sign for stack ${claimText(payload, "spacelift_stack")}`);
   }
   if (runCommits.size === 0) problems.push("run has no commit to bind the token to");
   for (const commit of runCommits) {
-    if (payload.sub !== commit) problems.push(`token is for commit ${claimText(payload, "sub")}, run is for commit ${JSON.stringify(commit)}`);
+    if (payload.sub !== commit) problems.push(`token is for commit ${claimText(payload, "sub")}, run is for commit ${quoted(commit)}`);
   }
   if (!("run_type" in env) || payload.run_type !== env.run_type) {
     problems.push(`token is for run type ${claimText(payload, "run_type")}, run is ${claimText(env, "run_type")}`);
   }
   // The branch claim is not compared with the run (Spacelift reports "-" or the tracked branch for API-triggered runs).
   if (typeof payload.run_type !== "string" || !(key.runTypes as string[]).includes(payload.run_type)) {
-    problems.push(`key ${JSON.stringify(kid)} may not sign run type ${claimText(payload, "run_type")}`);
+    problems.push(`key ${quoted(kid)} may not sign run type ${claimText(payload, "run_type")}`);
+  }
+  const command = typeof env.command === "string" && env.command !== "" ? env.command : undefined;
+  if (payload.run_type === "TASK") {
+    if (command === undefined) {
+      problems.push("the run is a TASK without a command to bind the token to");
+    } else if (payload.command_sha256 !== commandSha256(command)) {
+      problems.push(`token is for a command with sha256 ${claimText(payload, "command_sha256")}, the run's command has sha256 ${quoted(commandSha256(command))}`);
+    }
+  } else if (payload.command_sha256 !== undefined && payload.command_sha256 !== null) {
+    problems.push("token has a command_sha256 claim, which only TASK tokens carry");
   }
   if (issuer !== undefined && payload.iss !== issuer) {
-    problems.push(`token issuer ${claimText(payload, "iss")} is not ${JSON.stringify(issuer)}`);
+    problems.push(`token issuer ${claimText(payload, "iss")} is not ${quoted(issuer)}`);
   }
   return problems;
 }
@@ -262,8 +327,29 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Characters as Rego's count counts them (code points), not UTF-16 units. */
+function runeLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length++;
+  return length;
+}
+
+/** JSON as OPA's json.marshal writes it (Go's encoding/json): object keys sorted, <, >, &, U+2028 and U+2029 escaped. */
+function goJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
+  const escapes: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+  return JSON.stringify(sorted(value)).replace(/[<>&\u2028\u2029]/g, (char) => escapes[char]);
+}
+
+/** A value as JSON, cut to MAX_QUOTED_LENGTH characters, as quoted() in the policy. */
+function quoted(value: unknown): string {
+  const text = goJson(value);
+  const characters = Array.from(text);
+  return characters.length <= MAX_QUOTED_LENGTH ? text : `${characters.slice(0, MAX_QUOTED_LENGTH - 3).join("")}...`;
+}
+
 function claimText(doc: Record<string, unknown>, name: string): string {
-  return name in doc ? JSON.stringify(doc[name]) : "(missing)";
+  return name in doc ? quoted(doc[name]) : "(missing)";
 }
 
 /** The names Rego's type_name gives. */

@@ -9,6 +9,8 @@ export const RUN_TYPES: readonly RunType[] = ["TRACKED", "PROPOSED", "TASK"];
 
 export type SigningAlgorithm = "HS256" | "ES256";
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ["HS256", "ES256"];
+/** The algorithm every default uses (component, CLI, render, signRunToken): the launcher then holds only a public key. HS256 is opt-in. */
+export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = "ES256";
 
 export interface RunTokenClaims {
   /** The full 40-hex commit SHA the run is for. */
@@ -16,8 +18,10 @@ export interface RunTokenClaims {
   /** The Spacelift stack id (slug). */
   spacelift_stack: string;
   run_type: RunType;
-  /** The branch the commit was pushed to. */
+  /** The branch the commit was pushed to; for the record and the logs, the policy does not compare it. */
   branch: string;
+  /** Lowercase hex SHA-256 of the task's command (UTF-8). Present exactly when run_type is TASK. */
+  command_sha256?: string;
   iat: number;
   nbf: number;
   exp: number;

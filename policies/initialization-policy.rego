@@ -5,6 +5,12 @@
 # of input.run.user_provided_metadata is a run token (a compact JWS) that passes
 # every check in valid_tokens. Everything else is denied, with messages saying why.
 #
+# Anyone with a Writer API key can attach metadata, so what an entry costs is
+# bounded: at most max_metadata_entries are read, long entries are not read as
+# tokens, at most max_token_entries are examined, each is decoded once, the
+# reasons for a deny are only worked out when no token is valid, and every
+# value quoted in a message is cut to max_quoted_length.
+#
 # renderInitializationPolicy renders this text from the template
 # policies/initialization-policy.rego by filling in trusted_keys,
 # max_token_lifetime_seconds and required_issuer. The template trusts no key.
@@ -25,6 +31,19 @@ max_token_lifetime_seconds := 3600
 # When not empty, a token's iss claim must equal it.
 required_issuer := ""
 
+# A run token is a few hundred characters; longer entries are never read as one.
+max_entry_length := 8192
+
+# More token-shaped entries than this and none is examined: the run is denied.
+max_token_entries := 16
+
+# More entries than this and none is read at all: the run is denied. Reading
+# thousands of entries to find the token-shaped ones would cost seconds.
+max_metadata_entries := 64
+
+# Values quoted in deny messages (claims, header fields, run fields) are cut to this.
+max_quoted_length := 128
+
 # A compact JWS: three base64url parts (the last is empty only for alg "none").
 token_shape := `^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`
 
@@ -32,100 +51,138 @@ default run_env := {}
 
 run_env := input.static_run_environment if is_object(input.static_run_environment)
 
-metadata_given if {
-	is_object(input.run)
-	"user_provided_metadata" in object.keys(input.run)
-}
+# Defined for any value, null and false included.
+metadata_given if _ = input.run.user_provided_metadata
 
 metadata := input.run.user_provided_metadata
 
-# Metadata entries that look like tokens, by position. Other entries (such as a
-# note appended when the run is confirmed) are ignored.
-candidate_tokens[i] := entry if {
-	some i, entry in token_shaped_entries
-	not uses_unsupported_header(entry)
-}
-
-token_shaped_entries[i] := entry if {
-	is_array(metadata)
+# The positions of the metadata entries that look like tokens and are short
+# enough to be one. Other entries (such as a note appended when the run is
+# confirmed) are ignored. Comprehensions, not partial rules, because building a
+# partial rule of thousands of entries costs time quadratic in their number.
+token_shaped_positions := [i |
+	readable_metadata
 	some i, entry in metadata
 	is_string(entry)
+	count(entry) <= max_entry_length
 	regex.match(token_shape, entry)
+]
+
+long_entry_positions := [i |
+	readable_metadata
+	some i, entry in metadata
+	is_string(entry)
+	count(entry) > max_entry_length
+]
+
+readable_metadata if {
+	is_array(metadata)
+	count(metadata) <= max_metadata_entries
 }
 
-# Header parameters that change how a token is read: a nested token (cty, which
-# io.jwt.decode follows to the inner token's header), critical extensions (crit),
-# an unencoded payload (b64). Run tokens use none of them, so an entry carrying
-# any of them is not taken for a token. The header is read as sent, before decoding.
+too_many_token_entries if count(token_shaped_positions) > max_token_entries
+
+# The token-shaped entries by position, only when few enough to be examined.
+token_shaped_entries[i] := metadata[i] if {
+	not too_many_token_entries
+	some i in token_shaped_positions
+}
+
+# Each examined entry's header, decoded once, as sent: io.jwt.decode would follow
+# a cty header to a nested token's header instead.
+sent_headers[i] := header if {
+	not too_many_token_entries
+	some i, entry in token_shaped_entries
+	header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
+	is_object(header)
+}
+
+# Header parameters that change how a token is read: a nested token (cty),
+# critical extensions (crit), an unencoded payload (b64). Run tokens use none
+# of them, so an entry carrying any of them is not taken for a token.
 unsupported_header_parameters := {"b64", "crit", "cty"}
 
-unsupported_parameters(entry) := parameters if {
-	sent_header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
-	parameters := object.keys(sent_header) & unsupported_header_parameters
+# A header has a parameter when it is defined, whatever its value (b64 is false when used).
+unsupported_parameters[i] := parameters if {
+	some i, header in sent_headers
+	parameters := {name | some name in unsupported_header_parameters; _ = header[name]}
+	count(parameters) > 0
 }
 
-uses_unsupported_header(entry) if count(unsupported_parameters(entry)) > 0
-
-# The commit values the run carries; every one present must equal the token's sub.
-run_commits contains commit if {
-	commit := run_env.commit_sha
-	present(commit)
+uses_unsupported_header(header) if {
+	some name in unsupported_header_parameters
+	_ = header[name]
 }
 
-run_commits contains commit if {
-	commit := input.run.commit.hash
-	present(commit)
-}
-
-present(value) if {
-	value != null
-	value != ""
+# The entries examined as tokens, by position.
+candidate_tokens[i] := entry if {
+	not too_many_token_entries
+	some i, entry in token_shaped_entries
+	not uses_unsupported_header(object.get(sent_headers, i, {}))
 }
 
 # The checks a token must pass, all in one rule so that a token is valid only
-# when every one of them holds. The deny messages below only explain failures.
+# when every one of them holds, and so that an allowed run decodes each entry
+# once. decode_verify checks the signature under the pinned algorithm, exp and
+# nbf (when present) against the clock, and refuses an aud claim. An empty
+# required_issuer accepts any iss. The deny messages below only explain failures.
 valid_tokens contains i if {
-	some i, token in candidate_tokens
-	[header, payload, _] := io.jwt.decode(token)
+	not too_many_token_entries
+	some i, entry in token_shaped_entries
+	header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
+	not uses_unsupported_header(header)
 	key := trusted_keys[header.kid]
 	header.alg == key.alg
-	[true, _, _] = io.jwt.decode_verify(token, verification_constraints(key))
+	[true, _, payload] = io.jwt.decode_verify(entry, verification_constraints(key))
 	is_number(payload.exp)
 	is_number(payload.nbf)
 	payload.exp - payload.nbf <= max_token_lifetime_seconds
-	not "aud" in object.keys(payload)
 	payload.spacelift_stack == run_env.stack_slug
-	payload.spacelift_stack in key.stacks
-	commit_matches(payload)
+	key.stacks[payload.spacelift_stack]
+	run_commits == {payload.sub}
 	payload.run_type == run_env.run_type
-	payload.run_type in key.run_types
-	issuer_matches(payload)
+	key.run_types[payload.run_type]
+	command_matches(payload)
+	required_issuer in {"", object.get(payload, "iss", null)}
 }
 
-signature_valid(token, key) if {
-	key.alg == "HS256"
-	io.jwt.verify_hs256(token, key.secret)
-}
-
-signature_valid(token, key) if {
-	key.alg == "ES256"
-	io.jwt.verify_es256(token, key.cert)
-}
-
-# decode_verify checks the signature under the pinned algorithm, and exp and
-# nbf (when present) against the clock.
 verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
 
-commit_matches(payload) if {
-	count(run_commits) > 0
-	every commit in run_commits {
-		payload.sub == commit
-	}
+# The trusted key each candidate names, when its header pins that key's algorithm.
+candidate_keys[i] := key if {
+	some i, header in sent_headers
+	candidate_tokens[i]
+	key := trusted_keys[header.kid]
+	header.alg == key.alg
 }
 
-issuer_matches(_) if required_issuer == ""
+# Every explanation below waits for the absence of a valid token.
+any_valid_token if count(valid_tokens) > 0
 
-issuer_matches(payload) if payload.iss == required_issuer
+# The commit values the run carries (null and "" count as absent); a token's
+# sub must equal every one, and there must be at least one.
+run_commits contains commit if {
+	some commit in [object.get(run_env, "commit_sha", null), object.get(input, ["run", "commit", "hash"], null)]
+	not commit in {null, ""}
+}
+
+# A TASK token binds the task's command by its SHA-256; no other token carries one.
+run_command := run_env.command if {
+	is_string(run_env.command)
+	run_env.command != ""
+}
+
+command_matches(payload) if {
+	payload.run_type != "TASK"
+	object.get(payload, "command_sha256", null) == null
+}
+
+command_matches(payload) if {
+	payload.run_type == "TASK"
+	payload.command_sha256 == crypto.sha256(run_command)
+}
+
+issuer_matches(iss) if required_issuer in {"", iss}
 
 # METADATA
 # title: Deny
@@ -144,78 +201,109 @@ deny contains "run metadata is an empty list: no signed run token" if {
 	count(metadata) == 0
 }
 
-deny contains "no signed token in run metadata" if {
+deny contains msg if {
 	is_array(metadata)
+	count(metadata) > max_metadata_entries
+	msg := sprintf(
+		"run metadata holds %d entries; at most %d are read, so none was",
+		[count(metadata), max_metadata_entries],
+	)
+}
+
+deny contains msg if {
+	too_many_token_entries
+	msg := sprintf(
+		"run metadata holds %d token-shaped entries; at most %d are examined, so none was",
+		[count(token_shaped_positions), max_token_entries],
+	)
+}
+
+deny contains "no signed token in run metadata" if {
+	not any_valid_token
+	readable_metadata
 	count(metadata) > 0
+	not too_many_token_entries
 	count(candidate_tokens) == 0
 }
 
+# On an allowed run this one rule stands for every explanation below.
 deny contains msg if {
+	not any_valid_token
+	some msg in explanations
+}
+
+explanations contains msg if {
+	count(long_entry_positions) > 0
+	msg := sprintf(
+		"%d metadata entries longer than %d characters were not taken for tokens (first: entry %d)",
+		[count(long_entry_positions), max_entry_length, min(long_entry_positions)],
+	)
+}
+
+explanations contains msg if {
 	count(candidate_tokens) > 0
-	count(valid_tokens) == 0
 	msg := sprintf("no valid signed token in run metadata (%d checked)", [count(candidate_tokens)])
 }
 
-deny contains msg if {
-	count(valid_tokens) == 0
+explanations contains msg if {
 	some [i, problem] in token_problems
 	msg := sprintf("metadata entry %d: %s", [i, problem])
 }
 
-deny contains msg if {
-	count(valid_tokens) == 0
-	some i, entry in token_shaped_entries
-	parameters := unsupported_parameters(entry)
-	count(parameters) > 0
+explanations contains msg if {
+	some i, parameters in unsupported_parameters
 	msg := sprintf(
 		"metadata entry %d: token header has %s, which run tokens never use",
 		[i, concat(", ", sort(parameters))],
 	)
 }
 
-# Why each token failed. Claims are only examined once the signature holds, so
-# a forged token is reported as forged and nothing more.
+# Why each token failed, worked out only when none is valid. Claims are only
+# examined once the signature holds, so a forged token is reported as forged
+# and nothing more.
+decodable(i) if {
+	sent_headers[i]
+	payload := json.unmarshal(base64url.decode(split(candidate_tokens[i], ".")[1]))
+	is_object(payload)
+}
+
 token_problems contains [i, "not a decodable JWS"] if {
-	some i, token in candidate_tokens
-	not io.jwt.decode(token)
+	some i, _ in candidate_tokens
+	not decodable(i)
 }
 
 token_problems contains [i, "token header has no kid"] if {
-	some i, token in candidate_tokens
-	[header, _, _] := io.jwt.decode(token)
-	not is_string(object.get(header, "kid", null))
+	some i, _ in candidate_tokens
+	decodable(i)
+	not is_string(object.get(sent_headers[i], "kid", null))
 }
 
 token_problems contains [i, msg] if {
-	some i, token in candidate_tokens
-	[header, _, _] := io.jwt.decode(token)
-	is_string(header.kid)
-	not trusted_keys[header.kid]
-	msg := sprintf("token signed by unknown key %s", [json.marshal(header.kid)])
+	some i, _ in candidate_tokens
+	decodable(i)
+	kid := sent_headers[i].kid
+	is_string(kid)
+	not trusted_keys[kid]
+	msg := sprintf("token signed by unknown key %s", [quoted(kid)])
 }
 
 token_problems contains [i, msg] if {
-	some i, token in candidate_tokens
-	[header, _, _] := io.jwt.decode(token)
+	some i, _ in candidate_tokens
+	decodable(i)
+	header := sent_headers[i]
 	key := trusted_keys[header.kid]
 	not header.alg == key.alg
 	msg := sprintf(
 		"token alg %s does not match key %s, which is pinned to %s",
-		[
-			claim_text(header, "alg"),
-			json.marshal(header.kid),
-			key.alg,
-		],
+		[claim_text(header, "alg"), quoted(header.kid), key.alg],
 	)
 }
 
 token_problems contains [i, msg] if {
-	some i, token in candidate_tokens
-	[header, _, _] := io.jwt.decode(token)
-	key := trusted_keys[header.kid]
-	header.alg == key.alg
-	not signature_valid(token, key)
-	msg := sprintf("token signature does not verify under key %s", [json.marshal(header.kid)])
+	some i, key in candidate_keys
+	decodable(i)
+	not signature_valid(candidate_tokens[i], key)
+	msg := sprintf("token signature does not verify under key %s", [quoted(sent_headers[i].kid)])
 }
 
 token_problems contains [i, msg] if {
@@ -241,7 +329,10 @@ token_problems contains [i, msg] if {
 	some i, token in verified
 	lifetime := token.payload.exp - token.payload.nbf
 	lifetime > max_token_lifetime_seconds
-	msg := sprintf("token lifetime %v s (exp - nbf) exceeds the maximum %d s", [lifetime, max_token_lifetime_seconds])
+	msg := sprintf(
+		"token lifetime %s s (exp - nbf) exceeds the maximum %d s",
+		[quoted(lifetime), max_token_lifetime_seconds],
+	)
 }
 
 token_problems contains [i, msg] if {
@@ -249,10 +340,7 @@ token_problems contains [i, msg] if {
 	not token.payload.spacelift_stack == run_env.stack_slug
 	msg := sprintf(
 		"token is for stack %s, run is for stack %s",
-		[
-			claim_text(token.payload, "spacelift_stack"),
-			claim_text(run_env, "stack_slug"),
-		],
+		[claim_text(token.payload, "spacelift_stack"), claim_text(run_env, "stack_slug")],
 	)
 }
 
@@ -261,10 +349,7 @@ token_problems contains [i, msg] if {
 	not token.payload.spacelift_stack in token.key.stacks
 	msg := sprintf(
 		"key %s may not sign for stack %s",
-		[
-			json.marshal(token.kid),
-			claim_text(token.payload, "spacelift_stack"),
-		],
+		[quoted(token.kid), claim_text(token.payload, "spacelift_stack")],
 	)
 }
 
@@ -279,10 +364,7 @@ token_problems contains [i, msg] if {
 	not token.payload.sub == commit
 	msg := sprintf(
 		"token is for commit %s, run is for commit %s",
-		[
-			claim_text(token.payload, "sub"),
-			json.marshal(commit),
-		],
+		[claim_text(token.payload, "sub"), quoted(commit)],
 	)
 }
 
@@ -291,10 +373,7 @@ token_problems contains [i, msg] if {
 	not token.payload.run_type == run_env.run_type
 	msg := sprintf(
 		"token is for run type %s, run is %s",
-		[
-			claim_text(token.payload, "run_type"),
-			claim_text(run_env, "run_type"),
-		],
+		[claim_text(token.payload, "run_type"), claim_text(run_env, "run_type")],
 	)
 }
 
@@ -306,28 +385,68 @@ token_problems contains [i, msg] if {
 	not object.get(token.payload, "run_type", null) in token.key.run_types
 	msg := sprintf(
 		"key %s may not sign run type %s",
-		[
-			json.marshal(token.kid),
-			claim_text(token.payload, "run_type"),
-		],
+		[quoted(token.kid), claim_text(token.payload, "run_type")],
 	)
+}
+
+token_problems contains [i, "the run is a TASK without a command to bind the token to"] if {
+	not run_command
+	some i, token in verified
+	token.payload.run_type == "TASK"
 }
 
 token_problems contains [i, msg] if {
 	some i, token in verified
-	not issuer_matches(token.payload)
-	msg := sprintf("token issuer %s is not %s", [claim_text(token.payload, "iss"), json.marshal(required_issuer)])
+	token.payload.run_type == "TASK"
+	digest := crypto.sha256(run_command)
+	not token.payload.command_sha256 == digest
+	msg := sprintf(
+		"token is for a command with sha256 %s, the run's command has sha256 %s",
+		[claim_text(token.payload, "command_sha256"), quoted(digest)],
+	)
 }
 
-# The tokens whose signature verifies under their kid's key and pinned algorithm.
-verified[i] := {"kid": header.kid, "key": key, "payload": payload} if {
-	some i, token in candidate_tokens
-	[header, payload, _] := io.jwt.decode(token)
-	key := trusted_keys[header.kid]
-	header.alg == key.alg
-	signature_valid(token, key)
+token_problems contains [i, "token has a command_sha256 claim, which only TASK tokens carry"] if {
+	some i, token in verified
+	not token.payload.run_type == "TASK"
+	object.get(token.payload, "command_sha256", null) != null
 }
 
-claim_text(doc, name) := json.marshal(doc[name])
+token_problems contains [i, msg] if {
+	some i, token in verified
+	not issuer_matches(object.get(token.payload, "iss", null))
+	msg := sprintf("token issuer %s is not %s", [claim_text(token.payload, "iss"), quoted(required_issuer)])
+}
+
+# The tokens whose signature verifies under their kid's key and pinned
+# algorithm, whatever the clock says.
+verified[i] := {"kid": sent_headers[i].kid, "key": key, "payload": payload} if {
+	some i, key in candidate_keys
+	signature_valid(candidate_tokens[i], key)
+	payload := json.unmarshal(base64url.decode(split(candidate_tokens[i], ".")[1]))
+	is_object(payload)
+}
+
+signature_valid(token, key) if {
+	key.alg == "HS256"
+	io.jwt.verify_hs256(token, key.secret)
+}
+
+signature_valid(token, key) if {
+	key.alg == "ES256"
+	io.jwt.verify_es256(token, key.cert)
+}
+
+# A value as JSON, cut to max_quoted_length characters.
+quoted(value) := text if {
+	text := json.marshal(value)
+	count(text) <= max_quoted_length
+}
+
+quoted(value) := concat("", [substring(json.marshal(value), 0, max_quoted_length - 3), "..."]) if {
+	count(json.marshal(value)) > max_quoted_length
+}
+
+claim_text(doc, name) := quoted(doc[name])
 
 claim_text(doc, name) := "(missing)" if not name in object.keys(doc)

@@ -144,3 +144,26 @@ test_run_type_outside_the_key_denied if {
 		with spacelift.max_token_lifetime_seconds as long_lifetime
 	"metadata entry 0: key \"unit-1\" may not sign run type \"PROPOSED\"" in deny
 }
+
+test_more_than_sixteen_token_entries_denied if {
+	entries := [token(claims) | some _ in numbers.range(1, 17)]
+	deny := spacelift.deny with input as run_with(entries)
+		with spacelift.trusted_keys as keys
+		with spacelift.max_token_lifetime_seconds as long_lifetime
+	deny == {"run metadata holds 17 token-shaped entries; at most 16 are examined, so none was"}
+}
+
+test_task_token_binds_the_command if {
+	command := "terraform state list"
+	payload := object.union(claims, {"run_type": "TASK", "command_sha256": crypto.sha256(command)})
+	task_env := {"static_run_environment": {"run_type": "TASK", "command": command}}
+	allowed := spacelift.deny with input as object.union(run_with([token(payload)]), task_env)
+		with spacelift.trusted_keys as keys
+		with spacelift.max_token_lifetime_seconds as long_lifetime
+	allowed == set()
+	other_env := {"static_run_environment": {"run_type": "TASK", "command": "terraform destroy"}}
+	denied := spacelift.deny with input as object.union(run_with([token(payload)]), other_env)
+		with spacelift.trusted_keys as keys
+		with spacelift.max_token_lifetime_seconds as long_lifetime
+	"no valid signed token in run metadata (1 checked)" in denied
+}

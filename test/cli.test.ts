@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createPrivateKey } from "node:crypto";
+import { createHash, createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -131,6 +131,33 @@ describe("cli: keygen", () => {
     assert.equal(readFileSync(file, "utf8"), first);
     assert.equal(runCli(["keygen", "--out", file, "--force"]).status, 0);
     assert.notEqual(readFileSync(file, "utf8"), first);
+  });
+
+  it("without --algorithm makes an ES256 key pair (DEFAULT_SIGNING_ALGORITHM)", () => {
+    const file = path.join(temporaryDirectory("keygen-default"), "key.pem");
+    const result = runCli(["keygen", "--out", file]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(createPrivateKey(readFileSync(file, "utf8")).asymmetricKeyDetails?.namedCurve, "prime256v1");
+    assert.ok(existsSync(path.join(path.dirname(file), "key.pub.pem")));
+  });
+});
+
+describe("cli: sign a TASK token", () => {
+  it("problem 5: --command binds the task's command as command_sha256; a TASK without --command, or --command on another run type, exits 2", () => {
+    const file = path.join(temporaryDirectory("sign-task"), "key.pem");
+    assert.equal(runCli(["keygen", "--out", file]).status, 0);
+    const base = ["sign", "--key", file, "--kid", "acme.infra:tracked:main:1", "--stack", "payments-prod", "--sha", SHA, "--branch", "main"];
+    const task = runCli([...base, "--run-type", "TASK", "--command", "terraform state list"]);
+    assert.equal(task.status, 0, task.stderr);
+    const claims = JSON.parse(Buffer.from(task.stdout.trim().split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>;
+    assert.equal(claims.command_sha256, createHash("sha256").update("terraform state list").digest("hex"));
+    assert.equal(JSON.parse(Buffer.from(task.stdout.trim().split(".")[0], "base64url").toString("utf8")).alg, "ES256");
+    const missing = runCli([...base, "--run-type", "TASK"]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--command: is missing for a TASK token\. Fix: /);
+    const extra = runCli([...base, "--run-type", "TRACKED", "--command", "ls"]);
+    assert.equal(extra.status, 2);
+    assert.match(extra.stderr, /--command: is given for a TRACKED token\. Fix: /);
   });
 });
 

@@ -6,9 +6,10 @@ import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { SignedRunsInputError } from "../components/inputError";
-import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
-import { evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
-import { ES_KEY, HS_SECRET, POLICY_OPTIONS } from "./support/runTokenCases";
+import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type RepositoryGrant, type TrustedKey } from "../components/initializationPolicy";
+import { signRunToken, verifyRunToken } from "../components/runToken";
+import { assertAllowedEverywhere, assertDeniedEverywhere, evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
+import { COMMIT, ES_KEY, HS_SECRET, OTHER_ES_KEY, POLICY_OPTIONS, launcherInput } from "./support/runTokenCases";
 
 const SECRET_WITH_QUOTES = `q"uo\\te's {braces} \${dollar} # not a comment ${"x".repeat(8)}`;
 const SHORT_SECRET = "0123456789abcdefghijklmnopqrstu"; // 31 bytes
@@ -16,6 +17,9 @@ const PRIVATE_PEM_BODY_LINE = ES_KEY.privateKeyPem.split("\n")[1];
 
 function hsKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
   return { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET, stacks: ["web-prod"], runTypes: ["TRACKED", "TASK"], ...overrides } as TrustedKey;
+}
+function grant(repository: string, stacks: string[], trustedKeys: TrustedKey[]): RepositoryGrant {
+  return { repository, stacks, trustedKeys };
 }
 function esKey(overrides: Partial<Record<string, unknown>> = {}): TrustedKey {
   return { kid: "es-1", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["payments-prod"], runTypes: ["PROPOSED"], ...overrides } as TrustedKey;
@@ -70,6 +74,15 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
   { name: "empty runTypes", options: { trustedKeys: [hsKey({ runTypes: [] })] }, field: "trustedKeys[0].runTypes" },
   { name: "an unknown run type", options: { trustedKeys: [hsKey({ runTypes: ["TRACKED", "DESTROY"] })] }, field: "trustedKeys[0].runTypes[1]" },
   { name: "a run type twice", options: { trustedKeys: [hsKey({ runTypes: ["TASK", "TASK"] })] }, field: "trustedKeys[0].runTypes" },
+  { name: "problem 3: a stack granted to two repositories", options: { repositories: [grant("acme/billing", ["billing-prod"], [hsKey({ stacks: ["billing-prod"] })]), grant("acme/search", ["search-prod", "billing-prod"], [esKey({ stacks: ["search-prod"] })])] }, field: "repositories[1].stacks[1]", fix: /grant each stack to one repository only/ },
+  { name: "a grant whose repository is not owner/name", options: { repositories: [grant("billing", ["billing-prod"], [hsKey({ stacks: ["billing-prod"] })])] }, field: "repositories[0].repository" },
+  { name: "a repository granted twice", options: { repositories: [grant("acme/billing", ["a"], [hsKey({ stacks: ["a"] })]), grant("Acme/Billing", ["b"], [esKey({ stacks: ["b"] })])] }, field: "repositories[1].repository" },
+  { name: "a grant with no stacks", options: { repositories: [grant("acme/billing", [], [hsKey()])] }, field: "repositories[0].stacks" },
+  { name: "a grant with no keys", options: { repositories: [grant("acme/billing", ["web-prod"], [])] }, field: "repositories[0].trustedKeys" },
+  { name: "a granted key that lists none of the grant's stacks", options: { repositories: [grant("acme/billing", ["billing-prod"], [hsKey({ stacks: ["web-prod"] })])] }, field: "repositories[0].trustedKeys[0].stacks" },
+  { name: "an old-shaped key in a grant (no runTypes)", options: { repositories: [grant("acme/billing", ["web-prod"], [hsKey({ runTypes: undefined })])] }, field: "repositories[0].trustedKeys[0].runTypes", fix: /runTypes/ },
+  { name: "an unknown grant field", options: { repositories: [{ ...grant("acme/billing", ["web-prod"], [hsKey()]), branch: "main" }] }, field: "repositories[0].branch" },
+  { name: "a kid under a grant and among the direct keys", options: { repositories: [grant("acme/billing", ["web-prod"], [hsKey()])], trustedKeys: [esKey({ kid: "hs-1" })] }, field: "trustedKeys" },
   { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
 ];
 
@@ -162,7 +175,7 @@ describe("renderInitializationPolicy output", () => {
         runOpaOk(engine, "check", ["--strict", "--capabilities", spaceliftCapabilitiesFile(engine), file]);
         const loaded = evaluateQuery(engine, text, "data.spacelift", {}) as Record<string, unknown>;
         const expectedKeys = Object.fromEntries(
-          options.trustedKeys.map((key) => [
+          (options.trustedKeys ?? []).map((key) => [
             key.kid,
             key.algorithm === "HS256"
               ? { alg: "HS256", secret: key.secret, stacks: [...key.stacks].sort(), run_types: [...key.runTypes].sort() }
@@ -176,4 +189,32 @@ describe("renderInitializationPolicy output", () => {
       });
     }
   }
+});
+
+describe("grants: the pool owner decides which repository signs for which stack", () => {
+  // billing's key claims search-prod too, and its kid is made to look like search's.
+  const billingKey = hsKey({ kid: "acme.search:tracked:main:1", stacks: ["billing-prod", "search-prod"], runTypes: ["TRACKED", "TASK"] });
+  const searchKey = esKey({ kid: "acme.search:tracked:main:2", publicKeyPem: OTHER_ES_KEY.publicKeyPem, stacks: ["search-prod"], runTypes: ["TRACKED", "TASK"] });
+  const options: InitializationPolicyOptions = {
+    repositories: [grant("acme/billing", ["billing-prod"], [billingKey]), grant("acme/search", ["search-prod"], [searchKey])],
+  };
+  const billingSigner = { kid: billingKey.kid, algorithm: "HS256", secret: HS_SECRET } as const;
+
+  test("problem 3: a repository's key is not trusted for a stack its grant does not list, whatever the key or its kid claims", async () => {
+    const policy = renderInitializationPolicy(options);
+    const loaded = evaluateQuery(opaEngines()[0], policy, "data.spacelift.trusted_keys", {}) as Record<string, { stacks: string[] }>;
+    assert.deepEqual(loaded[billingKey.kid].stacks, ["billing-prod"]);
+    const forSearch = launcherInput([await signRunToken({ key: billingSigner, commitSha: COMMIT, stack: "search-prod", runType: "TRACKED", branch: "main" })], { stack: "search-prod" });
+    const expected = `metadata entry 0: key "${billingKey.kid}" may not sign for stack "search-prod"`;
+    assertDeniedEverywhere(policy, forSearch, expected);
+    assert.ok((await verifyRunToken(forSearch, options)).deny.includes(expected), "verifyRunToken agrees");
+    const forBilling = launcherInput([await signRunToken({ key: billingSigner, commitSha: COMMIT, stack: "billing-prod", runType: "TRACKED", branch: "main" })], { stack: "billing-prod" });
+    assertAllowedEverywhere(policy, forBilling);
+    assert.equal((await verifyRunToken(forBilling, options)).allowed, true);
+  });
+
+  test("grants and direct keys render the same policy as the keys with the granted stacks", () => {
+    const direct = renderInitializationPolicy({ trustedKeys: [{ ...billingKey, stacks: ["billing-prod"] }, searchKey] });
+    assert.equal(renderInitializationPolicy(options), direct);
+  });
 });

@@ -5,7 +5,7 @@
  * verifyRunToken agreement test and the benchmark.
  */
 import { createHmac, createPrivateKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from "node:crypto";
-import { signRunToken, type LauncherInput, type SignRunTokenOptions } from "../../components/runToken";
+import { commandSha256, signRunToken, type LauncherInput, type SignRunTokenOptions } from "../../components/runToken";
 import type { InitializationPolicyOptions } from "../../components/initializationPolicy";
 import type { RunType } from "../../components/runTokenContract";
 
@@ -69,7 +69,12 @@ export interface RunShape {
   runType?: RunType | string;
   /** commit_branch (and run.commit.branch); default API_REPORTED_BRANCH. */
   reportedBranch?: string;
+  /** static_run_environment.command, as Spacelift sets it for task runs; default TASK_COMMAND for a TASK run. */
+  command?: string | null;
 }
+
+/** The command of the table's task runs. */
+export const TASK_COMMAND = "terraform state list";
 
 /** A launcher input like Spacelift's sample, with the given metadata. `undefined` leaves the field out. */
 export function launcherInput(metadata: unknown, shape: RunShape = {}): LauncherInput {
@@ -88,6 +93,8 @@ function launcherInputFor(metadata: unknown, shape: RunShape): LauncherInput {
     repository_path: "acme/infra",
   };
   if (shape.commitSha !== null) env.commit_sha = shape.commitSha ?? COMMIT;
+  const command = shape.command === undefined ? (env.run_type === "TASK" ? TASK_COMMAND : undefined) : shape.command;
+  if (command !== null && command !== undefined) env.command = command;
   return { run, static_run_environment: env, worker_version: "test" } as LauncherInput;
 }
 
@@ -98,9 +105,10 @@ export const ES_SIGNING_KEY = { kid: "es-1", algorithm: "ES256", privateKeyPem: 
 export const PROPOSED_KEY = { kid: "hs-proposed", algorithm: "HS256", secret: PROPOSED_HS_SECRET } as const;
 export const STAGING_KEY = { kid: "hs-staging", algorithm: "HS256", secret: STAGING_HS_SECRET } as const;
 
-/** A token from signRunToken (jose) for web-prod, COMMIT, TRACKED, main unless overridden. */
+/** A token from signRunToken (jose) for web-prod, COMMIT, TRACKED, main unless overridden; a TASK token binds TASK_COMMAND unless told otherwise. */
 export function token(overrides: TokenOverrides = {}): Promise<string> {
-  return signRunToken({ key: HS_KEY, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main", ...overrides });
+  const command = overrides.runType === "TASK" ? TASK_COMMAND : undefined;
+  return signRunToken({ key: HS_KEY, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main", command, ...overrides });
 }
 
 function b64url(value: string | Buffer): string {
@@ -217,6 +225,49 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
     { name: "a tracked key signing a PROPOSED token is denied", input: launcherInput([await token({ runType: "PROPOSED", branch: "feature/x" })], { runType: "PROPOSED" }), expect: /^metadata entry 0: key "hs-1" may not sign run type "PROPOSED"$/ },
     { name: "the tracked key of staging signing for its own stack is allowed", input: launcherInput([await token({ key: STAGING_KEY, stack: "web-staging", branch: "staging" })], { stack: "web-staging" }), expect: "allow" },
     { name: "TASK token used for a TRACKED run", input: launcherInput([await token({ runType: "TASK" })]), expect: /token is for run type "TASK"/ },
+
+    // Problem 5: a TASK token binds the task's command.
+    { name: "problem 5: a TASK token replayed for another command is denied", input: launcherInput([await token({ runType: "TASK" })], { runType: "TASK", command: "terraform destroy -auto-approve" }), expect: new RegExp(`^metadata entry 0: token is for a command with sha256 "${commandSha256(TASK_COMMAND)}", the run's command has sha256 "${commandSha256("terraform destroy -auto-approve")}"$`) },
+    { name: "problem 5: a TASK run whose input has no command is denied", input: launcherInput([await token({ runType: "TASK" })], { runType: "TASK", command: null }), expect: /^metadata entry 0: the run is a TASK without a command to bind the token to$/ },
+    { name: "problem 5: a TASK run with an empty command is denied", input: launcherInput([await token({ runType: "TASK" })], { runType: "TASK", command: "" }), expect: /^metadata entry 0: the run is a TASK without a command to bind the token to$/ },
+    { name: "problem 5: a TASK token without command_sha256 is denied", input: launcherInput([handMadeToken(hsHeader, claims({ run_type: "TASK" }, now), hmac("sha256", HS_SECRET))], { runType: "TASK" }), expect: /^metadata entry 0: token is for a command with sha256 \(missing\), the run's command has sha256 "[0-9a-f]{64}"$/ },
+    { name: "problem 5: a command_sha256 in the upper-case hex is denied", input: launcherInput([handMadeToken(hsHeader, claims({ run_type: "TASK", command_sha256: commandSha256(TASK_COMMAND).toUpperCase() }, now), hmac("sha256", HS_SECRET))], { runType: "TASK" }), expect: /token is for a command with sha256/ },
+    { name: "a TASK token hand-made with the command's sha256 is allowed", input: launcherInput([handMadeToken(hsHeader, claims({ run_type: "TASK", command_sha256: commandSha256(TASK_COMMAND) }, now), hmac("sha256", HS_SECRET))], { runType: "TASK" }), expect: "allow" },
+    { name: "a TRACKED token carrying command_sha256 is denied", input: launcherInput([handMadeToken(hsHeader, claims({ command_sha256: commandSha256(TASK_COMMAND) }, now), hmac("sha256", HS_SECRET))]), expect: /^metadata entry 0: token has a command_sha256 claim, which only TASK tokens carry$/ },
+
+    // Problem 4: what hostile metadata can cost is bounded.
+    {
+      name: "problem 4: an entry longer than 8192 characters is not taken for a token, even a validly signed one",
+      input: launcherInput([handMadeToken(hsHeader, claims({ padding: "x".repeat(8200) }, now), hmac("sha256", HS_SECRET))]),
+      expect: /^1 metadata entries longer than 8192 characters were not taken for tokens \(first: entry 0\)$/,
+    },
+    {
+      name: "problem 4: more than 16 token-shaped entries are denied, the valid token among them too",
+      input: launcherInput([...Array.from({ length: 16 }, () => `${validHeader}.${tamperedPayload}.${validSignature}`), valid]),
+      expect: /^run metadata holds 17 token-shaped entries; at most 16 are examined, so none was$/,
+    },
+    {
+      name: "problem 4: more than 64 entries are denied without reading any, the valid token among them too",
+      input: launcherInput([...Array.from({ length: 64 }, (_, n) => `note ${n}`), valid]),
+      expect: /^run metadata holds 65 entries; at most 64 are read, so none was$/,
+    },
+    { name: "64 entries are read, and the valid one among them allows the run", input: launcherInput([...Array.from({ length: 63 }, (_, n) => `note ${n}`), valid]), expect: "allow" },
+    { name: "16 token-shaped entries are examined, and the valid one among them allows the run", input: launcherInput([...Array.from({ length: 15 }, () => `${validHeader}.${tamperedPayload}.${validSignature}`), valid]), expect: "allow" },
+    {
+      name: "problem 4: an unverified kid is cut to 128 characters in the message",
+      input: launcherInput([handMadeToken({ alg: "HS256", kid: "k".repeat(5000), typ: "JWT" }, claims({}, now), hmac("sha256", HS_SECRET))]),
+      expect: new RegExp(`^metadata entry 0: token signed by unknown key "${"k".repeat(124)}\\.\\.\\.$`),
+    },
+    {
+      name: "problem 4: an unverified alg is cut to 128 characters in the message",
+      input: launcherInput([handMadeToken({ ...hsHeader, alg: "A".repeat(5000) }, claims({}, now), hmac("sha256", HS_SECRET))]),
+      expect: new RegExp(`^metadata entry 0: token alg "${"A".repeat(124)}\\.\\.\\. does not match key "hs-1", which is pinned to HS256$`),
+    },
+    {
+      name: "problem 4: a signed claim is cut to 128 characters in the message",
+      input: launcherInput([await token({ stack: "web-dev" })], { stack: "s".repeat(3000) }),
+      expect: new RegExp(`^metadata entry 0: token is for stack "web-dev", run is for stack "${"s".repeat(124)}\\.\\.\\.$`),
+    },
     { name: "run environment without a run type", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.run_type; return i; })(), expect: /run is \(missing\)/ },
     { name: "run environment without a stack", input: (() => { const i = launcherInput([valid]); delete i.static_run_environment!.stack_slug; return i; })(), expect: /run is for stack \(missing\)/ },
     { name: "wrong issuer", input: launcherInput([await token({ issuer: "gitlab-ci" })]), expect: /^metadata entry 0: token issuer "gitlab-ci" is not "github-actions"$/ },
