@@ -159,7 +159,9 @@ func (s *Server) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (*p
 	return &pulumirpc.GetMappingsResponse{}, nil
 }
 
-func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) { return &emptypb.Empty{}, nil }
+func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
 
 // configKey is true for keys the engine adds to every provider's inputs.
 func engineKey(k string) bool {
