@@ -337,8 +337,7 @@ func policyAttachment() *tfprov.Resource {
 			{Name: "stack_id", Kind: tfprov.String, Optional: true, ForceNew: true},
 		},
 		Validate: func(cfg tfprov.Values) []string {
-			_, stack := cfg["stack_id"]
-			_, module := cfg["module_id"]
+			stack, module := cfg["stack_id"] != nil, cfg["module_id"] != nil
 			if stack == module {
 				return []string{"Invalid combination of arguments: exactly one of `module_id,stack_id` must be specified"}
 			}
