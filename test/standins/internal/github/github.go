@@ -22,7 +22,7 @@ import (
 )
 
 // Version is the plugin version @pulumi/github 6.15.0 requests.
-const Version = "6.15.0"
+var Version = "6.15.0"
 
 const (
 	WorldEnv = "SIGNED_RUNS_FAKE_GITHUB"

@@ -14,7 +14,7 @@ import (
 )
 
 // RandomVersion is the plugin version @pulumi/random 4.21.2 requests.
-const RandomVersion = "4.21.2"
+var RandomVersion = "4.21.2"
 
 type T = pprov.Type
 

@@ -18,7 +18,7 @@ import (
 )
 
 // TLSVersion is the plugin version @pulumi/tls 5.6.1 requests.
-const TLSVersion = "5.6.1"
+var TLSVersion = "5.6.1"
 
 // TLS is the tls stand-in.
 func TLS() *pprov.Provider {
