@@ -289,9 +289,17 @@ func secretResource(token string, env bool, where secretStore) *pprov.Resource {
 		}
 		return s(in, "repository") + ":" + s(in, "secretName")
 	}
+	// path is the secret's API path with %s for the owner.
+	path := func(in pprov.Values) string {
+		name := strings.ToUpper(s(in, "secretName"))
+		if env {
+			return fmt.Sprintf("/repos/%%s/%s/environments/%s/secrets/%s", s(in, "repository"), url.PathEscape(s(in, "environment")), name)
+		}
+		return fmt.Sprintf("/repos/%%s/%s/actions/secrets/%s", s(in, "repository"), name)
+	}
 	put := func(c *pprov.Call, kind string, in pprov.Values) (pprov.Values, error) {
 		var out pprov.Values
-		err := transact(c, kind, "PUT", "/repos/%s/"+s(in, "repository")+"/secrets", func(w *World, owner string) error {
+		err := transact(c, kind, "PUT", path(in), func(w *World, owner string) error {
 			secrets, repoID, _, err := where(w, owner, in, "PUT")
 			if err != nil {
 				return err
@@ -330,7 +338,7 @@ func secretResource(token string, env bool, where secretStore) *pprov.Resource {
 		},
 		Read: func(c *pprov.Call, _ string, in, state pprov.Values) (pprov.Values, pprov.Values, error) {
 			var out pprov.Values
-			err := transact(c, "read", "GET", "/repos/%s/"+s(in, "repository"), func(w *World, owner string) error {
+			err := transact(c, "read", "GET", path(in), func(w *World, owner string) error {
 				secrets, repoID, _, err := where(w, owner, in, "GET")
 				if err != nil {
 					return nil // repository or environment gone: so is the secret
@@ -345,7 +353,7 @@ func secretResource(token string, env bool, where secretStore) *pprov.Resource {
 			return in, out, err
 		},
 		Delete: func(c *pprov.Call, _ string, in, _ pprov.Values) error {
-			return transact(c, "delete", "DELETE", "/repos/%s/"+s(in, "repository"), func(w *World, owner string) error {
+			return transact(c, "delete", "DELETE", path(in), func(w *World, owner string) error {
 				secrets, _, _, err := where(w, owner, in, "DELETE")
 				if err != nil {
 					return nil // already gone with its repository or environment

@@ -215,7 +215,7 @@ func TestFaultFiresOnceOnTheNthCall(t *testing.T) {
 	if err := mk("A"); err != nil {
 		t.Fatal(err)
 	}
-	if err := mk("B"); err == nil || !strings.Contains(err.Error(), "502") {
+	if err := mk("B"); err == nil || !strings.Contains(err.Error(), "PUT https://api.github.com/repos/acme/infra/actions/secrets/B: 502") {
 		t.Fatalf("second create should fail: %v", err)
 	}
 	if err := mk("B"); err != nil {
