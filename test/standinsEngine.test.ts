@@ -98,7 +98,7 @@ test("stand-ins under the real engine: up, no-change preview, no plaintext secre
     // The scan can find things: a public value is there in plaintext.
     assert.ok(text.includes(JSON.stringify(secrets.es256Public).slice(1, 40)), "the scan sees plain values");
 
-    for (const [typo, property] of [["github", "secret_name"], ["mistyped", "content"], ["random", "lenght"], ["tls", "ecdsa_curve"], ["spacelift", "engine_typ"]]) {
+    for (const [typo, property] of [["github", "secret_name"], ["mistyped", "content"], ["random", "lenght"], ["tls", "ecdsa_curve"], ["spacelift", "body"], ["spaceliftMistyped", "labels"], ["spaceliftEnum", "REGO_V2"]]) {
       await engine.setConfig(ws, "typo", typo);
       const result = await engine.up(ws, { allowFailure: true });
       assert.notEqual(result.code, 0, `${typo}: up accepted a bad property:\n${result.stdout}`);

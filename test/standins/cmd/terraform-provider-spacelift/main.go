@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	exitWithParent()
 	server := tfprov.NewServer(spacelift.Provider())
 	if err := tf5server.Serve("registry.opentofu.org/spacelift-io/spacelift", func() tfprotov5.ProviderServer { return server }); err != nil {
 		log.Fatal(err)
