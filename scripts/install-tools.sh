@@ -86,4 +86,5 @@ for name in "${tools[@]}"; do
 done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+if [ $# -eq 0 ]; then bash "$root/scripts/install-kube-tools.sh" || status=1; fi
 exit $status
