@@ -11,6 +11,7 @@ export { SignedRunsRepository } from "./signedRunsRepository";
 export { SignedRunsWorkerPool } from "./signedRunsWorkerPool";
 export type {
   LauncherEnvironment,
+  SignedRunsActiveKeys,
   SignedRunsApiKeyArgs,
   SignedRunsArgs,
   SignedRunsGithubArgs,
@@ -18,11 +19,14 @@ export type {
   SignedRunsOutputs,
   SignedRunsPushPolicySelection,
   SignedRunsRepositoryArgs,
+  SignedRunsRepositoryGrant,
   SignedRunsSigningArgs,
+  SignedRunsSigningKeys,
   SignedRunsSpaceliftArgs,
   SignedRunsStackArgs,
   SignedRunsStackCreateArgs,
   SignedRunsStackVendor,
+  SignedRunsTrackedReviewersArgs,
   SignedRunsWorkerPoolArgs,
   SignedRunsWorkerPoolSelection,
   SignedRunsWorkflowArgs,
@@ -33,7 +37,7 @@ export { SignedRunsInputError } from "./inputError";
 
 // The renderers, for programs that provision the pieces themselves.
 export { renderInitializationPolicy } from "./initializationPolicy";
-export type { EcdsaTrustedKey, HmacTrustedKey, InitializationPolicyOptions, TrustedKey } from "./initializationPolicy";
+export type { EcdsaTrustedKey, HmacTrustedKey, InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "./initializationPolicy";
 export { renderPushPolicy } from "./pushPolicy";
 export { renderWorkflows } from "./workflows";
 export type { SpaceliftAuth, WorkflowFile, WorkflowOptions, WorkflowStack } from "./workflows";
