@@ -162,3 +162,86 @@ test("root project, as the README's quick start runs it with Pulumi.example.yaml
     assert.deepEqual(await project.close(), [], "no process was left when the project closed");
   }
 });
+
+test("examples/existing-infrastructure on an existing pool and push policy: up, no-change preview, no plaintext secret in state, destroy leaves only what existed", async () => {
+  const project = createEngineProject({ main: "examples/existing-infrastructure/index.ts" });
+  try {
+    const repo = "acme/payments-infra";
+    await project.withEngine(["seed-standins", "--repository", `${repo}:main`, "--policy", "existing-push:GIT_PUSH", "--worker-pool", "existing-pool"]);
+    const baseline = seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld));
+    await project.withEngine(["pulumi", "stack", "init", "dev"]);
+    for (const [key, value] of [["githubOwner", "acme"], ["githubRepository", "payments-infra"], ["spaceliftEndpoint", "https://acme.app.spacelift.io"], ["existingWorkerPoolId", "existing-pool"], ["existingPushPolicyId", "existing-push"], ["github:owner", "acme"]]) {
+      await project.withEngine(["pulumi", "config", "set", key, value]);
+    }
+    await project.withEngine(["pulumi", "up", "--yes", "--skip-preview"]);
+
+    const gh = readFakeGithub(project.githubWorld).repositories[repo];
+    assert.deepEqual(Object.keys(gh.secrets).sort(), repositorySecretNames(["1"], "none"));
+    assert.deepEqual(Object.keys(gh.branches.main.files), [workflowFile("payments-prod")]);
+    const sl = readFakeSpacelift(project.spaceliftWorld);
+    assert.deepEqual(Object.keys(sl.workerPools), ["existing-pool"], "no new pool");
+    assert.deepEqual(Object.keys(sl.policies), ["existing-push"], "no new push policy");
+    assert.equal(sl.stacks["payments-prod"]?.workerPoolId, "existing-pool", "the program's stack runs on the existing pool");
+    assert.deepEqual(Object.values(sl.attachments), [{ policyId: "existing-push", stackId: "payments-prod" }]);
+
+    await project.withEngine(["pulumi", "preview", "--expect-no-changes"]);
+    const { resources } = await exportWithSecrets(project, "dev");
+    const key = signingKeyPem(resources, "1");
+    assert.equal(gh.secrets[signingKeySecretName("1")].valueSha256, githubSecretHash(key));
+    await assertNoPlaintextSecrets(project, "dev", [key]);
+
+    await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
+    assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
+    const after = readFakeSpacelift(project.spaceliftWorld);
+    assert.deepEqual(fakeSpaceliftLeftovers(after, baseline), []);
+    assert.deepEqual([Object.keys(after.policies), Object.keys(after.workerPools)], [["existing-push"], ["existing-pool"]], "what existed before stays");
+    assert.deepEqual(project.survivors, [], "no process outlived an engine command");
+  } finally {
+    assert.deepEqual(await project.close(), [], "no process was left when the project closed");
+  }
+});
+
+test("examples/monorepo: a GitHub fault fails `up` naming the resource, a second `up` converges with nothing lost or duplicated, no-change preview, no plaintext secret, destroy empties the fake worlds", async () => {
+  const project = createEngineProject({ main: "examples/monorepo/index.ts" });
+  try {
+    const repo = "acme/platform-infra";
+    await project.withEngine(["seed-standins", "--repository", `${repo}:main,staging`, "--stack", "network-prod=platform-infra@main", "--stack", "cluster-prod=platform-infra@main"]);
+    const baseline = seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld));
+    await project.withEngine(["pulumi", "stack", "init", "dev"]);
+    for (const [key, value] of [["githubOwner", "acme"], ["githubRepository", "platform-infra"], ["spaceliftEndpoint", "https://acme.app.spacelift.io"], ["spaceliftOidcApiKeyId", "01HXAMPLEOIDCKEY00000000000"], ["github:owner", "acme"]]) {
+      await project.withEngine(["pulumi", "config", "set", key, value]);
+    }
+    // The first create of an Actions secret answers 502 once (the count lives in the world file).
+    const faults = { SIGNED_RUNS_FAKE_GITHUB_FAULTS: "create:ActionsSecret:1" };
+    const failed = await project.withEngine(["pulumi", "up", "--yes", "--skip-preview"], { allowFailure: true, env: faults });
+    assert.notEqual(failed.code, 0, "up fails on the GitHub fault");
+    const failure = `${failed.stdout}\n${failed.stderr}`;
+    assert.match(failure, /github:index:ActionsSecret \([^)]*signing-key-secret-2026-11\):\s*\n\s*error: PUT \S+\/actions\/secrets\/SPACELIFT_RUN_SIGNING_KEY_2026_11: 502/, "the failure names the secret resource and GitHub's answer");
+    assert.deepEqual(Object.keys(readFakeGithub(project.githubWorld).repositories[repo].secrets), [], "the failed secret was not stored");
+
+    await project.withEngine(["pulumi", "up", "--yes", "--skip-preview"], { env: faults });
+    const gh = readFakeGithub(project.githubWorld).repositories[repo];
+    assert.deepEqual(Object.keys(gh.secrets).sort(), repositorySecretNames(["2026-11"], "oidc"));
+    const stacks = ["network-prod", "cluster-prod", "cluster-staging"];
+    assert.deepEqual(Object.keys(gh.branches.main.files).sort(), stacks.map(workflowFile).sort());
+    const sl = readFakeSpacelift(project.spaceliftWorld);
+    assert.equal(Object.keys(sl.workerPools).length, 1, "one pool, not two");
+    assert.equal(Object.keys(sl.policies).length, 1, "one push policy, not two");
+    assert.deepEqual(Object.values(sl.attachments).map((a) => a.stackId).sort(), [...stacks].sort(), "one attachment per stack");
+    assert.equal(sl.stacks["cluster-staging"]?.seeded, undefined, "the component created cluster-staging");
+
+    await project.withEngine(["pulumi", "preview", "--expect-no-changes"]);
+    const { resources } = await exportWithSecrets(project, "dev");
+    const key = signingKeyPem(resources, "2026-11");
+    assert.equal(gh.secrets[signingKeySecretName("2026-11")].valueSha256, githubSecretHash(key));
+    const launcher = JSON.parse((await project.withEngine(["pulumi", "stack", "output", "launcherEnvironment", "--show-secrets", "--json"])).stdout) as Record<string, string>;
+    await assertNoPlaintextSecrets(project, "dev", [key, launcher.SPACELIFT_TOKEN, launcher.SPACELIFT_POOL_PRIVATE_KEY]);
+
+    await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
+    assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
+    assert.deepEqual(fakeSpaceliftLeftovers(readFakeSpacelift(project.spaceliftWorld), baseline), []);
+    assert.deepEqual(project.survivors, [], "no process outlived an engine command");
+  } finally {
+    assert.deepEqual(await project.close(), [], "no process was left when the project closed");
+  }
+});
