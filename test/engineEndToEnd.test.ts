@@ -245,3 +245,20 @@ test("examples/monorepo: a GitHub fault fails `up` naming the resource, a second
     assert.deepEqual(await project.close(), [], "no process was left when the project closed");
   }
 });
+
+test("scripts/with-engine.sh installs the stand-ins only with SIGNED_RUNS_STANDINS=1, and seeds fake worlds only then", async () => {
+  const project = createEngineProject();
+  try {
+    const real = { SIGNED_RUNS_STANDINS: "0" };
+    const refused = await project.withEngine(["seed-standins", "--repository", "acme/x"], { allowFailure: true, env: real });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /run it with SIGNED_RUNS_STANDINS=1/);
+    const plugins = (await project.withEngine(["pulumi", "plugin", "ls", "--json"], { env: real })).stdout;
+    assert.deepEqual((JSON.parse(plugins) as Array<{ name: string }>).map((p) => p.name), ["terraform-provider"], "only the bridge without SIGNED_RUNS_STANDINS");
+    const withStandins = (await project.withEngine(["pulumi", "plugin", "ls", "--json"])).stdout;
+    assert.deepEqual((JSON.parse(withStandins) as Array<{ name: string }>).map((p) => p.name).sort(), ["github", "random", "terraform-provider", "tls"]);
+    assert.deepEqual(project.survivors, []);
+  } finally {
+    assert.deepEqual(await project.close(), []);
+  }
+});
