@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { createEngineProject } from "./support/engineProject";
-import { kidOf, repositorySecretNames, workflowFile } from "./support/engineExpectations";
+import { environmentsOf, expectedEnvironments, proposedKid, repositorySecretNames, trackedKid, workflowFile } from "./support/engineExpectations";
 import { readFakeGithub, readFakeSpacelift } from "./support/standins";
 
 test("onboard --repositories FILE --backend file://… onboards three repositories and the shared pool with per-repository progress and a summary; a second run changes nothing", async () => {
@@ -27,19 +27,21 @@ test("onboard --repositories FILE --backend file://… onboards three repositori
     const lines = first.stdout.trim().split("\n");
     const expectLine = (pattern: RegExp) => assert.ok(lines.some((l) => pattern.test(l)), `a line matches ${pattern}:\n${first.stdout}`);
     expectLine(/^\[1\/3\] acme\/billing: starting, 1 stack\(s\) \(billing-prod\)$/);
-    expectLine(/^\[1\/3\] acme\/billing: onboarded in \d+\.\ds, key acme\.billing:1$/);
+    expectLine(/^\[1\/3\] acme\/billing: onboarded in \d+\.\ds, keys acme\.billing:proposed:1, acme\.billing:tracked:main:1$/);
     expectLine(/^\[2\/3\] acme\/search: starting, 2 stack\(s\) \(search-prod, search-dev\)$/);
     expectLine(/^\[2\/3\] acme\/search: onboarded in /);
     expectLine(/^\[3\/3\] acme\/identity: onboarded in /);
-    expectLine(/^pool: \S+ trusts 3 key\(s\); redeploy the launchers/);
+    // Per repository a proposed key and a tracked key per tracked branch: 2 + 3 + 2.
+    expectLine(/^pool: \S+ trusts 7 key\(s\) of 3 repositories, each for its own stacks; redeploy the launchers/);
     expectLine(/^summary: 3 of 3 repositories onboarded, 0 failed; pool updated; \d+\.\ds in total$/);
 
     const gh = readFakeGithub(project.githubWorld);
-    for (const [repository, stacks] of [["billing", ["billing-prod"]], ["search", ["search-prod", "search-dev"]], ["identity", ["identity-prod"]]] as const) {
+    for (const [repository, stacks, branches] of [["billing", ["billing-prod"], ["main"]], ["search", ["search-prod", "search-dev"], ["main", "dev"]], ["identity", ["identity-prod"], ["main"]]] as const) {
       const repo = gh.repositories[`acme/${repository}`];
       assert.deepEqual(Object.keys(repo.secrets).sort(), repositorySecretNames(["1"], "none"), `acme/${repository}'s secrets`);
+      assert.deepEqual(environmentsOf(repo), expectedEnvironments([...branches], ["1"]), `acme/${repository}'s environments`);
       assert.deepEqual(Object.keys(repo.branches.main.files).sort(), stacks.map(workflowFile).sort(), `acme/${repository}'s workflows`);
-      assert.ok(first.stdout.includes(kidOf("acme", repository, "1")));
+      for (const kid of [proposedKid("acme", repository, "1"), ...branches.map((branch) => trackedKid("acme", repository, branch, "1"))]) assert.ok(first.stdout.includes(kid), `the progress names ${kid}`);
     }
     const sl = readFakeSpacelift(project.spaceliftWorld);
     assert.equal(Object.keys(sl.workerPools).length, 1, "one shared pool");
