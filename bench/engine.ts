@@ -3,8 +3,8 @@
  * `pulumi up` per repository and one for the shared pool, through the Automation API) for N = 1, 10 and 50
  * repositories, then of the same command again (nothing to change), and of the root project's no-op
  * `pulumi preview --expect-no-changes`; the real engine against the stand-ins (test/support/engineProject.ts).
- * Peak RSS is the largest sum, sampled every 100 ms, of the resident memory of every process in the command's
- * process group (the CLI, the engine, the language host, Node programs and provider plugins).
+ * Peak RSS is the largest sum, sampled every 200 ms, of the resident memory of every process of the command
+ * (the CLI, the engine, the language host, Node programs and provider plugins).
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -15,16 +15,20 @@ import { createEngineProject, type EngineProject } from "../test/support/engineP
 const SIZES = (process.env.BENCH_SIZES ?? "1,10,50").split(",").map(Number);
 const PAGE_KIB = 4;
 
-function groupRssKiB(pgid: number): number {
+/**
+ * The resident memory of every process carrying `marker` (the project's PULUMI_HOME) in its environment: the
+ * engine starts each plugin and the language host in a process group of its own, so the group is not enough.
+ */
+function markedRssKiB(marker: string): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
+      if (!readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) total += Number(fields[21]) * PAGE_KIB;
+      total += Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[21]) * PAGE_KIB;
     } catch {
-      // ended while read
+      // ended while read, or not ours
     }
   }
   return total;
@@ -40,7 +44,7 @@ function measure(project: EngineProject, args: string[]): Promise<{ wallS: numbe
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    const timer = setInterval(() => { peak = Math.max(peak, groupRssKiB(child.pid as number)); }, 100);
+    const timer = setInterval(() => { peak = Math.max(peak, markedRssKiB(project.env.PULUMI_HOME as string)); }, 200);
     child.on("close", (code) => {
       clearInterval(timer);
       const wallS = (performance.now() - started) / 1000;
