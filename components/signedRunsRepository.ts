@@ -18,6 +18,7 @@ import {
   assertSelection,
   assertTokenLifetime,
   checkInput,
+  inputErrorsOf,
   normalizeEndpoint,
   validateStacks,
 } from "./signedRunsValidation";
@@ -198,10 +199,10 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
-    const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v));
-    const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v));
-    const defaultBranch = checkInput(args.github.branch ?? DEFAULT_REPOSITORY_BRANCH, (v) => assertBranchName("github.branch", v));
-    const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => normalizeEndpoint("spacelift.endpoint", v));
+    const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v), this);
+    const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v), this);
+    const defaultBranch = checkInput(args.github.branch ?? DEFAULT_REPOSITORY_BRANCH, (v) => assertBranchName("github.branch", v), this);
+    const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => inputErrorsOf(this, () => normalizeEndpoint("spacelift.endpoint", v)));
 
     // Push policy: the one given, or a GIT_PUSH policy that ignores every push.
     const pushPolicySelection = args.pushPolicy ?? {};
@@ -290,18 +291,18 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
 
     // Workflow files: the paths were fixed by the dry render; the contents need resolved values.
     const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
-    const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v));
+    const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v), this);
     const workflowFiles = pulumi
       .all([owner, repository, defaultBranch, endpoint, oidcApiKeyId])
       .apply(([o, r, branch, e, keyId]) => {
-        const files = renderWorkflowsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 });
+        const files = inputErrorsOf(this, () => renderWorkflowsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 }));
         const paths = files.map((f) => f.path);
         if (JSON.stringify(paths) !== JSON.stringify(dryWorkflowPaths)) {
           throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(dryWorkflowPaths)}`);
         }
         return files;
       });
-    const workflowBranch = checkInput(args.workflow?.branch ?? defaultBranch, (v) => assertBranchName("workflow.branch", v));
+    const workflowBranch = checkInput(args.workflow?.branch ?? defaultBranch, (v) => assertBranchName("workflow.branch", v), this);
     dryWorkflowPaths.forEach((path, index) => {
       new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
         repository,
