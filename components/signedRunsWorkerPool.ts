@@ -4,7 +4,7 @@ import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_LAUNCHER_POLICY_PATH, assertLauncherPolicyPath, buildLauncherEnvironment } from "./launcherEnvironment";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
 import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoolSelection } from "./signedRunsArgs";
-import { assertSelection, assertTokenLifetime } from "./signedRunsValidation";
+import { assertSelection, assertTokenLifetime, inputErrorsOf } from "./signedRunsValidation";
 import { WorkerPool } from "./spacelift/workerPool";
 
 export const SIGNED_RUNS_WORKER_POOL_TYPE = "spacelift-signed-runs:index:SignedRunsWorkerPool";
@@ -75,8 +75,8 @@ export class SignedRunsWorkerPool extends pulumi.ComponentResource {
       poolCredentials = pulumi.all([pool.config, pool.privateKey]).apply(([config, privateKey]) => ({ config, privateKey }));
     }
 
-    const trustedKeys = pulumi.all(args.trustedKeys as pulumi.Input<TrustedKey | TrustedKey[]>[]).apply((groups) => flattenTrustedKeys(groups as (TrustedKey | TrustedKey[])[]));
-    const policyText = trustedKeys.apply((keys) => renderInitializationPolicy({ trustedKeys: keys, maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds }));
+    const trustedKeys = pulumi.all(args.trustedKeys as pulumi.Input<TrustedKey | TrustedKey[]>[]).apply((groups) => inputErrorsOf(this, () => flattenTrustedKeys(groups as (TrustedKey | TrustedKey[])[])));
+    const policyText = trustedKeys.apply((keys) => inputErrorsOf(this, () => renderInitializationPolicy({ trustedKeys: keys, maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds })));
     // An HS256 key is embedded in the text, so the text is secret even when a caller passed the key unmarked.
     this.initializationPolicy = pulumi
       .all([policyText, trustedKeys])

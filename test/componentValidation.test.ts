@@ -177,7 +177,12 @@ test("SignedRunsRepository: creating a stack needs a worker pool", async () => {
 test("SignedRunsWorkerPool: trusted keys must be a list with at least one key (plain or resolved)", async () => {
   assert.throws(() => new SignedRunsWorkerPool("p", { trustedKeys: "key" as never }), { name: "SignedRunsInputError", message: /^trustedKeys: "key" is not a list/ });
   const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { trustedKeys: [pulumi.output([])] }));
-  await assert.rejects(promiseOf(run.result.initializationPolicy), { message: /trustedKeys: holds no key\. Fix: / });
+  await assert.rejects(promiseOf(run.result.initializationPolicy), (error: unknown) => {
+    assert.ok(pulumi.ResourceError.isInstance(error), "a ResourceError");
+    assert.equal(error.resource, run.result, "tied to the pool component");
+    assert.match(error.message, /trustedKeys: holds no key\. Fix: /);
+    return true;
+  });
   assert.ok(run.programErrors.some((e) => e.includes("trustedKeys: holds no key")), "the program fails");
   assert.throws(() => new SignedRunsWorkerPool("p", { trustedKeys: [], maxTokenLifetimeSeconds: 100000 }), { message: /^maxTokenLifetimeSeconds: "100000" is not/ });
 });
@@ -185,6 +190,11 @@ test("SignedRunsWorkerPool: trusted keys must be a list with at least one key (p
 test("SignedRunsWorkerPool: a kid trusted twice (two repositories with the same owner/name) is rejected when the keys resolve", async () => {
   const key = { kid: "acme.r.1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["TRACKED" as const] };
   const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { trustedKeys: [key, pulumi.output([{ ...key, stacks: ["b"] }])] }));
-  await assert.rejects(promiseOf(run.result.initializationPolicy), { name: "SignedRunsInputError", message: /kid "acme\.r\.1" appears more than once/ });
+  await assert.rejects(promiseOf(run.result.initializationPolicy), (error: unknown) => {
+    assert.ok(pulumi.ResourceError.isInstance(error), "a ResourceError");
+    assert.equal(error.resource, run.result, "tied to the pool component");
+    assert.match(error.message, /kid "acme\.r\.1" appears more than once/);
+    return true;
+  });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");
 });
