@@ -40,7 +40,7 @@ export { renderInitializationPolicy } from "./initializationPolicy";
 export type { EcdsaTrustedKey, HmacTrustedKey, InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "./initializationPolicy";
 export { renderPushPolicy } from "./pushPolicy";
 export { renderWorkflows } from "./workflows";
-export type { SpaceliftAuth, WorkflowFile, WorkflowOptions, WorkflowStack } from "./workflows";
+export type { SpaceliftAuth, WorkflowFile, WorkflowOptions, WorkflowSigning, WorkflowStack } from "./workflows";
 
 // The run token, for CI systems other than GitHub Actions and for checks.
 export { signRunToken, verifyRunToken } from "./runToken";

@@ -1,0 +1,5 @@
+package pprov
+
+import "os"
+
+var lookupEnv = os.Getenv
