@@ -329,9 +329,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Characters as Rego's count counts them (code points), not UTF-16 units. */
 function runeLength(text: string): number {
-  let length = 0;
-  for (const _ of text) length++;
-  return length;
+  return Array.from(text).length;
 }
 
 /** JSON as OPA's json.marshal writes it (Go's encoding/json): object keys sorted, <, >, &, U+2028 and U+2029 escaped. */
