@@ -14,8 +14,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$root/.tools/standins"
 src="$root/test/standins"
 mkdir -p "$out"
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
-command -v go >/dev/null 2>&1 || { echo "build-standins: no Go toolchain (install Go >= 1.24)" >&2; exit 1; }
+# shellcheck source=scripts/lib/go-tools.sh
+. "$root/scripts/lib/go-tools.sh"
+use_go build-standins "the stand-in providers"
 
 plugin_version() { # the version the npm package's SDK asks the engine for
   node -e 'const p = require(process.argv[1]); if (!p.pulumi || !p.pulumi.version) process.exit(1); console.log(p.pulumi.version)' \
@@ -27,7 +28,7 @@ random=$(plugin_version random)
 tls=$(plugin_version tls)
 
 want=$({ (cd "$src" && find . -name '*.go' -o -name go.mod -o -name go.sum) | LC_ALL=C sort | (cd "$src" && xargs cat); echo "$github $random $tls"; } | sha256sum | cut -c1-16)
-if [ "$(cat "$out/.pin" 2>/dev/null)" = "$want" ] && [ -f "$out/plugins.tsv" ]; then
+if is_current "$out/.pin" "$want" "$out/pulumi-resource-github" "$out/pulumi-resource-random" "$out/pulumi-resource-tls" "$out/terraform-provider-spacelift" && [ -f "$out/plugins.tsv" ]; then
   echo "build-standins: stand-ins are up to date"
   exit 0
 fi
