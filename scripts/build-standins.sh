@@ -6,7 +6,7 @@
 #   terraform-provider-spacelift
 #       a Terraform provider (plugin protocol 5) that Pulumi's dynamic bridge loads with the
 #       parameter {"local":{"path":".tools/standins/terraform-provider-spacelift"}}.
-# It writes .tools/standins/plugins.tsv (kind, name, version, file) for `pulumi plugin install`,
+# It writes .tools/standins/plugins.tsv (kind, name, version, file name in that folder) for `pulumi plugin install`,
 # and rebuilds only when the Go sources or the requested versions changed.
 set -euo pipefail
 
@@ -44,9 +44,9 @@ pkg=github.com/signed-runs/standins/internal
   go build -trimpath -o "$out/terraform-provider-spacelift" ./cmd/terraform-provider-spacelift
 )
 printf '%s\t%s\t%s\t%s\n' \
-  resource github "$github" "$out/pulumi-resource-github" \
-  resource random "$random" "$out/pulumi-resource-random" \
-  resource tls "$tls" "$out/pulumi-resource-tls" \
-  terraform spacelift local "$out/terraform-provider-spacelift" >"$out/plugins.tsv"
+  resource github "$github" pulumi-resource-github \
+  resource random "$random" pulumi-resource-random \
+  resource tls "$tls" pulumi-resource-tls \
+  terraform spacelift local terraform-provider-spacelift >"$out/plugins.tsv"
 echo "$want" >"$out/.pin"
 echo "build-standins: built in $((SECONDS - started))s"

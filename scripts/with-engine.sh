@@ -90,7 +90,7 @@ if [ -n "$standins" ]; then
     [ "$kind" = resource ] || continue
     stamp="$PULUMI_HOME/plugins/resource-$name-v$version/.installed-from"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$standins_pin" ]; then
-      # The manifest may name another checkout's copy of .tools; the binary beside it is the same build.
+      # The manifest names files in its own folder (older builds wrote absolute paths), so a moved .tools still works.
       "$bin/pulumi" plugin install resource "$name" "$version" --file "$standins/$(basename "$file")" --reinstall >/dev/null
       echo "$standins_pin" >"$stamp"
     fi

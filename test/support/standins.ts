@@ -39,7 +39,8 @@ function manifest(): string[][] {
 export function standinPlugins(): StandinPlugin[] {
   const plugins = manifest()
     .filter(([kind]) => kind === "resource")
-    .map(([, name, version, file]): StandinPlugin => ({ kind: "resource", name, version, file }));
+    // The manifest names files in its own folder, so a .tools restored elsewhere (a CI cache) still resolves.
+    .map(([, name, version, file]): StandinPlugin => ({ kind: "resource", name, version, file: path.join(STANDINS_DIR, path.basename(file)) }));
   for (const p of plugins) {
     if (!existsSync(p.file)) throw new Error(`stand-in plugin ${p.file} is missing. ${BUILD_FIX}`);
   }
