@@ -50,8 +50,9 @@ export function standinPlugins(): StandinPlugin[] {
 /** The Spacelift Terraform provider stand-in, for the bridge's {"local":{"path":…}} parameter. */
 export function spaceliftProviderPath(): string {
   const row = manifest().find(([kind, name]) => kind === "terraform" && name === "spacelift");
-  if (row === undefined || !existsSync(row[3])) throw new Error(`the Spacelift stand-in is not built. ${BUILD_FIX}`);
-  return row[3];
+  const file = row === undefined ? undefined : path.join(STANDINS_DIR, path.basename(row[3]));
+  if (file === undefined || !existsSync(file)) throw new Error(`the Spacelift stand-in is not built. ${BUILD_FIX}`);
+  return file;
 }
 
 /** Settings that point the stand-ins at the worlds in `dir`, with credentials of the shape the providers require. */
