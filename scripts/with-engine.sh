@@ -71,7 +71,7 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
 fi
 mkdir -p "$PULUMI_HOME"
 
-# The bridge is installed under the version the Spacelift binding asks for (components/spacelift/package.ts).
+# The bridge is installed under the version the Spacelift binding asks for (components/spacelift/resourceOptions.ts).
 bridge_version=$(cat "$root/tools/go/terraform-bridge/plugin-version")
 bridge_dir="$PULUMI_HOME/plugins/resource-terraform-provider-v$bridge_version"
 bridge_stamp="$bridge_dir/.installed-from"
