@@ -5,8 +5,11 @@
  */
 export class SignedRunsInputError extends Error {
   constructor(
+    /** The input at fault, as a path from the arguments' root, e.g. `key.secret`. */
     readonly field: string,
+    /** What is wrong, quoting the bad value unless it is secret. */
     readonly problem: string,
+    /** What to do instead. */
     readonly fix: string,
   ) {
     super(`${field}: ${problem}. Fix: ${fix}`);
