@@ -65,11 +65,11 @@ export interface SignRunTokenOptions {
    * refused otherwise. At most 65536 characters.
    */
   command?: string;
-  /** The `iss` claim; a non-empty string. Default {@link DEFAULT_ISSUER} (`github-actions`); must match the policy's issuer when it sets one. */
+  /** The `iss` claim; a non-empty string. Default `github-actions` (DEFAULT_ISSUER); must match the policy's issuer when it sets one. */
   issuer?: string;
   /**
    * Seconds from issue to expiry (`exp - nbf`): a whole number from 60 to 86400, and at most the policy's
-   * maxTokenLifetimeSeconds or the policy refuses the token. Default {@link DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} (3600).
+   * maxTokenLifetimeSeconds or the policy refuses the token. Default 3600 (DEFAULT_MAX_TOKEN_LIFETIME_SECONDS).
    */
   lifetimeSeconds?: number;
   /** The issue time (`iat` = `nbf`), in whole seconds since the epoch, not negative. Default: the current time. */

@@ -36,7 +36,7 @@ export interface RunTokenClaims {
   nbf: number;
   /** Not valid from this time on; `exp - nbf` is 60 to 86400 s and at most the policy's maxTokenLifetimeSeconds (default 3600). */
   exp: number;
-  /** Who issued the token; `github-actions` ({@link DEFAULT_ISSUER}) from the generated workflow. The policy checks it when configured with an issuer. */
+  /** Who issued the token; `github-actions` (DEFAULT_ISSUER) from the generated workflow. The policy checks it when configured with an issuer. */
   iss: string;
 }
 
