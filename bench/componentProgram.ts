@@ -16,8 +16,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(repositories) || repositories < 1) throw new Error("usage: componentProgram.js <repositories>");
   const started = performance.now();
   const run = await runWithMocks(() => {
-    const [keys, setKeys] = pulumi.deferredOutput<TrustedKey[]>();
-    const pool = new SignedRunsWorkerPool("shared", { trustedKeys: [keys] });
+    // Each repository is granted its own stacks; its keys reach the pool once the repository exists.
+    const deferred = Array.from({ length: repositories }, () => pulumi.deferredOutput<TrustedKey[]>());
+    const stacksOf = (i: number) => [`service-${i}-prod`, `service-${i}-dev`];
+    const pool = new SignedRunsWorkerPool("shared", {
+      repositories: deferred.map(([keys], i) => ({ repository: `acme/service-${i}`, stacks: stacksOf(i), trustedKeys: keys })),
+    });
     const repos: SignedRunsRepository[] = [];
     for (let i = 0; i < repositories; i++) {
       repos.push(new SignedRunsRepository(`repo-${i}`, {
@@ -27,16 +31,18 @@ async function main(): Promise<void> {
         workerPoolId: pool.workerPoolId,
       }));
     }
-    setKeys(pulumi.all(repos.map((r) => r.trustedKeys)).apply((groups) => groups.flat()));
+    repos.forEach((repo, i) => deferred[i][1](repo.trustedKeys));
     // Both roots, so that the run waits until every repository's resources are registered.
     return { pool, repos };
   });
   const policy = await promiseOf(run.result.pool.initializationPolicy);
-  const expectedResources = 2 + 9 * repositories;
+  // Per repository: the component, push policy, 2 attachments, 1 created stack, 2 workflow files, the proposed key and
+  // its secret, and per tracked branch (main, dev) an environment, its branch policy, a tracked key and its secret.
+  const expectedResources = 2 + 17 * repositories;
   if (run.resources.length !== expectedResources) throw new Error(`registered ${run.resources.length} resources, expected ${expectedResources}`);
   const wallMs = performance.now() - started;
   if (run.programErrors.length > 0) throw new Error(run.programErrors.join("\n"));
-  const kids = (policy.match(/"acme\.service-\d+:1"/g) ?? []).length;
+  const kids = (policy.match(/"acme\.service-\d+:proposed:1"/g) ?? []).length;
   if (kids !== repositories) throw new Error(`the policy trusts ${kids} keys, expected ${repositories}`);
   process.stdout.write(`${JSON.stringify({
     repositories,

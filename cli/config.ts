@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { SignedRunsInputError, quoteValue } from "../components/inputError";
 import type { SigningAlgorithm } from "../components/runTokenContract";
 import type { SignedRunsRepositoryArgs, SignedRunsStackArgs } from "../components/signedRunsArgs";
+import { branchResourceSuffix } from "../components/keyGenerations";
 import { DEFAULT_REPOSITORY_BRANCH, planRepository, type RepositoryPlan } from "../components/signedRunsRepository";
 import { normalizeEndpoint } from "../components/signedRunsValidation";
 import { planWorkerPool } from "../components/signedRunsWorkerPool";
@@ -26,11 +27,18 @@ export interface RenderConfig {
     /** The generation the workflow signs with. */
     activeKey: string;
     maxTokenLifetimeSeconds: number;
-    /** Absolute path of each generation's key file. */
-    keyFiles: Record<string, string>;
+    /** Absolute paths of each generation's key files: its proposed key and, by tracked branch, its tracked keys. */
+    keyFiles: Record<string, GenerationKeyFiles>;
   };
   workflow: { spacectlVersion?: string; spacectlSha256?: string };
   launcher: { policyPath: string };
+}
+
+/** One generation's key files. */
+export interface GenerationKeyFiles {
+  proposed: string;
+  /** By tracked branch. */
+  tracked: Record<string, string>;
 }
 
 /** Where generated keys go, relative to the config file, unless `signing.keyDirectory` says otherwise. */
@@ -40,7 +48,7 @@ const FIELDS: Record<string, string[]> = {
   "": ["$schema", "github", "stacks", "spacelift", "signing", "workflow", "launcher", "workerPool", "pushPolicy"],
   github: ["owner", "repository", "branch"],
   spacelift: ["endpoint", "apiKey"],
-  signing: ["algorithm", "keys", "activeKey", "maxTokenLifetimeSeconds", "secretName", "keyDirectory", "keyFiles"],
+  signing: ["algorithm", "keys", "activeKey", "maxTokenLifetimeSeconds", "secretName", "trackedReviewers", "keyDirectory", "keyFiles"],
   workflow: ["branch", "commitMessage", "spacectlVersion", "spacectlSha256"],
   launcher: ["policyPath"],
 };
@@ -131,16 +139,15 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
 
   const keys = plan.generations.map((g) => g.generation);
   const keyDirectory = path.resolve(configDirectory, optionalString("signing.keyDirectory", keyDirectoryRaw, "use a directory path relative to the config file") ?? DEFAULT_KEY_DIRECTORY);
-  const namedKeyFiles = optionalObject("signing.keyFiles", keyFilesRaw, '{ "2026-11": "keys/2026-11.pem" }');
+  const namedKeyFiles = optionalObject("signing.keyFiles", keyFilesRaw, '{ "2026-11": { "proposed": "keys/2026-11.proposed.pem", "tracked": { "main": "keys/2026-11.main.pem" } } }');
   for (const generation of Object.keys(namedKeyFiles)) {
     if (!keys.includes(generation)) {
       throw new SignedRunsInputError(`signing.keyFiles.${generation}`, `names a generation that is not in signing.keys (${keys.join(", ")})`, "add the generation to signing.keys, or remove this entry");
     }
   }
-  const keyFiles: Record<string, string> = {};
+  const keyFiles: Record<string, GenerationKeyFiles> = {};
   for (const generation of keys) {
-    const named = optionalString(`signing.keyFiles.${generation}`, namedKeyFiles[generation], "use a file path relative to the config file");
-    keyFiles[generation] = named === undefined ? path.join(keyDirectory, defaultKeyFileName(generation, plan.algorithm)) : path.resolve(configDirectory, named);
+    keyFiles[generation] = generationKeyFiles(generation, namedKeyFiles[generation], plan, keyDirectory, configDirectory);
   }
   const spacectlVersion = optionalString("workflow.spacectlVersion", workflow.spacectlVersion, 'use a spacectl release such as "1.12.0", or leave it out for the pinned default');
   const spacectlSha256 = optionalString("workflow.spacectlSha256", workflow.spacectlSha256, "give the SHA-256 of that release's spacectl_<version>_linux_amd64.zip");
@@ -163,6 +170,38 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
   };
 }
 
-export function defaultKeyFileName(generation: string, algorithm: SigningAlgorithm): string {
-  return algorithm === "ES256" ? `${generation}.es256.pem` : `${generation}.hs256.key`;
+/** A key's default file name: `<generation>.proposed.<alg>` or `<generation>.tracked.<branch>.<alg>` (the branch as in resource names). */
+export function defaultKeyFileName(generation: string, algorithm: SigningAlgorithm, branch?: string): string {
+  const which = branch === undefined ? "proposed" : `tracked.${branchResourceSuffix(branch)}`;
+  return algorithm === "ES256" ? `${generation}.${which}.es256.pem` : `${generation}.${which}.hs256.key`;
+}
+
+/** `signing.keyFiles.<generation>`: `{ proposed?, tracked?: { <branch>: file } }`; what it leaves out goes to the key directory. */
+function generationKeyFiles(generation: string, raw: unknown, plan: RepositoryPlan, keyDirectory: string, configDirectory: string): GenerationKeyFiles {
+  const field = `signing.keyFiles.${generation}`;
+  const example = '{ "proposed": "keys/proposed.pem", "tracked": { "main": "keys/main.pem" } }';
+  if (typeof raw === "string") {
+    throw new SignedRunsInputError(
+      field,
+      "names one file, but each generation now has a proposed key and a tracked key per tracked branch",
+      `give ${example} (relative to the config file), or leave the entry out for files in the key directory`,
+    );
+  }
+  const named = optionalObject(field, raw, example);
+  onlyFields(field, named, ["proposed", "tracked"]);
+  const tracked = optionalObject(`${field}.tracked`, named.tracked, '{ "main": "keys/main.pem" }');
+  const branches = plan.trackedBranches.map((b) => b.branch);
+  for (const branch of Object.keys(tracked)) {
+    if (!branches.includes(branch)) {
+      throw new SignedRunsInputError(`${field}.tracked.${branch}`, `names a branch no stack tracks (${branches.join(", ")})`, "use a stack's tracked branch, or remove this entry");
+    }
+  }
+  const file = (fieldName: string, value: unknown, fallback: string) => {
+    const given = optionalString(fieldName, value, "use a file path relative to the config file");
+    return given === undefined ? path.join(keyDirectory, fallback) : path.resolve(configDirectory, given);
+  };
+  return {
+    proposed: file(`${field}.proposed`, named.proposed, defaultKeyFileName(generation, plan.algorithm)),
+    tracked: Object.fromEntries(branches.map((branch) => [branch, file(`${field}.tracked.${branch}`, tracked[branch], defaultKeyFileName(generation, plan.algorithm, branch))])),
+  };
 }

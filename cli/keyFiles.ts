@@ -29,20 +29,38 @@ export function publicKeyPathFor(privateKeyPath: string): string {
   return privateKeyPath.replace(/(\.pem)?$/, ".pub.pem");
 }
 
+/**
+ * Writes a file without following a symlink at its path (O_NOFOLLOW): an
+ * existing link is an error, never a way to put a key somewhere else. The mode
+ * is set on the open file before anything is written.
+ */
+function writeNoFollow(file: string, content: string, mode: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new CliError(ExitCode.Usage, `${file} is a symbolic link, and render never writes through one. Fix: remove the link, or write somewhere else`);
+    }
+    throw error;
+  }
+  try {
+    // An existing file keeps its mode when opened: narrow it first, so a secret is never readable by others.
+    fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, content);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Writes a file only its owner can read, also when it existed with a wider mode. */
 export function writeOwnerOnlyFile(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // An existing file keeps its mode when written to: narrow it first, so the
-  // secret is never readable by others, not even between the write and the chmod.
-  if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
-  fs.writeFileSync(file, content, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  writeNoFollow(file, content, 0o600);
 }
 
 export function writePublicFile(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content, { mode: 0o644 });
-  fs.chmodSync(file, 0o644);
+  writeNoFollow(file, content, 0o644);
 }
 
 /** Keeps a directory of secrets out of any git repository it lands in. */

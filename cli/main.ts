@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findPackageRoot } from "../components/packageRoot";
 import { assertKeyId, assertStackId } from "../components/identifiers";
-import { deriveKeyId } from "../components/keyGenerations";
 import { SignedRunsInputError } from "../components/inputError";
 import { renderInitializationPolicy } from "../components/initializationPolicy";
 import { signRunToken, type RunSigningKey } from "../components/runToken";
@@ -23,7 +22,8 @@ import { buildLauncherInput } from "./launcherInput";
 import { formatDuration, onboardRepositories, onboardingFailed } from "./onboard";
 import { automationRunner, checkPulumiPrerequisites, resolveBackend } from "./onboardAutomation";
 import { loadOnboardingFile } from "./onboardFile";
-import { FILLED_IN_LAUNCHER_ENVIRONMENT_FILE, ensureKeys, loadRenderConfig, policyOptionsFor, renderToDirectory } from "./render";
+import { FILLED_IN_LAUNCHER_ENVIRONMENT_FILE, ensureKeys, keySlots, loadRenderConfig, manualSetupCommands, policyOptionsFor, renderToDirectory } from "./render";
+import { activeKeysFor } from "../components/signedRunsRepository";
 import { findOpa, verifyBuiltIn, verifyWithOpa, withTemporaryPolicy, type Verdict } from "./verify";
 
 const EXIT_CODES = `
@@ -90,18 +90,19 @@ async function renderCommand(options: { config: string; out: string }): Promise<
   const { config } = report;
   const out = process.stdout;
   out.write(`rendered signed runs for ${config.github.owner}/${config.github.repository}: ${config.stacks.length} stack(s) (${config.stacks.map((s) => s.id).join(", ")}), ${config.signing.algorithm}, offline\n`);
+  const which = (key: { branch?: string }) => (key.branch === undefined ? "proposed key" : `tracked key of branch "${key.branch}"`);
   for (const key of report.generatedKeys) {
     const [secretFile, publicFile] = key.files;
     const what = config.signing.algorithm === "ES256" ? `an ES256 key pair: ${shown(secretFile)} (private, mode 0600) and ${shown(publicFile)}` : `an HS256 secret: ${shown(secretFile)} (mode 0600)`;
-    out.write(`generated ${what} for key generation "${key.generation}", because the config names no existing key; its directory is git-ignored\n`);
+    out.write(`generated ${what} as generation "${key.generation}"'s ${which(key)}, because the config names no existing key; its directory is git-ignored\n`);
   }
   for (const key of report.reusedKeys) {
-    out.write(`reused the key for generation "${key.generation}": ${shown(key.file)}\n`);
+    out.write(`reused generation "${key.generation}"'s ${which(key)}: ${shown(key.file)}\n`);
   }
   for (const file of report.written) {
     const note = file.path.endsWith("initialization-policy.rego")
       ? config.signing.algorithm === "HS256"
-        ? " (mode 0600: it holds the HS256 secret)"
+        ? " (mode 0600: it holds the HS256 secrets)"
         : " (holds public keys only)"
       : file.path.endsWith(".env.template")
         ? ` (copy it to ${path.basename(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE)} and fill in the pool's values there; render never touches ${path.basename(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE)})`
@@ -111,9 +112,15 @@ async function renderCommand(options: { config: string; out: string }): Promise<
   for (const file of report.removed) {
     out.write(`removed ${shown(path.join(options.out, file))}: an earlier render generated it, and the config no longer does\n`);
   }
-  const active = config.plan.generations.find((g) => g.active)!;
-  const activeKeyFile = config.signing.keyFiles[active.generation];
-  out.write(`the workflows sign with generation "${active.generation}" (kid ${deriveKeyId(config.github.owner, config.github.repository, active.generation)}) from the GitHub secret ${active.secretName}; 'pulumi up' sets it (by hand: gh secret set ${active.secretName} --repo ${config.github.owner}/${config.github.repository} < ${shown(activeKeyFile)})\n`);
+  const active = activeKeysFor(config.plan, config.github.owner, config.github.repository);
+  out.write(`the workflows sign PROPOSED runs with kid ${active.proposed.kid} from the repository secret ${active.proposed.secretName}\n`);
+  for (const tracked of active.tracked) {
+    out.write(`the workflows sign TRACKED runs of ${tracked.stacks.join(", ")} (branch "${tracked.branch}") with kid ${tracked.kid} from the secret ${tracked.secretName} of the GitHub environment ${tracked.environment}, which admits only that branch\n`);
+  }
+  const generation = config.signing.activeKey;
+  const keyFile = (g: string, branch?: string) => shown(branch === undefined ? config.signing.keyFiles[g].proposed : config.signing.keyFiles[g].tracked[branch]);
+  out.write(`'pulumi up' creates the environments and sets the secrets; by hand, with generation "${generation}" (gh, run from this directory):\n`);
+  for (const line of manualSetupCommands(config, keyFile)) out.write(`  ${line}\n`);
   out.write(`next: check the files, then 'pulumi up' provisions them all (see README, "Quick start")\n`);
 }
 
@@ -219,10 +226,9 @@ async function onboardCommand(options: { repositories: string; backend?: string 
 
 /** `verify --config` never makes keys: a missing key file is an error, not a new key. */
 function readExistingKeys(config: ReturnType<typeof loadRenderConfig>) {
-  for (const generation of config.signing.keys) {
-    const file = config.signing.keyFiles[generation];
+  for (const { file, field } of keySlots(config)) {
     if (!fs.existsSync(file) && !fs.existsSync(publicKeyPathFor(file))) {
-      throw usage(`signing.keyFiles.${generation}`, `no key file at ${file}`, "run 'render' first (it makes missing keys), or point signing.keyFiles at the key");
+      throw usage(field, `no key file at ${file}`, "run 'render' first (it makes missing keys), or point signing.keyFiles at the key");
     }
   }
   return ensureKeys(config).keys;

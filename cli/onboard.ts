@@ -1,9 +1,10 @@
 /**
- * The onboarding loop: one Pulumi stack per repository, then the shared pool
- * trusting all of them. It talks to Pulumi only through `OnboardingRunner`, so
+ * The onboarding loop: one Pulumi stack per repository, then the shared pool,
+ * which grants each repository its own stacks (the pool owner's decision, from
+ * the repositories file; never what a repository's keys claim). It talks to Pulumi only through `OnboardingRunner`, so
  * the loop and its reporting are tested without the Pulumi CLI.
  */
-import type { TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryGrant, TrustedKey } from "../components/initializationPolicy";
 import type { RepositoryEntry } from "./onboardFile";
 
 export interface OnboardingRunner {
@@ -13,8 +14,8 @@ export interface OnboardingRunner {
   upRepository(entry: RepositoryEntry, workerPoolId: string | undefined): Promise<TrustedKey[]>;
   /** The keys a repository's stack recorded on an earlier run; undefined when it never succeeded. */
   previousTrustedKeys(entry: RepositoryEntry): Promise<TrustedKey[] | undefined>;
-  /** Deploys the shared pool with every key. */
-  upPool(trustedKeys: TrustedKey[]): Promise<{ workerPoolId: string }>;
+  /** Deploys the shared pool with one grant per repository that has keys. */
+  upPool(grants: RepositoryGrant[]): Promise<{ workerPoolId: string }>;
 }
 
 export interface OnboardingResult {
@@ -54,7 +55,9 @@ export async function onboardRepositories(
 ): Promise<OnboardingResult> {
   const started = now();
   const result: OnboardingResult = { onboarded: [], failed: [], pool: undefined, elapsedMs: 0 };
-  const trusted: TrustedKey[] = [];
+  const grants: RepositoryGrant[] = [];
+  const grant = (entry: RepositoryEntry, trustedKeys: TrustedKey[]) =>
+    grants.push({ repository: `${entry.owner}/${entry.repository}`, stacks: entry.stacks.map((stack) => stack.id), trustedKeys });
   const workerPoolId = await runner.existingWorkerPoolId();
   const width = String(repositories.length).length;
   for (const [index, entry] of repositories.entries()) {
@@ -64,24 +67,25 @@ export async function onboardRepositories(
     log(`${position} ${name}: starting, ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")})`);
     try {
       const keys = await runner.upRepository(entry, workerPoolId);
-      trusted.push(...keys);
+      grant(entry, keys);
       result.onboarded.push({ repository: name, kids: keys.map((k) => k.kid) });
-      log(`${position} ${name}: onboarded in ${formatDuration(now() - repositoryStarted)}, key ${keys.map((k) => k.kid).join(", ")}`);
+      log(`${position} ${name}: onboarded in ${formatDuration(now() - repositoryStarted)}, keys ${keys.map((k) => k.kid).join(", ")}`);
     } catch (error) {
       const message = errorMessage(error);
       result.failed.push({ repository: name, error: message });
       const previous = await runner.previousTrustedKeys(entry).catch(() => undefined);
-      if (previous !== undefined) trusted.push(...previous);
+      if (previous !== undefined) grant(entry, previous);
       log(`${position} ${name}: FAILED after ${formatDuration(now() - repositoryStarted)}: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`);
     }
   }
-  if (trusted.length === 0) {
+  const trusted = grants.reduce((count, g) => count + g.trustedKeys.length, 0);
+  if (grants.length === 0) {
     log("pool: skipped, no repository has a key yet");
   } else {
     try {
-      const pool = await runner.upPool(trusted);
-      result.pool = { workerPoolId: pool.workerPoolId, trustedKeys: trusted.length };
-      log(`pool: ${pool.workerPoolId} trusts ${trusted.length} key(s); redeploy the launchers with its new initialization policy`);
+      const pool = await runner.upPool(grants);
+      result.pool = { workerPoolId: pool.workerPoolId, trustedKeys: trusted };
+      log(`pool: ${pool.workerPoolId} trusts ${trusted} key(s) of ${grants.length} repositories, each for its own stacks; redeploy the launchers with its new initialization policy`);
     } catch (error) {
       result.pool = { error: errorMessage(error) };
       log(`pool: FAILED: ${errorMessage(error)}`);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type InlineProgramArgs, type LocalWorkspaceOptions, type Stack } from "@pulumi/pulumi/automation";
-import type { TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryGrant, TrustedKey } from "../components/initializationPolicy";
 import { CliError, ExitCode } from "./errors";
 import type { OnboardingRunner } from "./onboard";
 import { repositoryProgram, repositoryStackName, sharedPoolProgram, type OnboardingSettings, type RepositoryEntry } from "./onboardPrograms";
@@ -94,8 +94,8 @@ export function automationRunner(options: AutomationOptions): OnboardingRunner {
       if (repositoryStack === undefined) return undefined;
       return (await repositoryStack.outputs()).trustedKeys?.value as TrustedKey[] | undefined;
     },
-    async upPool(trustedKeys: TrustedKey[]) {
-      const poolStack = await stack(POOL_STACK_NAME, sharedPoolProgram(trustedKeys, options));
+    async upPool(grants: RepositoryGrant[]) {
+      const poolStack = await stack(POOL_STACK_NAME, sharedPoolProgram(grants, options));
       const result = await poolStack.up({ onOutput });
       return { workerPoolId: result.outputs.workerPoolId.value as string };
     },

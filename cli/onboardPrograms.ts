@@ -3,11 +3,11 @@
  * under Pulumi's mocks as well as inline in the Automation API:
  * - one per repository: its SignedRunsRepository (keys, GitHub secrets and
  *   workflows, push-policy attachments);
- * - one shared pool: a SignedRunsWorkerPool whose policy trusts every
- *   repository's keys, each for its own stacks only.
+ * - one shared pool: a SignedRunsWorkerPool that grants every repository its
+ *   own stacks, so each repository's keys sign for those stacks only.
  */
 import * as github from "@pulumi/github";
-import type { TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryGrant } from "../components/initializationPolicy";
 import { SignedRunsRepository } from "../components/signedRunsRepository";
 import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
 import type { OnboardingSettings, RepositoryEntry } from "./onboardFile";
@@ -43,11 +43,11 @@ export function declareRepository(entry: RepositoryEntry, settings: OnboardingSe
   };
 }
 
-/** Declares the shared pool trusting every given key. */
-export function declareSharedPool(trustedKeys: TrustedKey[], settings: OnboardingSettings) {
+/** Declares the shared pool with the given grants (a stack granted twice is an input error before any resource). */
+export function declareSharedPool(grants: RepositoryGrant[], settings: OnboardingSettings) {
   const pool = new SignedRunsWorkerPool("shared", {
     workerPool: settings.workerPool ?? { name: "signed runs (shared)" },
-    trustedKeys: [trustedKeys],
+    repositories: grants,
   });
   return {
     pool,
@@ -61,4 +61,4 @@ export function declareSharedPool(trustedKeys: TrustedKey[], settings: Onboardin
 
 /** The inline programs the Automation API runs. */
 export const repositoryProgram = (entry: RepositoryEntry, settings: OnboardingSettings, workerPoolId?: string) => async () => declareRepository(entry, settings, workerPoolId).outputs;
-export const sharedPoolProgram = (trustedKeys: TrustedKey[], settings: OnboardingSettings) => async () => declareSharedPool(trustedKeys, settings).outputs;
+export const sharedPoolProgram = (grants: RepositoryGrant[], settings: OnboardingSettings) => async () => declareSharedPool(grants, settings).outputs;

@@ -2,13 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SignedRunsInputError } from "../components/inputError";
 import { renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
+import { DEFAULT_ISSUER } from "../components/runTokenContract";
 import { renderPushPolicy } from "../components/pushPolicy";
 import { parseRenderConfig, type RenderConfig } from "./config";
 import { CliError, ExitCode } from "./errors";
 import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
-import { deriveKeyId } from "../components/keyGenerations";
-import { renderWorkflowsFor } from "../components/signedRunsRepository";
-import { RUN_TYPES, type RunType } from "../components/runTokenContract";
+import { activeKeysFor, renderWorkflowsFor, trustedKeysFor as componentTrustedKeys } from "../components/signedRunsRepository";
 
 /** One file `render` writes, relative to the output directory. */
 export interface RenderedFile {
@@ -57,23 +56,78 @@ export function loadRenderConfig(configFile: string): RenderConfig {
   }
 }
 
-/** The trusted keys the config's generations give, oldest first, each limited to the config's stacks. */
-export function trustedKeysFor(config: RenderConfig, keys: ReadonlyMap<string, LoadedKey>): TrustedKey[] {
-  const stacks = config.stacks.map((s) => s.id);
-  return config.signing.keys.map((generation): TrustedKey => {
-    const key = keys.get(generation);
-    if (key === undefined) throw new Error(`no key loaded for generation ${generation}`);
-    const kid = deriveKeyId(config.github.owner, config.github.repository, generation);
-    // interim: issue 8 component step (one key signs every run type until render writes proposed/tracked keys)
-    const runTypes: RunType[] = [...RUN_TYPES];
-    return key.algorithm === "HS256"
-      ? { kid, algorithm: "HS256", secret: key.secret, stacks: [...stacks], runTypes }
-      : { kid, algorithm: "ES256", publicKeyPem: key.publicKeyPem, stacks: [...stacks], runTypes };
+/** Where a loaded key sits in `RenderKeys`: a generation's proposed key, or its tracked key of a branch. */
+export function keySlot(generation: string, branch?: string): string {
+  return branch === undefined ? `${generation}\u0000proposed` : `${generation}\u0000tracked\u0000${branch}`;
+}
+
+/** Every key the config's generations need, by `keySlot`. */
+export type RenderKeys = ReadonlyMap<string, LoadedKey>;
+
+/** The config's keys, one slot at a time: each generation's proposed key, then its tracked key per tracked branch. */
+export function keySlots(config: RenderConfig): { generation: string; branch?: string; file: string; field: string }[] {
+  return config.signing.keys.flatMap((generation) => {
+    const files = config.signing.keyFiles[generation];
+    return [
+      { generation, file: files.proposed, field: `signing.keyFiles.${generation}.proposed` },
+      ...config.plan.trackedBranches.map(({ branch }) => ({ generation, branch, file: files.tracked[branch], field: `signing.keyFiles.${generation}.tracked.${branch}` })),
+    ];
   });
 }
 
-export function policyOptionsFor(config: RenderConfig, keys: ReadonlyMap<string, LoadedKey>): InitializationPolicyOptions {
-  return { trustedKeys: trustedKeysFor(config, keys), maxTokenLifetimeSeconds: config.signing.maxTokenLifetimeSeconds };
+/** The trusted keys the config's generations give, exactly as the component builds them: proposed keys for PROPOSED, tracked keys for TRACKED and TASK. */
+export function trustedKeysFor(config: RenderConfig, keys: RenderKeys): TrustedKey[] {
+  return componentTrustedKeys(config.plan, config.github.owner, config.github.repository, (generation, branch) => {
+    const key = keys.get(keySlot(generation, branch));
+    if (key === undefined) throw new Error(`no key loaded for generation ${generation}${branch === undefined ? "" : ` branch ${branch}`}`);
+    return key.algorithm === "HS256" ? key.secret : key.publicKeyPem;
+  });
+}
+
+/** The policy SignedRuns gives: the repository granted its own stacks, and the generated workflow's issuer. */
+export function policyOptionsFor(config: RenderConfig, keys: RenderKeys): InitializationPolicyOptions {
+  return {
+    repositories: [{ repository: `${config.github.owner}/${config.github.repository}`, stacks: config.stacks.map((s) => s.id), trustedKeys: trustedKeysFor(config, keys) }],
+    maxTokenLifetimeSeconds: config.signing.maxTokenLifetimeSeconds,
+    issuer: DEFAULT_ISSUER,
+  };
+}
+
+/** Quotes a value for a POSIX shell. */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9._\/:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The `gh` commands that set up by hand what `pulumi up` provisions for the
+ * active generation: each tracked branch's environment (custom branch policy
+ * admitting exactly that branch, administrators not exempt, the reviewers),
+ * its tracked key as an environment secret, and the proposed key as a
+ * repository secret. `keyFile` names the file holding a key.
+ */
+export function manualSetupCommands(config: RenderConfig, keyFile: (generation: string, branch?: string) => string): string[] {
+  const repo = `${config.github.owner}/${config.github.repository}`;
+  const active = activeKeysFor(config.plan, config.github.owner, config.github.repository);
+  const generation = config.signing.activeKey;
+  const reviewers = config.plan.reviewers;
+  const lines: string[] = [];
+  for (const tracked of active.tracked) {
+    // GitHub's API wants the environment name URL-encoded in the path ('/' as %2F).
+    const environmentPath = `repos/${repo}/environments/${encodeURIComponent(tracked.environment)}`;
+    const body = {
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      ...(reviewers !== undefined
+        ? { prevent_self_review: true, reviewers: [...reviewers.users.map((id) => ({ type: "User", id })), ...reviewers.teams.map((id) => ({ type: "Team", id }))] }
+        : {}),
+    };
+    lines.push(
+      `echo ${shellQuote(JSON.stringify(body))} | gh api --method PUT ${shellQuote(environmentPath)} --input -`,
+      `gh api --method POST ${shellQuote(`${environmentPath}/deployment-branch-policies`)} -f name=${shellQuote(tracked.branch)} -f type=branch`,
+      `gh secret set ${tracked.secretName} --repo ${repo} --env ${shellQuote(tracked.environment)} < ${shellQuote(keyFile(generation, tracked.branch))}`,
+    );
+  }
+  lines.push(`gh secret set ${active.proposed.secretName} --repo ${repo} < ${shellQuote(keyFile(generation))}`);
+  return lines;
 }
 
 /** The resolved values the component's workflow renderer takes, so render writes what `pulumi up` commits. */
@@ -92,7 +146,7 @@ function resolvedWorkflowValues(config: RenderConfig) {
  * Every artifact the component would provision, as files. A plain function of
  * the config and the keys, so the same inputs give byte-identical files.
  */
-export function renderFiles(config: RenderConfig, keys: ReadonlyMap<string, LoadedKey>): RenderedFile[] {
+export function renderFiles(config: RenderConfig, keys: RenderKeys): RenderedFile[] {
   const policy = renderInitializationPolicy(policyOptionsFor(config, keys));
   const policyHoldsSecret = config.signing.algorithm === "HS256";
   const workflows = renderWorkflowsFor(config.plan, resolvedWorkflowValues(config));
@@ -130,36 +184,52 @@ export interface RenderReport {
   written: RenderedFile[];
   /** Files an earlier render generated (they carry GENERATED_HEADER) that this one no longer does; removed. Relative to the output directory. */
   removed: string[];
-  /** Key files made by this render (each generation without a key file gets one). */
-  generatedKeys: { generation: string; files: string[] }[];
-  reusedKeys: { generation: string; file: string }[];
+  /** Key files made by this render (each key without a file gets one). `branch` is undefined for a proposed key. */
+  generatedKeys: { generation: string; branch?: string; files: string[] }[];
+  reusedKeys: { generation: string; branch?: string; file: string }[];
   config: RenderConfig;
 }
 
-/** Loads each generation's key, making the missing ones; an existing key is always reused. */
+/** Loads every key, making the missing ones; an existing key is always reused. */
 export function ensureKeys(config: RenderConfig): { keys: Map<string, LoadedKey>; generated: RenderReport["generatedKeys"]; reused: RenderReport["reusedKeys"] } {
   const keys = new Map<string, LoadedKey>();
   const generated: RenderReport["generatedKeys"] = [];
   const reused: RenderReport["reusedKeys"] = [];
-  for (const generation of config.signing.keys) {
-    const file = config.signing.keyFiles[generation];
-    const field = `signing.keyFiles.${generation}`;
-    const publicOnly = config.signing.algorithm === "ES256" && !fs.existsSync(file) && fs.existsSync(publicKeyPathFor(file));
+  const algorithm = config.signing.algorithm;
+  for (const { generation, branch, file, field } of keySlots(config)) {
+    const slot = keySlot(generation, branch);
+    const which = branch === undefined ? {} : { branch };
+    refuseSymlink(file, field);
+    const publicOnly = algorithm === "ES256" && !fs.existsSync(file) && fs.existsSync(publicKeyPathFor(file));
     if (publicOnly) {
       // Rendering the policy needs only the public key; the private one may live elsewhere.
-      keys.set(generation, readKeyFile(publicKeyPathFor(file), field, "ES256"));
-      reused.push({ generation, file: publicKeyPathFor(file) });
+      keys.set(slot, readKeyFile(publicKeyPathFor(file), field, "ES256"));
+      reused.push({ generation, ...which, file: publicKeyPathFor(file) });
     } else if (fs.existsSync(file)) {
-      keys.set(generation, readKeyFile(file, field, config.signing.algorithm));
-      reused.push({ generation, file });
+      keys.set(slot, readKeyFile(file, field, algorithm));
+      reused.push({ generation, ...which, file });
     } else {
+      if (algorithm === "ES256") refuseSymlink(publicKeyPathFor(file), field);
       ignoreDirectoryInGit(path.dirname(file));
-      const files = writeNewKey(file, config.signing.algorithm, false);
-      keys.set(generation, readKeyFile(file, field, config.signing.algorithm));
-      generated.push({ generation, files });
+      const files = writeNewKey(file, algorithm, false);
+      keys.set(slot, readKeyFile(file, field, algorithm));
+      generated.push({ generation, ...which, files });
     }
   }
   return { keys, generated, reused };
+}
+
+/** An existing symlink where render writes is refused: writing through it would put a secret wherever it points. */
+function refuseSymlink(file: string, field: string): void {
+  let isLink = false;
+  try {
+    isLink = fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return;
+  }
+  if (isLink) {
+    throw new CliError(ExitCode.Usage, `${field}: ${file} is a symbolic link, and render never writes through one. Fix: remove the link (rm ${shellQuote(file)}) or point the config at a regular file`);
+  }
 }
 
 export function renderToDirectory(configFile: string, outDirectory: string): RenderReport {
@@ -173,6 +243,7 @@ export function renderToDirectory(configFile: string, outDirectory: string): Ren
     throw error;
   }
   refuseFilledInTemplate(outDirectory);
+  for (const file of files) refuseSymlink(path.join(outDirectory, file.path), "--out");
   for (const file of files) {
     const target = path.join(outDirectory, file.path);
     if (file.secret) {

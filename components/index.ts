@@ -11,6 +11,7 @@ export { SignedRunsRepository } from "./signedRunsRepository";
 export { SignedRunsWorkerPool } from "./signedRunsWorkerPool";
 export type {
   LauncherEnvironment,
+  SignedRunsActiveKeys,
   SignedRunsApiKeyArgs,
   SignedRunsArgs,
   SignedRunsGithubArgs,
@@ -18,11 +19,14 @@ export type {
   SignedRunsOutputs,
   SignedRunsPushPolicySelection,
   SignedRunsRepositoryArgs,
+  SignedRunsRepositoryGrant,
   SignedRunsSigningArgs,
+  SignedRunsSigningKeys,
   SignedRunsSpaceliftArgs,
   SignedRunsStackArgs,
   SignedRunsStackCreateArgs,
   SignedRunsStackVendor,
+  SignedRunsTrackedReviewersArgs,
   SignedRunsWorkerPoolArgs,
   SignedRunsWorkerPoolSelection,
   SignedRunsWorkflowArgs,

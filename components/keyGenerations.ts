@@ -1,7 +1,12 @@
 /**
- * Key generations: each entry of `signing.keys` is one signing key with its own
- * kid and its own GitHub secret, so rotation never needs two things to change
- * at the same instant (see the README's rotation runbook).
+ * Key generations and the names of every signing key. Per generation a
+ * repository has one proposed key (PROPOSED runs of every stack, in a
+ * repository Actions secret) and one tracked key per tracked branch (TRACKED
+ * and TASK runs of the stacks tracking that branch, in an environment secret of
+ * a GitHub environment that admits only that branch). Each generation has its
+ * own kids and secrets, so rotation never needs two things to change at the
+ * same instant (docs/key-rotation.md). Every name here is a plain function of
+ * plain values: the same inputs give the same names.
  */
 import { createHash } from "node:crypto";
 import { assertKeyId, assertUnique } from "./identifiers";
@@ -12,11 +17,21 @@ import { DEFAULT_SIGNING_SECRET_NAME } from "./runTokenContract";
 const RESERVED_SECRET_NAMES = ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET"];
 const GENERATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const MAX_KEY_ID_LENGTH = 128;
+/** GitHub: environment names are at most 255 characters. */
+const MAX_ENVIRONMENT_LENGTH = 255;
+/** What a branch keeps in a kid; anything else becomes '-' and a hash keeps the name unique. */
+const KID_SAFE = /[^A-Za-z0-9._-]/g;
+/** What the workflow renderer accepts in an environment name (written there as plain text). */
+const ENVIRONMENT_SAFE = /[^A-Za-z0-9._/-]/g;
+/** The prefix of every tracked branch's environment. */
+export const TRACKED_ENVIRONMENT_PREFIX = "spacelift-";
 
 export interface KeyGenerationPlan {
   generation: string;
-  /** The GitHub secret that holds this generation's key. */
-  secretName: string;
+  /** The repository Actions secret that holds this generation's proposed key: `<prefix>_PROPOSED_<GENERATION>`. */
+  proposedSecretName: string;
+  /** The environment secret (in each tracked branch's environment) that holds this generation's tracked key: `<prefix>_TRACKED_<GENERATION>`. */
+  trackedSecretName: string;
   active: boolean;
 }
 
@@ -30,45 +45,82 @@ export function assertGeneration(field: string, value: unknown): asserts value i
   }
 }
 
+function shortHash(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** `text` unchanged when it is already within `allowed`; else cleaned and suffixed with a hash of the original, so two names never meet. */
+function slug(text: string, unsafe: RegExp): string {
+  const cleaned = text.replace(unsafe, "-");
+  return cleaned === text ? text : `${cleaned}-${shortHash(text, 8)}`;
+}
+
+/** `<owner>.<repository>` lowercased (GitHub names are case-insensitive). Owners have no '.', so two repositories never share it. */
+function repositoryPart(owner: string, repository: string): string {
+  return `${owner.toLowerCase()}.${repository.toLowerCase()}`;
+}
+
 /**
- * The kid of one generation: `<owner>.<repository>:<generation>`, owner and
- * repository lowercased (GitHub names are case-insensitive). Owners have no
- * '.', and none of the three has ':', so two repositories or generations never
- * share a kid. When that exceeds 128 characters, the repository part is cut and
- * a hash of the full name keeps it unique. Always passes `assertKeyId`.
+ * `<head>:<generation>`, cut to 128 characters when longer: the head is cut and
+ * a hash of the whole head keeps it unique, the generation stays readable.
  */
-export function deriveKeyId(owner: string, repository: string, generation: string): string {
-  const repo = `${owner.toLowerCase()}.${repository.toLowerCase()}`;
-  let kid = `${repo}:${generation}`;
+function keyIdFrom(head: string, generation: string): string {
+  let kid = `${head}:${generation}`;
   if (kid.length > MAX_KEY_ID_LENGTH) {
-    const hash = createHash("sha256").update(repo).digest("hex").slice(0, 12);
+    const hash = shortHash(head, 12);
     const room = MAX_KEY_ID_LENGTH - generation.length - hash.length - 2;
-    kid = `${repo.slice(0, room)}-${hash}:${generation}`;
+    kid = `${head.slice(0, room)}-${hash}:${generation}`;
   }
   assertKeyId("signing.keys", kid);
   return kid;
 }
 
-// deriveKeyId's shortened form: always exactly MAX_KEY_ID_LENGTH characters, the
-// repository part ending in '-' and 12 hex digits of the full name's hash.
-const SHORTENED_KEY_ID = /-([0-9a-f]{12}):[^:]*$/;
-
-/**
- * Whose key a kid names: what its generations share. For the component's kids
- * that is `<owner>.<repository>` (everything before the last ':'), or, when the
- * kid was shortened, the hash of that name, since the cut depends on the
- * generation's length. Any other kid without ':' is its own owner.
- */
-export function keyOwner(kid: string): string {
-  const shortened = kid.length === MAX_KEY_ID_LENGTH ? SHORTENED_KEY_ID.exec(kid) : null;
-  if (shortened !== null) return `#${shortened[1]}`;
-  const colon = kid.lastIndexOf(":");
-  return colon < 0 ? kid : kid.slice(0, colon);
+/** The proposed key's kid: `<owner>.<repository>:proposed:<generation>`. */
+export function proposedKeyId(owner: string, repository: string, generation: string): string {
+  return keyIdFrom(`${repositoryPart(owner, repository)}:proposed`, generation);
 }
 
-/** The GitHub secret name of a generation: `<prefix>_<GENERATION>`, upper case, '.' and '-' as '_'. */
-export function signingSecretName(prefix: string, generation: string): string {
-  return `${prefix}_${generation.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
+/**
+ * A tracked key's kid: `<owner>.<repository>:tracked:<branch-slug>:<generation>`.
+ * The branch is kept as is when it has only letters, digits, '.', '_' and '-';
+ * otherwise ('/', '+') those become '-' and 8 hex digits of the branch's hash
+ * follow, so `release/1` and `release-1` get different kids.
+ */
+export function trackedKeyId(owner: string, repository: string, branch: string, generation: string): string {
+  return keyIdFrom(`${repositoryPart(owner, repository)}:tracked:${slug(branch, KID_SAFE)}`, generation);
+}
+
+/**
+ * The GitHub environment of a tracked branch: `spacelift-<branch>`, characters
+ * the workflow cannot write plainly ('+') as '-' with a hash of the branch, cut
+ * to 255 characters with a hash when longer. Distinct branches get distinct
+ * environments, also ignoring case (GitHub compares environment names so) unless
+ * the branches differ only in case, which the workflow renderer then refuses.
+ */
+export function trackedEnvironmentName(branch: string): string {
+  const name = `${TRACKED_ENVIRONMENT_PREFIX}${slug(branch, ENVIRONMENT_SAFE)}`;
+  if (name.length <= MAX_ENVIRONMENT_LENGTH) return name;
+  const hash = shortHash(branch, 12);
+  return `${name.slice(0, MAX_ENVIRONMENT_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/** A tracked branch in a Pulumi resource name: the kid's branch slug. */
+export function branchResourceSuffix(branch: string): string {
+  return slug(branch, KID_SAFE);
+}
+
+function secretSuffix(generation: string): string {
+  return generation.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+}
+
+/** The repository secret of a generation's proposed key: `<prefix>_PROPOSED_<GENERATION>`, upper case, '.' and '-' as '_'. */
+export function proposedSecretName(prefix: string, generation: string): string {
+  return `${prefix}_PROPOSED_${secretSuffix(generation)}`;
+}
+
+/** The environment secret of a generation's tracked key: `<prefix>_TRACKED_<GENERATION>` (one per tracked branch's environment). */
+export function trackedSecretName(prefix: string, generation: string): string {
+  return `${prefix}_TRACKED_${secretSuffix(generation)}`;
 }
 
 export interface KeyGenerationOptions {
@@ -91,11 +143,19 @@ export function planKeyGenerations(options: KeyGenerationOptions): KeyGeneration
   }
   const prefix = options.secretName ?? DEFAULT_SIGNING_SECRET_NAME;
   assertGithubSecretName("signing.secretName", prefix);
-  const plans = keys.map((generation) => ({ generation, secretName: signingSecretName(prefix, generation), active: generation === active }));
-  assertUnique("signing.keys", plans.map((p) => p.secretName), "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)");
+  const plans = keys.map((generation) => ({
+    generation,
+    proposedSecretName: proposedSecretName(prefix, generation),
+    trackedSecretName: trackedSecretName(prefix, generation),
+    active: generation === active,
+  }));
+  assertUnique("signing.keys", plans.map((p) => p.proposedSecretName), "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)");
   for (const plan of plans) {
-    if (RESERVED_SECRET_NAMES.includes(plan.secretName.toUpperCase())) {
-      throw new SignedRunsInputError("signing.secretName", `with generation ${quoteValue(plan.generation)} gives ${quoteValue(plan.secretName)}, the name of the Spacelift API key's GitHub secret`, "choose another secretName prefix or generation name");
+    for (const secretName of [plan.proposedSecretName, plan.trackedSecretName]) {
+      assertGithubSecretName("signing.secretName", secretName);
+      if (RESERVED_SECRET_NAMES.includes(secretName.toUpperCase())) {
+        throw new SignedRunsInputError("signing.secretName", `with generation ${quoteValue(plan.generation)} gives ${quoteValue(secretName)}, the name of the Spacelift API key's GitHub secret`, "choose another secretName prefix or generation name");
+      }
     }
   }
   return plans;

@@ -1,9 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TrustedKey } from "./initializationPolicy";
-import { SignedRunsInputError, quoteValue } from "./inputError";
-import type { LauncherEnvironment, SignedRunsArgs, SignedRunsOutputs } from "./signedRunsArgs";
+import type {
+  LauncherEnvironment,
+  SignedRunsActiveKeys,
+  SignedRunsArgs,
+  SignedRunsOutputs,
+  SignedRunsSigningKeys,
+} from "./signedRunsArgs";
+import { SignedRunsInputError } from "./inputError";
+import { DEFAULT_ISSUER } from "./runTokenContract";
 import { SignedRunsRepository, planRepository } from "./signedRunsRepository";
-import { SignedRunsWorkerPool, planWorkerPool } from "./signedRunsWorkerPool";
+import { SignedRunsWorkerPool, planWorkerPool, validateGrants, type PoolGrant } from "./signedRunsWorkerPool";
 import type { WorkflowFile } from "./workflows";
 
 export const SIGNED_RUNS_TYPE = "spacelift-signed-runs:index:SignedRuns";
@@ -11,8 +18,9 @@ export const SIGNED_RUNS_TYPE = "spacelift-signed-runs:index:SignedRuns";
 /**
  * The whole signed-run setup for one repository in one resource: a worker pool
  * (or an existing one), a push policy on every stack, the signing keys, the
- * GitHub secrets and workflow, and the launcher's initialization policy.
- * It composes SignedRunsWorkerPool and SignedRunsRepository.
+ * GitHub environments, secrets and workflow, and the launcher's initialization
+ * policy. It composes SignedRunsWorkerPool and SignedRunsRepository, and grants
+ * the repository its own stacks.
  */
 export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOutputs {
   declare readonly initializationPolicy: pulumi.Output<string>;
@@ -20,9 +28,9 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
   declare readonly pushPolicyId: pulumi.Output<string>;
   declare readonly launcherEnvironment: pulumi.Output<LauncherEnvironment>;
   declare readonly workflowFiles: pulumi.Output<WorkflowFile[]>;
-  declare readonly trustedKey: pulumi.Output<TrustedKey>;
   declare readonly trustedKeys: pulumi.Output<TrustedKey[]>;
-  declare readonly signingKey: pulumi.Output<string>;
+  declare readonly activeKeys: pulumi.Output<SignedRunsActiveKeys>;
+  declare readonly signingKeys: pulumi.Output<SignedRunsSigningKeys>;
   declare readonly stackIds: pulumi.Output<string[]>;
   declare readonly repository: SignedRunsRepository;
   declare readonly pool: SignedRunsWorkerPool;
@@ -34,30 +42,42 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
       { workerPool: args.workerPool, maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds, launcher: args.launcher },
       { lifetime: "signing.maxTokenLifetimeSeconds" },
     );
-    const additional = args.signing?.additionalTrustedKeys ?? [];
+    const ownStacks = args.stacks.map((stack) => stack.id);
+    const [repositoryKeys, setRepositoryKeys] = pulumi.deferredOutput<TrustedKey[]>();
+    const ownGrant: PoolGrant = {
+      // Plain when both parts are, so a stack also granted elsewhere is reported with this repository's name.
+      repository:
+        typeof args.github.owner === "string" && typeof args.github.repository === "string"
+          ? `${args.github.owner}/${args.github.repository}`
+          : pulumi.all([args.github.owner, args.github.repository]).apply(([owner, repository]) => `${owner}/${repository}`),
+      stacks: ownStacks,
+      trustedKeys: repositoryKeys,
+    };
+    const additional = args.additionalRepositories ?? [];
     if (!Array.isArray(additional)) {
-      throw new SignedRunsInputError("signing.additionalTrustedKeys", `${quoteValue(additional)} is not a list`, "pass a list of trusted keys, e.g. [otherRepository.trustedKeys]");
+      throw new SignedRunsInputError("additionalRepositories", "is not a list", 'pass [{ repository: "acme/search", stacks: ["search-prod"], trustedKeys: search.trustedKeys }]');
     }
+    // The own grant first, so a stack also granted to another repository is reported at that repository's entry.
+    const grants = validateGrants("additionalRepositories", [ownGrant, ...additional], undefined, (index) => (index === 0 ? "github" : `additionalRepositories[${index - 1}]`));
     super(SIGNED_RUNS_TYPE, name, {}, opts);
 
     // The pool's policy needs the repository's keys and the repository's created stacks need the pool's id:
     // the keys are handed over through a deferred output once the repository exists.
-    const [repositoryKeys, setRepositoryKeys] = pulumi.deferredOutput<TrustedKey[]>();
     const pool = new SignedRunsWorkerPool(name, {
       workerPool: args.workerPool,
-      trustedKeys: [repositoryKeys, ...additional],
+      repositories: grants as SignedRunsArgs["additionalRepositories"] & object,
       maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds,
+      // The generated workflow writes this issuer; tokens from anything else are not this repository's CI.
+      issuer: DEFAULT_ISSUER,
       launcher: args.launcher,
     }, { parent: this });
-    const { additionalTrustedKeys: _omitted, ...repositorySigning } = args.signing ?? {};
-    void _omitted;
     const repository = new SignedRunsRepository(name, {
       github: args.github,
       stacks: args.stacks,
       spacelift: args.spacelift,
       workerPoolId: pool.workerPoolId,
       pushPolicy: args.pushPolicy,
-      signing: repositorySigning,
+      signing: args.signing,
       workflow: args.workflow,
     }, { parent: this });
     setRepositoryKeys(repository.trustedKeys);
@@ -69,9 +89,9 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
     this.launcherEnvironment = pool.launcherEnvironment;
     this.pushPolicyId = repository.pushPolicyId;
     this.workflowFiles = repository.workflowFiles;
-    this.trustedKey = repository.trustedKey;
     this.trustedKeys = repository.trustedKeys;
-    this.signingKey = repository.signingKey;
+    this.activeKeys = repository.activeKeys;
+    this.signingKeys = repository.signingKeys;
     this.stackIds = repository.stackIds;
     this.registerOutputs({
       initializationPolicy: this.initializationPolicy,
@@ -79,10 +99,20 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
       pushPolicyId: this.pushPolicyId,
       launcherEnvironment: this.launcherEnvironment,
       workflowFiles: this.workflowFiles,
-      trustedKey: this.trustedKey,
       trustedKeys: this.trustedKeys,
-      signingKey: this.signingKey,
+      activeKeys: this.activeKeys,
+      signingKeys: this.signingKeys,
       stackIds: this.stackIds,
     });
+  }
+
+  /** @deprecated Removed: reading it throws; use `trustedKeys`, or `activeKeys` for the kids. */
+  get trustedKey(): never {
+    return this.repository.trustedKey;
+  }
+
+  /** @deprecated Removed: reading it throws; use `signingKeys`. */
+  get signingKey(): never {
+    return this.repository.signingKey;
   }
 }

@@ -14,8 +14,11 @@ export interface SignedRunsGithubArgs {
   owner: pulumi.Input<string>;
   /** The repository name without the owner, e.g. "payments-infra". */
   repository: pulumi.Input<string>;
-  /** The branch the workflow files are committed to and the stacks' default tracked branch. Default "main". */
-  branch?: pulumi.Input<string>;
+  /**
+   * The branch the workflow files are committed to and the stacks' default tracked branch. Default "main".
+   * A plain string: a tracked branch names its GitHub environment and the resources of its keys.
+   */
+  branch?: string;
 }
 
 /** The settings of a Spacelift stack the component creates (`stacks[].create`). */
@@ -84,26 +87,44 @@ export type SignedRunsPushPolicySelection =
       name?: pulumi.Input<string>;
       labels?: pulumi.Input<pulumi.Input<string>[]>;
       spaceId?: pulumi.Input<string>;
-      /** Sent only when set: the provider added `engineType` after the schema the default plugin serves. */
+      /** Sent only when set; unset, the provider's default applies (docs/spacelift-provider.md says which provider serves it). */
       engineType?: "REGO_V0" | "REGO_V1";
     };
 
+/** Required reviewers on every tracked branch's GitHub environment: a tracked run is signed only after one of them approves the job. */
+export interface SignedRunsTrackedReviewersArgs {
+  /** GitHub user ids (numbers, not logins; `gh api users/<login> --jq .id`). */
+  users?: number[];
+  /** GitHub team ids (`gh api orgs/<org>/teams/<slug> --jq .id`). Users and teams together: 1 to 6, as GitHub allows. */
+  teams?: number[];
+}
+
 export interface SignedRunsSigningArgs {
-  /** Default "HS256". */
+  /** Default "ES256" (DEFAULT_SIGNING_ALGORITHM); "HS256" puts the secret itself into the policy. */
   algorithm?: SigningAlgorithm;
   /**
-   * Key generations, oldest first, e.g. ["2026-11"]. Each has its own key, kid and GitHub secret;
-   * the policy trusts all of them. Default ["1"].
+   * Key generations, oldest first, e.g. ["2026-11"]. Each has its own proposed key and one tracked key per tracked
+   * branch, with their own kids and GitHub secrets; the policy trusts every listed generation. Default ["1"].
    */
   keys?: string[];
   /** The generation GitHub signs with. Default: the last of `keys`. */
   activeKey?: string;
   /** Default 3600 seconds; between 60 and 86400. */
   maxTokenLifetimeSeconds?: number;
-  /** Keys of other repositories that may also run on this pool. */
-  additionalTrustedKeys?: pulumi.Input<TrustedKey | TrustedKey[]>[];
-  /** Prefix of the GitHub secret names; each generation's secret is `<prefix>_<GENERATION>`. Default "SPACELIFT_RUN_SIGNING_KEY". */
+  /**
+   * Prefix of the GitHub secret names: each generation's proposed key is the repository secret `<prefix>_PROPOSED_<GENERATION>`,
+   * its tracked keys the environment secret `<prefix>_TRACKED_<GENERATION>` of each tracked branch's environment.
+   * Default "SPACELIFT_RUN_SIGNING_KEY". (Before issue 8 one secret `<prefix>_<GENERATION>` held the only key.)
+   */
   secretName?: string;
+  /** Required reviewers on the tracked environments, self-review prevented. Default: none (GitHub's branch policy alone guards the tracked keys). */
+  trackedReviewers?: SignedRunsTrackedReviewersArgs;
+  /**
+   * Removed: keys of other repositories are granted by the pool's owner. Use `SignedRunsArgs.additionalRepositories`
+   * (`[{ repository: "acme/search", stacks: [...], trustedKeys: search.trustedKeys }]`); giving this is an input error.
+   * @deprecated
+   */
+  additionalTrustedKeys?: never;
 }
 
 export interface SignedRunsWorkflowArgs {
@@ -134,6 +155,8 @@ export interface SignedRunsArgs {
   signing?: SignedRunsSigningArgs;
   workflow?: SignedRunsWorkflowArgs;
   launcher?: SignedRunsLauncherArgs;
+  /** Other repositories the pool also runs signed runs for, each granted its own stacks (none of this repository's). Default: none. */
+  additionalRepositories?: SignedRunsRepositoryGrant[];
 }
 
 /** One repository: its stacks' attachments, its keys, its GitHub side and its trusted keys. */
@@ -144,18 +167,39 @@ export interface SignedRunsRepositoryArgs {
   /** The pool the created stacks (`stacks[].create`) run on. Required when any stack is created. */
   workerPoolId?: pulumi.Input<string>;
   pushPolicy?: SignedRunsPushPolicySelection;
-  /** As in SignedRunsArgs, without `additionalTrustedKeys` (that belongs to the pool). */
+  /** As in SignedRunsArgs. */
   signing?: Omit<SignedRunsSigningArgs, "additionalTrustedKeys">;
   workflow?: SignedRunsWorkflowArgs;
 }
 
-/** One pool whose launchers trust the keys of many repositories, each limited to its own stacks. */
+/**
+ * The pool owner's decision that one repository's keys may sign runs of these stacks. A key is trusted for the
+ * stacks it lists itself and the grant lists too; a stack granted to two repositories is an input error.
+ */
+export interface SignedRunsRepositoryGrant {
+  /** "owner/name", e.g. "acme/payments-infra". A plain string, so grants are checked before any resource exists. */
+  repository: string;
+  /** Stack ids (slugs) this repository may sign for; at least one, each in one grant only. */
+  stacks: string[];
+  /** The repository's keys, e.g. a SignedRunsRepository's `trustedKeys` output. */
+  trustedKeys: pulumi.Input<TrustedKey[]>;
+}
+
+/** One pool whose launchers trust the keys of many repositories, each only for the stacks its grant lists. */
 export interface SignedRunsWorkerPoolArgs {
   workerPool?: SignedRunsWorkerPoolSelection;
-  /** Each element is one key or a list of keys, e.g. `repository.trustedKeys`. At least one key in all. */
-  trustedKeys: pulumi.Input<TrustedKey | TrustedKey[]>[];
+  /** The grants, at least one: `[{ repository: "acme/payments-infra", stacks: ["payments-prod"], trustedKeys: repo.trustedKeys }]`. */
+  repositories: SignedRunsRepositoryGrant[];
+  /**
+   * Removed: the stacks a key may sign for are granted by the pool's owner, not claimed by the key. Use `repositories`;
+   * giving this is an input error.
+   * @deprecated
+   */
+  trustedKeys?: never;
   /** Default 3600 seconds; between 60 and 86400. */
   maxTokenLifetimeSeconds?: number;
+  /** The `iss` claim every token must carry, e.g. "github-actions" (what the generated workflow writes). Default: any issuer. SignedRuns sets "github-actions". */
+  issuer?: string;
   launcher?: SignedRunsLauncherArgs;
 }
 
@@ -168,6 +212,21 @@ export interface LauncherEnvironment {
   SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: string;
 }
 
+/** The kids and GitHub secrets the workflow of the active generation signs with. Plain (no key material). */
+export interface SignedRunsActiveKeys {
+  /** Signs PROPOSED runs of every stack; a repository Actions secret. */
+  proposed: { kid: string; secretName: string };
+  /** One per tracked branch: signs TRACKED and TASK runs of the stacks tracking it; an environment secret of `environment`. */
+  tracked: Array<{ branch: string; environment: string; kid: string; secretName: string; stacks: string[] }>;
+}
+
+/** The active generation's signing keys (HS256 secret or ES256 PKCS#8 PEM), as GitHub holds them. Secret. */
+export interface SignedRunsSigningKeys {
+  proposed: string;
+  /** By tracked branch. */
+  tracked: Record<string, string>;
+}
+
 /** The outputs every SignedRuns exposes (also the shape of `SignedRuns` itself). */
 export interface SignedRunsOutputs {
   /** The launcher's initialization policy text; secret whenever it holds an HS256 key. */
@@ -176,11 +235,14 @@ export interface SignedRunsOutputs {
   pushPolicyId: pulumi.Output<string>;
   launcherEnvironment: pulumi.Output<LauncherEnvironment>;
   workflowFiles: pulumi.Output<WorkflowFile[]>;
-  /** The active generation's key: kid, public material (the secret for HS256) and stacks. Secret for HS256. */
-  trustedKey: pulumi.Output<TrustedKey>;
-  /** Every listed generation's key. Secret for HS256. */
+  /**
+   * Every listed generation's keys, proposed and tracked: kid, public material (the secret for HS256), stacks and runTypes.
+   * Secret for HS256. (Replaces the single-key `trustedKey` output.)
+   */
   trustedKeys: pulumi.Output<TrustedKey[]>;
-  /** The active signing key (HS256 secret or ES256 PKCS#8 PEM). Secret. */
-  signingKey: pulumi.Output<string>;
+  /** The active generation's kids and secret names. */
+  activeKeys: pulumi.Output<SignedRunsActiveKeys>;
+  /** The active generation's signing keys. Secret. (Replaces the single-key `signingKey` output.) */
+  signingKeys: pulumi.Output<SignedRunsSigningKeys>;
   stackIds: pulumi.Output<string[]>;
 }

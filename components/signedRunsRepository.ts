@@ -3,11 +3,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import type { TrustedKey } from "./initializationPolicy";
-import { SignedRunsInputError } from "./inputError";
-import { deriveKeyId, planKeyGenerations, type KeyGenerationPlan } from "./keyGenerations";
+import { assertUnique } from "./identifiers";
+import { SignedRunsInputError, quoteValue } from "./inputError";
+import {
+  branchResourceSuffix,
+  planKeyGenerations,
+  proposedKeyId,
+  trackedEnvironmentName,
+  trackedKeyId,
+  type KeyGenerationPlan,
+} from "./keyGenerations";
 import { renderPushPolicy } from "./pushPolicy";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType, type SigningAlgorithm } from "./runTokenContract";
-import type { SignedRunsApiKeyArgs, SignedRunsRepositoryArgs, SignedRunsStackArgs } from "./signedRunsArgs";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SIGNING_ALGORITHM, type RunType, type SigningAlgorithm } from "./runTokenContract";
+import type {
+  SignedRunsActiveKeys,
+  SignedRunsApiKeyArgs,
+  SignedRunsRepositoryArgs,
+  SignedRunsSigningKeys,
+  SignedRunsStackArgs,
+  SignedRunsTrackedReviewersArgs,
+} from "./signedRunsArgs";
 import {
   assertAlgorithm,
   assertApiKeyId,
@@ -24,7 +39,7 @@ import {
 import { Policy } from "./spacelift/policy";
 import { PolicyAttachment } from "./spacelift/policyAttachment";
 import { Stack } from "./spacelift/stack";
-import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "./workflows"; // interim: issue 8 component step (WorkflowSigning)
+import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "./workflows";
 
 export const SIGNED_RUNS_REPOSITORY_TYPE = "spacelift-signed-runs:index:SignedRunsRepository";
 /** Length of a generated HS256 secret: 64 alphanumerics, about 380 bits. */
@@ -37,10 +52,29 @@ export const API_KEY_SECRET_SECRET_NAME = "SPACELIFT_API_KEY_SECRET";
 
 export const PUSH_POLICY_CREATE_KEYS = ["name", "labels", "spaceId", "engineType"] as const;
 
+/** The run types of each kind of key: a proposed key can never sign a TRACKED run, a tracked key never a PROPOSED one. */
+export const PROPOSED_RUN_TYPES: readonly RunType[] = ["PROPOSED"];
+export const TRACKED_RUN_TYPES: readonly RunType[] = ["TRACKED", "TASK"];
+/** GitHub allows at most six required reviewers (users and teams together) on an environment. */
+const MAX_REVIEWERS = 6;
+
+/** One tracked branch: its environment, the stacks tracking it, and the suffix of its resources' names. */
+export interface TrackedBranchPlan {
+  branch: string;
+  environment: string;
+  stacks: string[];
+  resourceSuffix: string;
+}
+
 /** What the constructor decides from plain values alone, before any resource exists. */
 export interface RepositoryPlan {
   algorithm: SigningAlgorithm;
   generations: KeyGenerationPlan[];
+  /** `github.branch` or its default. */
+  defaultBranch: string;
+  /** The distinct tracked branches, in the order their first stack is listed. */
+  trackedBranches: TrackedBranchPlan[];
+  reviewers?: { users: number[]; teams: number[] };
   maxTokenLifetimeSeconds: number;
   stacks: SignedRunsStackArgs[];
   authMode: "apiKey" | "oidc" | "external";
@@ -59,7 +93,11 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
   }
   if (!isOutputLike(args.github.owner)) assertGithubOwner("github.owner", args.github.owner);
   if (!isOutputLike(args.github.repository)) assertGithubRepositoryName("github.repository", args.github.repository);
-  if (args.github.branch !== undefined && !isOutputLike(args.github.branch)) assertBranchName("github.branch", args.github.branch);
+  if (isOutputLike(args.github.branch)) {
+    throw new SignedRunsInputError("github.branch", "is an Output or a Promise", "give a plain string: the default tracked branch names its GitHub environment and the resources of its keys");
+  }
+  const defaultBranch = args.github.branch ?? DEFAULT_REPOSITORY_BRANCH;
+  assertBranchName("github.branch", defaultBranch);
   validateStacks(args.stacks);
   if (typeof args.spacelift !== "object" || args.spacelift === null) {
     throw new SignedRunsInputError("spacelift", "is missing", "give { endpoint: \"https://<account>.app.spacelift.io\" }");
@@ -78,19 +116,37 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
     throw new SignedRunsInputError(`stacks[${created}].create`, "needs a worker pool for the stack it creates", "pass workerPoolId (e.g. a SignedRunsWorkerPool's workerPoolId), or use SignedRuns, which creates the pool");
   }
   const signing = args.signing ?? {};
-  const algorithm = signing.algorithm ?? "HS256";
+  if ((signing as { additionalTrustedKeys?: unknown }).additionalTrustedKeys !== undefined) {
+    throw new SignedRunsInputError(
+      "signing.additionalTrustedKeys",
+      "is no longer taken: the pool's owner grants each repository its stacks",
+      "pass additionalRepositories: [{ repository: \"owner/name\", stacks: [...], trustedKeys: other.trustedKeys }] to SignedRuns, or use SignedRunsWorkerPool's repositories",
+    );
+  }
+  const algorithm = signing.algorithm ?? DEFAULT_SIGNING_ALGORITHM;
   assertAlgorithm("signing.algorithm", algorithm);
   const maxTokenLifetimeSeconds = signing.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   assertTokenLifetime("signing.maxTokenLifetimeSeconds", maxTokenLifetimeSeconds);
   const generations = planKeyGenerations(signing);
+  const reviewers = planReviewers(signing.trackedReviewers);
+  const trackedBranches = planTrackedBranches(args.stacks, defaultBranch);
   if (args.workflow?.branch !== undefined && !isOutputLike(args.workflow.branch)) assertBranchName("workflow.branch", args.workflow.branch);
   const authMode = apiKey === undefined ? "external" : "oidc" in apiKey ? "oidc" : "apiKey";
-  const plan = { algorithm, generations, maxTokenLifetimeSeconds, stacks: args.stacks, authMode, workflowPaths: [] as string[] } satisfies RepositoryPlan;
+  const plan: RepositoryPlan = {
+    algorithm,
+    generations,
+    defaultBranch,
+    trackedBranches,
+    ...(reviewers !== undefined ? { reviewers } : {}),
+    maxTokenLifetimeSeconds,
+    stacks: args.stacks,
+    authMode,
+    workflowPaths: [],
+  };
   // The workflow generator's own checks run here too, so they also fail before any resource exists.
   plan.workflowPaths = renderWorkflowsFor(plan, {
     owner: plainOr(args.github.owner, "owner"),
     repository: plainOr(args.github.repository, "repository"),
-    defaultBranch: plainOr(args.github.branch, DEFAULT_REPOSITORY_BRANCH),
     endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint),
     oidcApiKeyId: "placeholder",
     oidcAudience: apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc.audience : undefined,
@@ -98,6 +154,52 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
     spacectlSha256: args.workflow?.spacectlSha256,
   }).map((file) => file.path);
   return plan;
+}
+
+/** The distinct tracked branches and the stacks tracking each; a branch with a glob character is refused (a deployment branch policy reads it as a pattern). */
+export function planTrackedBranches(stacks: SignedRunsStackArgs[], defaultBranch: string): TrackedBranchPlan[] {
+  const byBranch = new Map<string, TrackedBranchPlan>();
+  stacks.forEach((stack, index) => {
+    const branch = stack.branch ?? defaultBranch;
+    if (/[*?[\]{}!]/.test(branch)) {
+      throw new SignedRunsInputError(
+        stack.branch !== undefined ? `stacks[${index}].branch` : "github.branch",
+        `${quoteValue(branch)} has a glob character (*, ?, [, ], {, }, !), which a deployment branch policy reads as a pattern`,
+        "track a branch whose name has none, so its environment admits exactly that branch",
+      );
+    }
+    const plan = byBranch.get(branch) ?? { branch, environment: trackedEnvironmentName(branch), stacks: [], resourceSuffix: branchResourceSuffix(branch) };
+    plan.stacks.push(stack.id);
+    byBranch.set(branch, plan);
+  });
+  return [...byBranch.values()];
+}
+
+/** `signing.trackedReviewers`: positive integer ids, 1 to 6 in all. */
+export function planReviewers(value: SignedRunsTrackedReviewersArgs | undefined): RepositoryPlan["reviewers"] {
+  if (value === undefined) return undefined;
+  const field = "signing.trackedReviewers";
+  const fix = "give { users?: [GitHub user ids], teams?: [GitHub team ids] }, 1 to 6 ids in all, e.g. { teams: [4455667] }";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SignedRunsInputError(field, `${quoteValue(value)} is not an object`, fix);
+  const unknown = Object.keys(value).filter((key) => key !== "users" && key !== "teams");
+  if (unknown.length > 0) throw new SignedRunsInputError(`${field}.${unknown[0]}`, "is not a known field", fix);
+  const ids = (kind: "users" | "teams"): number[] => {
+    const list: unknown = value[kind] ?? [];
+    if (!Array.isArray(list)) throw new SignedRunsInputError(`${field}.${kind}`, `${quoteValue(list)} is not a list`, fix);
+    list.forEach((id: unknown, index) => {
+      if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+        throw new SignedRunsInputError(`${field}.${kind}[${index}]`, `${quoteValue(id)} is not a GitHub ${kind === "users" ? "user" : "team"} id`, `give the numeric id (not the name), e.g. from gh api ${kind === "users" ? "users/<login>" : "orgs/<org>/teams/<slug>"} --jq .id`);
+      }
+    });
+    assertUnique(`${field}.${kind}`, (list as number[]).map(String), kind === "users" ? "user id" : "team id");
+    return [...(list as number[])];
+  };
+  const users = ids("users");
+  const teams = ids("teams");
+  if (users.length + teams.length === 0 || users.length + teams.length > MAX_REVIEWERS) {
+    throw new SignedRunsInputError(field, `lists ${users.length + teams.length} reviewers`, `${fix}; leave it out for no required reviewers`);
+  }
+  return { users, teams };
 }
 
 /** The workflow generator's fields, named as the component's arguments name them. */
@@ -110,9 +212,8 @@ const WORKFLOW_FIELDS: Array<[RegExp, string]> = [
 
 /** renderWorkflows for resolved values; its input errors are re-labelled with the component's field names. */
 export function renderWorkflowsFor(plan: RepositoryPlan, resolved: Parameters<typeof workflowOptionsFor>[1]): WorkflowFile[] {
-  const active = plan.generations.find((g) => g.active)!;
   try {
-    return renderWorkflows(workflowOptionsFor(plan, resolved, active.secretName));
+    return renderWorkflows(workflowOptionsFor(plan, resolved));
   } catch (error) {
     if (!(error instanceof SignedRunsInputError)) throw error;
     const mapped = WORKFLOW_FIELDS.find(([pattern]) => pattern.test(error.field));
@@ -128,10 +229,8 @@ export function isOutputLike(value: unknown): boolean {
 /** The workflow options for resolved values; shared by the dry render (file paths) and the real one. */
 export function workflowOptionsFor(
   plan: RepositoryPlan,
-  resolved: { owner: string; repository: string; defaultBranch: string; endpoint: string; oidcApiKeyId?: string; oidcAudience?: string; spacectlVersion?: string; spacectlSha256?: string },
-  activeSecretName: string,
+  resolved: { owner: string; repository: string; endpoint: string; oidcApiKeyId?: string; oidcAudience?: string; spacectlVersion?: string; spacectlSha256?: string },
 ): WorkflowOptions {
-  const active = plan.generations.find((g) => g.active)!;
   const auth: SpaceliftAuth =
     plan.authMode === "oidc"
       ? { type: "oidc", apiKeyId: resolved.oidcApiKeyId!, ...(resolved.oidcAudience !== undefined ? { audience: resolved.oidcAudience } : {}) }
@@ -139,11 +238,11 @@ export function workflowOptionsFor(
   const options: WorkflowOptions = {
     stacks: plan.stacks.map((stack) => ({
       id: stack.id,
-      branch: stack.branch ?? resolved.defaultBranch,
+      branch: stack.branch ?? plan.defaultBranch,
       ...(stack.projectRoot !== undefined ? { projectRoot: stack.projectRoot } : {}),
       ...(stack.additionalProjectGlobs !== undefined ? { additionalProjectGlobs: [...stack.additionalProjectGlobs] } : {}),
     })),
-    signing: interimSigning(plan, resolved.defaultBranch, deriveKeyId(resolved.owner, resolved.repository, active.generation), activeSecretName),
+    signing: workflowSigning(plan, resolved.owner, resolved.repository),
     spacelift: { endpoint: resolved.endpoint, auth },
     maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
   };
@@ -152,21 +251,41 @@ export function workflowOptionsFor(
   return options;
 }
 
-/**
- * interim: issue 8 component step. The component still makes one key per generation,
- * in one repository secret, so that key is named as both the proposed key and every
- * tracked branch's key, and each tracked branch gets an environment named
- * `spacelift-<branch>` that the component does not create yet (GitHub creates it
- * empty on first use, and the tracked job then reads the repository secret of the
- * same name). The component redesign gives each its own key, environment and secret.
- */
-function interimSigning(plan: RepositoryPlan, defaultBranch: string, kid: string, secretName: string): WorkflowSigning {
-  const branches = [...new Set(plan.stacks.map((stack) => stack.branch ?? defaultBranch))];
+/** The active generation's kids and secret names, as the workflow and the `activeKeys` output give them. */
+export function activeKeysFor(plan: RepositoryPlan, owner: string, repository: string): SignedRunsActiveKeys {
+  const active = plan.generations.find((g) => g.active)!;
+  return {
+    proposed: { kid: proposedKeyId(owner, repository, active.generation), secretName: active.proposedSecretName },
+    tracked: plan.trackedBranches.map((tracked) => ({
+      branch: tracked.branch,
+      environment: tracked.environment,
+      kid: trackedKeyId(owner, repository, tracked.branch, active.generation),
+      secretName: active.trackedSecretName,
+      stacks: [...tracked.stacks],
+    })),
+  };
+}
+
+function workflowSigning(plan: RepositoryPlan, owner: string, repository: string): WorkflowSigning {
+  const active = activeKeysFor(plan, owner, repository);
   return {
     algorithm: plan.algorithm,
-    proposed: { kid, secretName },
-    tracked: branches.map((branch) => ({ branch, environment: `spacelift-${branch.replace(/[^A-Za-z0-9._/-]/g, "-")}`.slice(0, 255), kid, secretName })),
+    proposed: active.proposed,
+    tracked: active.tracked.map(({ branch, environment, kid, secretName }) => ({ branch, environment, kid, secretName })),
   };
+}
+
+/** Every listed generation's keys as the policy trusts them: the proposed key for PROPOSED runs of every stack, each tracked key for TRACKED and TASK runs of its branch's stacks. */
+export function trustedKeysFor(plan: RepositoryPlan, owner: string, repository: string, material: (generation: string, branch?: string) => string): TrustedKey[] {
+  const key = (kid: string, publicValue: string, stacks: string[], runTypes: readonly RunType[]): TrustedKey =>
+    plan.algorithm === "HS256"
+      ? { kid, algorithm: "HS256", secret: publicValue, stacks: [...stacks], runTypes: [...runTypes] }
+      : { kid, algorithm: "ES256", publicKeyPem: publicValue, stacks: [...stacks], runTypes: [...runTypes] };
+  const allStacks = plan.stacks.map((stack) => stack.id);
+  return plan.generations.flatMap(({ generation }) => [
+    key(proposedKeyId(owner, repository, generation), material(generation), allStacks, PROPOSED_RUN_TYPES),
+    ...plan.trackedBranches.map((tracked) => key(trackedKeyId(owner, repository, tracked.branch, generation), material(generation, tracked.branch), tracked.stacks, TRACKED_RUN_TYPES)),
+  ]);
 }
 
 /** A Pulumi resource name from a workflow path: its file name without the extension. */
@@ -177,160 +296,241 @@ export function workflowResourceSuffix(path: string): string {
 
 /**
  * One repository's side of signed runs: the push policy and its attachment to
- * every stack, the stacks it creates, one signing key per key generation, the
- * GitHub secrets and workflow files, and the keys a pool must trust.
+ * every stack, the stacks it creates, per key generation a proposed key
+ * (repository Actions secret) and a tracked key per tracked branch (environment
+ * secret of a GitHub environment that admits only that branch), the workflow
+ * files, and the keys a pool must trust.
  */
 export class SignedRunsRepository extends pulumi.ComponentResource {
-  /** Every generation's key limited to this repository's stacks; secret for HS256. */
+  /** Every generation's keys, proposed and tracked, each with its stacks and runTypes; secret for HS256. */
   declare readonly trustedKeys: pulumi.Output<TrustedKey[]>;
-  /** The active generation's key; secret for HS256. */
-  declare readonly trustedKey: pulumi.Output<TrustedKey>;
-  /** The active signing key: the HS256 secret or the ES256 PKCS#8 PEM. Secret. */
-  declare readonly signingKey: pulumi.Output<string>;
-  declare readonly activeKeyId: pulumi.Output<string>;
+  /** The active generation's kids and secret names (plain). */
+  declare readonly activeKeys: pulumi.Output<SignedRunsActiveKeys>;
+  /** The active generation's signing keys: HS256 secrets or ES256 PKCS#8 PEMs. Secret. */
+  declare readonly signingKeys: pulumi.Output<SignedRunsSigningKeys>;
   declare readonly workflowFiles: pulumi.Output<WorkflowFile[]>;
   declare readonly pushPolicyId: pulumi.Output<string>;
   declare readonly stackIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: SignedRunsRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = planRepository(args);
-    const dryWorkflowPaths = plan.workflowPaths;
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
     const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v));
     const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v));
-    const defaultBranch = checkInput(args.github.branch ?? DEFAULT_REPOSITORY_BRANCH, (v) => assertBranchName("github.branch", v));
-    const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => normalizeEndpoint("spacelift.endpoint", v));
 
-    // Push policy: the one given, or a GIT_PUSH policy that ignores every push.
-    const pushPolicySelection = args.pushPolicy ?? {};
-    let pushPolicyId: pulumi.Output<string>;
-    if ("id" in pushPolicySelection && pushPolicySelection.id !== undefined) {
-      pushPolicyId = pulumi.output(pushPolicySelection.id);
-    } else {
-      const settings = pushPolicySelection as Exclude<typeof pushPolicySelection, { id: unknown }>;
-      const policy = new Policy(`${name}-push-policy`, {
-        name: settings.name ?? `${name}: ignore pushes (signed runs)`,
-        body: renderPushPolicy(),
-        type: "GIT_PUSH",
-        labels: settings.labels,
-        spaceId: settings.spaceId,
-        engineType: settings.engineType,
-      }, parent);
-      pushPolicyId = policy.id;
-    }
+    const pushPolicyId = declarePushPolicy(name, args, parent);
+    const stackIds = declareStacks(name, args, plan, repository, pushPolicyId, parent);
+    const environments = declareTrackedEnvironments(name, plan, repository, parent);
+    const keys = declareSigningKeys(name, plan, repository, environments, parent);
+    declareApiKeySecrets(name, args, repository, parent);
+    const workflowFiles = declareWorkflowFiles(name, args, plan, owner, repository, parent);
 
-    // Stacks: existing ones by id, or created on the pool; the push policy on each.
-    const stackIds: pulumi.Output<string>[] = [];
-    for (const stack of plan.stacks) {
-      let stackId: pulumi.Output<string>;
-      if (stack.create !== undefined) {
-        const create = stack.create;
-        const vendor = create.vendor;
-        const created = new Stack(`${name}-stack-${stack.id}`, {
-          slug: stack.id,
-          name: create.name ?? stack.id,
-          repository,
-          branch: stack.branch ?? defaultBranch,
-          projectRoot: stack.projectRoot,
-          additionalProjectGlobs: stack.additionalProjectGlobs,
-          workerPoolId: args.workerPoolId,
-          spaceId: create.spaceId,
-          labels: create.labels,
-          description: create.description,
-          administrative: create.administrative,
-          autodeploy: create.autodeploy,
-          runnerImage: create.runnerImage,
-          protectFromDeletion: create.protectFromDeletion,
-          pulumi: vendor !== undefined && "pulumi" in vendor ? vendor.pulumi : undefined,
-          terraformWorkflowTool: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workflowTool : undefined,
-          terraformVersion: vendor !== undefined && "terraform" in vendor ? vendor.terraform.version : undefined,
-          terraformWorkspace: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workspace : undefined,
-        }, parent);
-        stackId = created.id;
-      } else {
-        stackId = pulumi.output(stack.id);
-      }
-      new PolicyAttachment(`${name}-push-policy-${stack.id}`, { policyId: pushPolicyId, stackId }, parent);
-      stackIds.push(stackId);
-    }
-
-    // Signing keys: one resource and one GitHub secret per generation.
-    const keyMaterials = plan.generations.map((generation) => {
-      const material = signingKeyFor(name, plan.algorithm, generation.generation, parent);
-      new github.ActionsSecret(`${name}-signing-key-secret-${generation.generation}`, {
-        repository,
-        secretName: generation.secretName,
-        value: material.privateValue,
-      }, parent);
-      return material;
-    });
-    const stackSlugs = plan.stacks.map((stack) => stack.id);
     const trustedKeys = pulumi
-      .all([owner, repository, pulumi.all(keyMaterials.map((m) => m.publicValue))])
-      .apply(([o, r, publicValues]) =>
-        plan.generations.map((generation, index): TrustedKey => {
-          const kid = deriveKeyId(o, r, generation.generation);
-          // interim: issue 8 component step (one key signs every run type until proposed/tracked keys exist)
-          const runTypes: RunType[] = [...RUN_TYPES];
-          return plan.algorithm === "HS256"
-            ? { kid, algorithm: "HS256", secret: publicValues[index], stacks: [...stackSlugs], runTypes }
-            : { kid, algorithm: "ES256", publicKeyPem: publicValues[index], stacks: [...stackSlugs], runTypes };
-        }),
-      );
-    const activeIndex = plan.generations.findIndex((g) => g.active);
-
-    // Spacelift credentials for the workflow, in secret-key mode only.
-    const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
-    if (apiKey !== undefined && !("oidc" in apiKey)) {
-      new github.ActionsSecret(`${name}-spacelift-api-key-id`, { repository, secretName: API_KEY_ID_SECRET_NAME, value: pulumi.secret(apiKey.id) }, parent);
-      new github.ActionsSecret(`${name}-spacelift-api-key-secret`, { repository, secretName: API_KEY_SECRET_SECRET_NAME, value: pulumi.secret(apiKey.secret) }, parent);
-    }
-
-    // Workflow files: the paths were fixed by the dry render; the contents need resolved values.
-    const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
-    const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v));
-    const workflowFiles = pulumi
-      .all([owner, repository, defaultBranch, endpoint, oidcApiKeyId])
-      .apply(([o, r, branch, e, keyId]) => {
-        const files = renderWorkflowsFor(plan, { owner: o, repository: r, defaultBranch: branch, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 });
-        const paths = files.map((f) => f.path);
-        if (JSON.stringify(paths) !== JSON.stringify(dryWorkflowPaths)) {
-          throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(dryWorkflowPaths)}`);
-        }
-        return files;
-      });
-    const workflowBranch = checkInput(args.workflow?.branch ?? defaultBranch, (v) => assertBranchName("workflow.branch", v));
-    dryWorkflowPaths.forEach((path, index) => {
-      new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
-        repository,
-        file: path,
-        content: workflowFiles.apply((files) => files[index].content),
-        branch: workflowBranch,
-        commitMessage: args.workflow?.commitMessage ?? DEFAULT_WORKFLOW_COMMIT_MESSAGE,
-        overwriteOnCreate: true,
-      }, parent);
-    });
-
-    const hmac = plan.algorithm === "HS256";
-    this.trustedKeys = hmac ? pulumi.secret(trustedKeys) : trustedKeys;
-    this.trustedKey = this.trustedKeys.apply((keys) => keys[activeIndex]);
-    // From the names alone, so the kid stays a plain output even when the keys are secret.
-    this.activeKeyId = pulumi.all([owner, repository]).apply(([o, r]) => deriveKeyId(o, r, plan.generations[activeIndex].generation));
-    this.signingKey = pulumi.secret(keyMaterials[activeIndex].privateValue);
+      .all([owner, repository, pulumi.all(keys.map((k) => k.material.publicValue))])
+      .apply(([o, r, publicValues]) => trustedKeysFor(plan, o, r, (generation, branch) => publicValues[keys.findIndex((k) => k.generation === generation && k.branch === branch)]));
+    const active = plan.generations.find((g) => g.active)!.generation;
+    const activeMaterial = keys.filter((k) => k.generation === active);
+    this.trustedKeys = plan.algorithm === "HS256" ? pulumi.secret(trustedKeys) : trustedKeys;
+    // From the names alone, so the kids stay plain even when the keys are secret.
+    this.activeKeys = pulumi.all([owner, repository]).apply(([o, r]) => activeKeysFor(plan, o, r));
+    this.signingKeys = pulumi.secret(
+      pulumi.all(activeMaterial.map((k) => k.material.privateValue)).apply((values) => ({
+        proposed: values[activeMaterial.findIndex((k) => k.branch === undefined)],
+        tracked: Object.fromEntries(activeMaterial.flatMap((k, index) => (k.branch === undefined ? [] : [[k.branch, values[index]]]))),
+      })),
+    );
     this.workflowFiles = workflowFiles;
     this.pushPolicyId = pushPolicyId;
     this.stackIds = pulumi.all(stackIds);
     this.registerOutputs({
       trustedKeys: this.trustedKeys,
-      signingKey: this.signingKey,
-      activeKeyId: this.activeKeyId,
+      activeKeys: this.activeKeys,
+      signingKeys: this.signingKeys,
       workflowFiles: this.workflowFiles,
       pushPolicyId: this.pushPolicyId,
       stackIds: this.stackIds,
     });
   }
+
+  /** @deprecated Removed: a repository now has several keys. Reading it throws; use `trustedKeys`, or `activeKeys` for the kids. */
+  get trustedKey(): never {
+    throw new SignedRunsInputError("trustedKey", "is no longer an output: each generation has a proposed key and a tracked key per tracked branch", "use trustedKeys (every key, with runTypes) or activeKeys (the active kids)");
+  }
+
+  /** @deprecated Removed: reading it throws; use `signingKeys` ({ proposed, tracked: { [branch]: key } }). */
+  get signingKey(): never {
+    throw new SignedRunsInputError("signingKey", "is no longer an output: the workflow signs with a proposed key and a tracked key per tracked branch", "use signingKeys.proposed or signingKeys.tracked[branch]");
+  }
+}
+
+/** The push policy: the one given, or a GIT_PUSH policy that ignores every push. */
+function declarePushPolicy(name: string, args: SignedRunsRepositoryArgs, parent: pulumi.CustomResourceOptions): pulumi.Output<string> {
+  const selection = args.pushPolicy ?? {};
+  if ("id" in selection && selection.id !== undefined) return pulumi.output(selection.id);
+  const settings = selection as Exclude<typeof selection, { id: unknown }>;
+  return new Policy(`${name}-push-policy`, {
+    name: settings.name ?? `${name}: ignore pushes (signed runs)`,
+    body: renderPushPolicy(),
+    type: "GIT_PUSH",
+    labels: settings.labels,
+    spaceId: settings.spaceId,
+    engineType: settings.engineType,
+  }, parent).id;
+}
+
+/** Stacks: existing ones by id, or created on the pool; the push policy on each. */
+function declareStacks(
+  name: string,
+  args: SignedRunsRepositoryArgs,
+  plan: RepositoryPlan,
+  repository: pulumi.Input<string>,
+  pushPolicyId: pulumi.Output<string>,
+  parent: pulumi.CustomResourceOptions,
+): pulumi.Output<string>[] {
+  return plan.stacks.map((stack) => {
+    let stackId: pulumi.Output<string>;
+    if (stack.create !== undefined) {
+      const create = stack.create;
+      const vendor = create.vendor;
+      stackId = new Stack(`${name}-stack-${stack.id}`, {
+        slug: stack.id,
+        name: create.name ?? stack.id,
+        repository,
+        branch: stack.branch ?? plan.defaultBranch,
+        projectRoot: stack.projectRoot,
+        additionalProjectGlobs: stack.additionalProjectGlobs,
+        workerPoolId: args.workerPoolId,
+        spaceId: create.spaceId,
+        labels: create.labels,
+        description: create.description,
+        administrative: create.administrative,
+        autodeploy: create.autodeploy,
+        runnerImage: create.runnerImage,
+        protectFromDeletion: create.protectFromDeletion,
+        pulumi: vendor !== undefined && "pulumi" in vendor ? vendor.pulumi : undefined,
+        terraformWorkflowTool: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workflowTool : undefined,
+        terraformVersion: vendor !== undefined && "terraform" in vendor ? vendor.terraform.version : undefined,
+        terraformWorkspace: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workspace : undefined,
+      }, parent).id;
+    } else {
+      stackId = pulumi.output(stack.id);
+    }
+    new PolicyAttachment(`${name}-push-policy-${stack.id}`, { policyId: pushPolicyId, stackId }, parent);
+    return stackId;
+  });
+}
+
+/**
+ * Per tracked branch, a GitHub environment whose deployment branch policy admits
+ * exactly that branch (custom branch policies with one branch-name policy;
+ * protected branches off, since any protected branch would then be admitted).
+ * Administrators cannot bypass it. Returns each environment's name as an
+ * Output, so the secrets written into it wait for it.
+ */
+function declareTrackedEnvironments(name: string, plan: RepositoryPlan, repository: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): Map<string, pulumi.Output<string>> {
+  const environments = new Map<string, pulumi.Output<string>>();
+  for (const tracked of plan.trackedBranches) {
+    const environment = new github.RepositoryEnvironment(`${name}-environment-${tracked.resourceSuffix}`, {
+      repository,
+      environment: tracked.environment,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      canAdminsBypass: false,
+      ...(plan.reviewers !== undefined
+        ? { reviewers: [{ users: plan.reviewers.users, teams: plan.reviewers.teams }], preventSelfReview: true }
+        : {}),
+    }, parent);
+    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-branch-${tracked.resourceSuffix}`, {
+      repository,
+      environment: environment.environment,
+      branchPattern: tracked.branch,
+    }, parent);
+    environments.set(tracked.branch, environment.environment);
+  }
+  return environments;
+}
+
+interface DeclaredKey {
+  generation: string;
+  /** The tracked branch; undefined for the proposed key. */
+  branch?: string;
+  material: SigningKeyMaterial;
+}
+
+/** Per generation: the proposed key in a repository secret, and a tracked key per tracked branch in that branch's environment. */
+function declareSigningKeys(
+  name: string,
+  plan: RepositoryPlan,
+  repository: pulumi.Input<string>,
+  environments: Map<string, pulumi.Output<string>>,
+  parent: pulumi.CustomResourceOptions,
+): DeclaredKey[] {
+  return plan.generations.flatMap((generation) => {
+    const proposed = signingKeyFor(`${name}-proposed-key-${generation.generation}`, plan.algorithm, parent);
+    new github.ActionsSecret(`${name}-proposed-key-secret-${generation.generation}`, {
+      repository,
+      secretName: generation.proposedSecretName,
+      value: proposed.privateValue,
+    }, parent);
+    const tracked = plan.trackedBranches.map((branch): DeclaredKey => {
+      const suffix = `${generation.generation}-${branch.resourceSuffix}`;
+      const material = signingKeyFor(`${name}-tracked-key-${suffix}`, plan.algorithm, parent);
+      new github.ActionsEnvironmentSecret(`${name}-tracked-key-secret-${suffix}`, {
+        repository,
+        environment: environments.get(branch.branch)!,
+        secretName: generation.trackedSecretName,
+        value: material.privateValue,
+      }, parent);
+      return { generation: generation.generation, branch: branch.branch, material };
+    });
+    return [{ generation: generation.generation, material: proposed }, ...tracked];
+  });
+}
+
+/** Spacelift credentials for the workflow, in secret-key mode only. */
+function declareApiKeySecrets(name: string, args: SignedRunsRepositoryArgs, repository: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): void {
+  const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
+  if (apiKey === undefined || "oidc" in apiKey) return;
+  new github.ActionsSecret(`${name}-spacelift-api-key-id`, { repository, secretName: API_KEY_ID_SECRET_NAME, value: pulumi.secret(apiKey.id) }, parent);
+  new github.ActionsSecret(`${name}-spacelift-api-key-secret`, { repository, secretName: API_KEY_SECRET_SECRET_NAME, value: pulumi.secret(apiKey.secret) }, parent);
+}
+
+/** Workflow files: the paths were fixed by the dry render; the contents need resolved values. */
+function declareWorkflowFiles(
+  name: string,
+  args: SignedRunsRepositoryArgs,
+  plan: RepositoryPlan,
+  owner: pulumi.Input<string>,
+  repository: pulumi.Input<string>,
+  parent: pulumi.CustomResourceOptions,
+): pulumi.Output<WorkflowFile[]> {
+  const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
+  const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => normalizeEndpoint("spacelift.endpoint", v));
+  const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
+  const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v));
+  const workflowFiles = pulumi
+    .all([owner, repository, endpoint, oidcApiKeyId])
+    .apply(([o, r, e, keyId]) => {
+      const files = renderWorkflowsFor(plan, { owner: o, repository: r, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 });
+      const paths = files.map((f) => f.path);
+      if (JSON.stringify(paths) !== JSON.stringify(plan.workflowPaths)) {
+        throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(plan.workflowPaths)}`);
+      }
+      return files;
+    });
+  const workflowBranch = checkInput(args.workflow?.branch ?? plan.defaultBranch, (v) => assertBranchName("workflow.branch", v));
+  plan.workflowPaths.forEach((path, index) => {
+    new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
+      repository,
+      file: path,
+      content: workflowFiles.apply((files) => files[index].content),
+      branch: workflowBranch,
+      commitMessage: args.workflow?.commitMessage ?? DEFAULT_WORKFLOW_COMMIT_MESSAGE,
+      overwriteOnCreate: true,
+    }, parent);
+  });
+  return workflowFiles;
 }
 
 interface SigningKeyMaterial {
@@ -340,13 +540,13 @@ interface SigningKeyMaterial {
   publicValue: pulumi.Output<string>;
 }
 
-function signingKeyFor(name: string, algorithm: SigningAlgorithm, generation: string, opts: pulumi.CustomResourceOptions): SigningKeyMaterial {
+function signingKeyFor(resourceName: string, algorithm: SigningAlgorithm, opts: pulumi.CustomResourceOptions): SigningKeyMaterial {
   if (algorithm === "HS256") {
-    const password = new random.RandomPassword(`${name}-signing-key-${generation}`, { length: HS256_SECRET_LENGTH, special: false }, opts);
+    const password = new random.RandomPassword(resourceName, { length: HS256_SECRET_LENGTH, special: false }, opts);
     const secret = pulumi.secret(password.result);
     return { privateValue: secret, publicValue: secret };
   }
-  const key = new tls.PrivateKey(`${name}-signing-key-${generation}`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+  const key = new tls.PrivateKey(resourceName, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
   return { privateValue: pulumi.secret(key.privateKeyPemPkcs8), publicValue: key.publicKeyPem };
 }
 

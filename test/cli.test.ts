@@ -9,7 +9,7 @@ import { createHash, createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { deriveKeyId } from "../components/keyGenerations";
+import { proposedKeyId, trackedKeyId } from "../components/keyGenerations";
 import { REPO_ROOT, opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
 import { CLI, pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
 
@@ -59,8 +59,19 @@ function renderSetup(algorithm: "HS256" | "ES256") {
   const configFile = writeConfig(directory, { ...baseConfig(), spacelift, signing: { algorithm, keys: ["2026-11"] } });
   const out = path.join(directory, "out");
   const result = runCli(["render", "--config", configFile, "--out", out]);
-  const keyFile = path.join(directory, "signed-runs-keys", algorithm === "ES256" ? "2026-11.es256.pem" : "2026-11.hs256.key");
-  return { directory, configFile, out, result, keyFile, kid: deriveKeyId("acme", "payments-infra", "2026-11") };
+  const keys = path.join(directory, "signed-runs-keys");
+  const extension = algorithm === "ES256" ? "es256.pem" : "hs256.key";
+  return {
+    directory, configFile, out, result,
+    /** The tracked key of main (payments-prod's branch): signs TRACKED and TASK runs of payments-prod. */
+    keyFile: path.join(keys, `2026-11.tracked.main.${extension}`),
+    kid: trackedKeyId("acme", "payments-infra", "main", "2026-11"),
+    stagingKeyFile: path.join(keys, `2026-11.tracked.staging.${extension}`),
+    stagingKid: trackedKeyId("acme", "payments-infra", "staging", "2026-11"),
+    /** The proposed key: signs PROPOSED runs of every stack. */
+    proposedKeyFile: path.join(keys, `2026-11.proposed.${extension}`),
+    proposedKid: proposedKeyId("acme", "payments-infra", "2026-11"),
+  };
 }
 
 describe("cli: help and exit codes", () => {
@@ -222,6 +233,11 @@ describe("cli: render", () => {
       assert.equal(mode(keyFile), 0o600);
       assert.match(result.stdout, new RegExp(`generated an ${algorithm} `));
       assert.match(result.stdout, /because the config names no existing key/);
+      // Both kinds of key: the proposed key and a tracked key per tracked branch (main, staging).
+      const keyFiles = readdirSync(path.dirname(keyFile)).filter((f) => f !== ".gitignore" && !f.endsWith(".pub.pem")).sort();
+      const extension = algorithm === "ES256" ? "es256.pem" : "hs256.key";
+      assert.deepEqual(keyFiles, [`2026-11.proposed.${extension}`, `2026-11.tracked.main.${extension}`, `2026-11.tracked.staging.${extension}`]);
+      for (const file of keyFiles) assert.equal(mode(path.join(path.dirname(keyFile), file)), 0o600, file);
       const secret = readFileSync(keyFile, "utf8").trim();
       const everything = result.stdout + result.stderr;
       if (algorithm === "HS256") {
@@ -273,7 +289,8 @@ describe("cli: render", () => {
     const first = snapshot(out);
     const second = runCli(["render", "--config", configFile, "--out", path.join(path.dirname(out), "out2")]);
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stdout, /reused the key for generation "2026-11"/);
+    assert.match(second.stdout, /reused generation "2026-11"'s proposed key/);
+    assert.match(second.stdout, /reused generation "2026-11"'s tracked key of branch "staging"/);
     assert.doesNotMatch(second.stdout, /generated/);
     assert.equal(readFileSync(keyFile, "utf8"), key);
     assert.deepEqual(snapshot(path.join(path.dirname(out), "out2")), first);
@@ -296,10 +313,65 @@ describe("cli: render", () => {
     const directory = temporaryDirectory("wrong-key");
     const keyFile = path.join(directory, "k.key");
     assert.equal(runCli(["keygen", "--algorithm", "HS256", "--out", keyFile]).status, 0);
-    const configFile = writeConfig(directory, { ...baseConfig(), signing: { algorithm: "ES256", keyFiles: { "1": "k.key" } } });
+    const configFile = writeConfig(directory, { ...baseConfig(), signing: { algorithm: "ES256", keyFiles: { "1": { tracked: { staging: "k.key" } } } } });
     const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")]);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /signing\.keyFiles\.1: .*k\.key holds an HS256 key, but ES256 is configured/);
+    assert.match(result.stderr, /signing\.keyFiles\.1\.tracked\.staging: .*k\.key holds an HS256 key, but ES256 is configured/);
+  });
+
+  it("the old one-file-per-generation keyFiles is refused with the new shape as the fix", () => {
+    const directory = temporaryDirectory("old-key-files");
+    const configFile = writeConfig(directory, { ...baseConfig(), signing: { keyFiles: { "1": "k.pem" } } });
+    const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /signing\.keyFiles\.1: names one file, but each generation now has a proposed key and a tracked key per tracked branch\. Fix: give \{ "proposed": .*"tracked": \{ "main"/);
+    assert.ok(!existsSync(path.join(directory, "out")), "nothing written");
+  });
+
+  it("prints the gh commands that create the environments, their branch policies and the secrets, with the reviewers; sets the issuer", () => {
+    const directory = temporaryDirectory("render-gh");
+    const configFile = writeConfig(directory, { ...baseConfig(), github: { owner: "acme", repository: "payments-infra" }, stacks: [{ id: "payments-prod" }, { id: "payments-rc", branch: "release/1.x" }], signing: { trackedReviewers: { users: [1001], teams: [2002] } } });
+    const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")]);
+    assert.equal(result.status, 0, result.stderr);
+    const body = `'{"deployment_branch_policy":{"protected_branches":false,"custom_branch_policies":true},"prevent_self_review":true,"reviewers":[{"type":"User","id":1001},{"type":"Team","id":2002}]}'`;
+    const expected = [
+      `  echo ${body} | gh api --method PUT repos/acme/payments-infra/environments/spacelift-main --input -`,
+      "  gh api --method POST repos/acme/payments-infra/environments/spacelift-main/deployment-branch-policies -f name=main -f type=branch",
+      "  gh secret set SPACELIFT_RUN_SIGNING_KEY_TRACKED_1 --repo acme/payments-infra --env spacelift-main < signed-runs-keys/1.tracked.main.es256.pem",
+      `  echo ${body} | gh api --method PUT repos/acme/payments-infra/environments/spacelift-release%2F1.x --input -`,
+      "  gh api --method POST repos/acme/payments-infra/environments/spacelift-release%2F1.x/deployment-branch-policies -f name=release/1.x -f type=branch",
+    ];
+    const lines = result.stdout.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("  echo "));
+    assert.deepEqual(lines.slice(start, start + expected.length), expected);
+    assert.match(result.stdout, /\n {2}gh secret set SPACELIFT_RUN_SIGNING_KEY_TRACKED_1 --repo acme\/payments-infra --env spacelift-release\/1\.x < signed-runs-keys\/1\.tracked\.release-1\.x-[0-9a-f]{8}\.es256\.pem\n/);
+    assert.match(result.stdout, /\n {2}gh secret set SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1 --repo acme\/payments-infra < signed-runs-keys\/1\.proposed\.es256\.pem\n/);
+    assert.match(result.stdout, /sign TRACKED runs of payments-rc \(branch "release\/1\.x"\) with kid acme\.payments-infra:tracked:release-1\.x-[0-9a-f]{8}:1 from the secret SPACELIFT_RUN_SIGNING_KEY_TRACKED_1 of the GitHub environment spacelift-release\/1\.x/);
+    assert.match(readFileSync(path.join(directory, "out/launcher/initialization-policy.rego"), "utf8"), /^required_issuer := "github-actions"$/m);
+  });
+
+  it("an existing symlink at an output path or a key path is an error, and nothing is written through it", async () => {
+    const { symlinkSync, mkdirSync } = await import("node:fs");
+    const directory = temporaryDirectory("render-symlink");
+    const configFile = writeConfig(directory, baseConfig());
+    const elsewhere = path.join(directory, "elsewhere.txt");
+    writeFileSync(elsewhere, "not yours\n");
+    mkdirSync(path.join(directory, "out", "launcher"), { recursive: true });
+    symlinkSync(elsewhere, path.join(directory, "out", "launcher", "initialization-policy.rego"));
+    const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")]);
+    assert.equal(result.status, 2, result.stdout);
+    assert.match(result.stderr, /--out: .*initialization-policy\.rego is a symbolic link, and render never writes through one\. Fix: remove the link/);
+    assert.equal(readFileSync(elsewhere, "utf8"), "not yours\n");
+
+    const keyDirectory = temporaryDirectory("render-symlink-key");
+    const keyConfig = writeConfig(keyDirectory, baseConfig());
+    mkdirSync(path.join(keyDirectory, "signed-runs-keys"));
+    symlinkSync(elsewhere, path.join(keyDirectory, "signed-runs-keys", "1.proposed.es256.pem.pub.pem"));
+    symlinkSync(path.join(keyDirectory, "nowhere"), path.join(keyDirectory, "signed-runs-keys", "1.proposed.es256.pem"));
+    const keyResult = runCli(["render", "--config", keyConfig, "--out", path.join(keyDirectory, "out")]);
+    assert.equal(keyResult.status, 2, keyResult.stdout);
+    assert.match(keyResult.stderr, /signing\.keyFiles\.1\.proposed: .*1\.proposed\.es256\.pem is a symbolic link/);
+    assert.equal(readFileSync(elsewhere, "utf8"), "not yours\n");
   });
 });
 
@@ -334,12 +406,36 @@ describe("cli: sign -> verify against real OPA", () => {
         assert.ok(verdict.deny.length > 0);
       }
     });
+
+    it(`${algorithm}: the staging branch's tracked key cannot sign for the stack that tracks main, and the proposed key cannot sign TRACKED, on every OPA line`, () => {
+      const { out, result, stagingKeyFile, stagingKid, proposedKeyFile, proposedKid } = renderSetup(algorithm);
+      assert.equal(result.status, 0, result.stderr);
+      const policy = path.join(out, "launcher/initialization-policy.rego");
+      const sign = (key: string, kid: string, stack: string, runType: string) => {
+        const signed = runCli(["sign", "--key", key, "--kid", kid, "--stack", stack, "--sha", SHA, "--run-type", runType, "--branch", "staging"]);
+        assert.equal(signed.status, 0, signed.stderr);
+        return signed.stdout.trim();
+      };
+      const cases = [
+        { token: sign(stagingKeyFile, stagingKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /may not sign for stack payments-prod/ },
+        { token: sign(stagingKeyFile, stagingKid, "payments-staging", "TRACKED"), stack: "payments-staging", runType: "TRACKED", allowed: true },
+        { token: sign(proposedKeyFile, proposedKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /may not sign run type TRACKED/ },
+        { token: sign(proposedKeyFile, proposedKid, "payments-prod", "PROPOSED"), stack: "payments-prod", runType: "PROPOSED", allowed: true },
+      ];
+      for (const opa of [...new Set(opaEngines().map((e) => e.binary))]) {
+        for (const c of cases) {
+          const verify = runCli(["verify", "--policy", policy, "--opa", opa, "--token", c.token, "--stack", c.stack, "--sha", SHA, "--run-type", c.runType]);
+          assert.equal(verify.status, c.allowed ? 0 : 1, verify.stdout + verify.stderr);
+          if (c.reason) assert.match(verify.stdout, c.reason);
+        }
+      }
+    });
   }
 
   it("verify reads a launcher input file, finds opa on PATH, and denies an empty metadata list", () => {
-    const { out, result, keyFile, kid } = renderSetup("HS256");
+    const { out, result, proposedKeyFile, proposedKid } = renderSetup("HS256");
     assert.equal(result.status, 0, result.stderr);
-    const token = runCli(["sign", "--key", keyFile, "--kid", kid, "--stack", "payments-staging", "--sha", SHA, "--run-type", "PROPOSED", "--branch", "feature/x"]).stdout.trim();
+    const token = runCli(["sign", "--key", proposedKeyFile, "--kid", proposedKid, "--stack", "payments-staging", "--sha", SHA, "--run-type", "PROPOSED", "--branch", "feature/x"]).stdout.trim();
     const inputFile = path.join(path.dirname(out), "input.json");
     const input = {
       run: { commit: { hash: SHA }, user_provided_metadata: [token] },

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
 import * as path from "node:path";
-import { writeOwnerOnlyFile } from "../cli/keyFiles";
+import { writeOwnerOnlyFile, writePublicFile } from "../cli/keyFiles";
 import { temporaryDirectory } from "./support/cli";
 // The module object itself (not an import namespace), so a spy on it sees keyFiles' calls.
 import fs = require("node:fs");
@@ -21,7 +21,8 @@ describe("cli: owner-only files", () => {
     const modesWhenWritten: number[] = [];
     const original = fs.writeFileSync;
     const spy = mock.method(fs, "writeFileSync", (target: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-      if (target === file) modesWhenWritten.push(modeOf(file));
+      // Written through the descriptor opened without following links: its mode is the file's.
+      if (typeof target === "number") modesWhenWritten.push(fs.fstatSync(target).mode & 0o777);
       return (original as (...args: unknown[]) => void)(target, ...rest);
     });
     try {
@@ -39,4 +40,17 @@ describe("cli: owner-only files", () => {
     writeOwnerOnlyFile(file, "the secret\n");
     assert.equal(modeOf(file), 0o600);
   });
+
+  for (const [label, write] of [["owner-only", writeOwnerOnlyFile], ["public", writePublicFile]] as const) {
+    it(`${label}: an existing symlink at the path is an error, and its target is untouched`, () => {
+      const directory = temporaryDirectory(`no-follow-${label}`);
+      const target = path.join(directory, "elsewhere.txt");
+      fs.writeFileSync(target, "someone else's file\n");
+      const link = path.join(directory, "out", "initialization-policy.rego");
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(target, link);
+      assert.throws(() => write(link, "the secret\n"), { message: /is a symbolic link, and render never writes through one\. Fix: / });
+      assert.equal(fs.readFileSync(target, "utf8"), "someone else's file\n");
+    });
+  }
 });

@@ -35,6 +35,9 @@ const T = {
   password: "random:index/randomPassword:RandomPassword",
   tlsKey: "tls:index/privateKey:PrivateKey",
   secret: "github:index/actionsSecret:ActionsSecret",
+  environmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  branchPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
   file: "github:index/repositoryFile:RepositoryFile",
 };
 
@@ -58,18 +61,19 @@ function parentsOf(root: unknown): Map<string, string | undefined> {
   }));
 }
 
-test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets and one workflow, all children of the component", async () => {
+test("single stack: pool, push policy + attachment, ES256 by default: a proposed key (repository secret) and a tracked key in the main branch's environment, all children of the component", async () => {
   const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
   assert.deepEqual(countTypes(run), {
     [T.signedRuns]: 1, [T.pool]: 1, [T.repository]: 1,
-    [T.workerPool]: 1, [T.policy]: 1, [T.attachment]: 1, [T.password]: 1, [T.secret]: 3, [T.file]: 1,
+    [T.workerPool]: 1, [T.policy]: 1, [T.attachment]: 1, [T.tlsKey]: 2, [T.secret]: 3, [T.environment]: 1, [T.branchPolicy]: 1, [T.environmentSecret]: 1, [T.file]: 1,
   });
   const parents = parentsOf(run.result);
   assert.equal(parents.get(`${T.signedRuns}::payments`), undefined);
   assert.equal(parents.get(`${T.pool}::payments`), `${T.signedRuns}::payments`);
   assert.equal(parents.get(`${T.repository}::payments`), `${T.signedRuns}::payments`);
   assert.equal(parents.get(`${T.workerPool}::payments-worker-pool`), `${T.pool}::payments`);
-  for (const name of ["payments-push-policy", "payments-push-policy-payments-prod", "payments-signing-key-1", "payments-signing-key-secret-1",
+  for (const name of ["payments-push-policy", "payments-push-policy-payments-prod", "payments-proposed-key-1", "payments-proposed-key-secret-1",
+    "payments-environment-main", "payments-environment-branch-main", "payments-tracked-key-1-main", "payments-tracked-key-secret-1-main",
     "payments-spacelift-api-key-id", "payments-spacelift-api-key-secret", "payments-workflow-spacelift-signed-run-payments-prod"]) {
     const type = run.byName(name).type;
     assert.equal(parents.get(`${type}::${name}`), `${T.repository}::payments`, name);
@@ -78,11 +82,22 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   const policy = run.byName("payments-push-policy").inputs;
   assert.deepEqual(policy, { name: "payments: ignore pushes (signed runs)", body: renderPushPolicy(), type: "GIT_PUSH" });
   assert.deepEqual(run.byName("payments-push-policy-payments-prod").inputs, { policyId: "policy-payments-ignore-pushes-signed-runs-", stackId: "payments-prod" });
-  assert.deepEqual(run.byName("payments-signing-key-1").inputs, { length: 64, special: false });
-  const signingSecret = run.byName("payments-signing-key-secret-1");
-  assert.equal(signingSecret.inputs.secretName, "SPACELIFT_RUN_SIGNING_KEY_1");
-  assert.equal(signingSecret.inputs.repository, "payments-infra");
-  assert.deepEqual(signingSecret.secretInputs, ["value"]);
+  assert.deepEqual(run.byName("payments-proposed-key-1").inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
+  assert.deepEqual(run.byName("payments-tracked-key-1-main").inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
+  const proposedSecret = run.byName("payments-proposed-key-secret-1");
+  assert.deepEqual(proposedSecret.inputs, { repository: "payments-infra", secretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1", value: run.byName("payments-proposed-key-1").state.privateKeyPemPkcs8 });
+  assert.deepEqual(proposedSecret.secretInputs, ["value"]);
+  // The tracked key lives only in the environment, whose branch policy admits exactly "main"; administrators are not exempt.
+  assert.deepEqual(run.byName("payments-environment-main").inputs, {
+    repository: "payments-infra",
+    environment: "spacelift-main",
+    deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    canAdminsBypass: false,
+  });
+  assert.deepEqual(run.byName("payments-environment-branch-main").inputs, { repository: "payments-infra", environment: "spacelift-main", branchPattern: "main" });
+  const trackedSecret = run.byName("payments-tracked-key-secret-1-main");
+  assert.deepEqual(trackedSecret.inputs, { repository: "payments-infra", environment: "spacelift-main", secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1", value: run.byName("payments-tracked-key-1-main").state.privateKeyPemPkcs8 });
+  assert.deepEqual(trackedSecret.secretInputs, ["value"]);
   assert.deepEqual(run.byName("payments-spacelift-api-key-id").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_ID", value: API_KEY_ID });
   assert.deepEqual(run.byName("payments-spacelift-api-key-secret").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_SECRET", value: API_KEY_SECRET });
   assert.deepEqual(run.byName("payments-spacelift-api-key-secret").secretInputs, ["value"]);
@@ -92,8 +107,12 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   assert.equal(file.overwriteOnCreate, true);
   assert.equal(file.repository, "payments-infra");
   assert.equal(file.commitMessage, "Add Spacelift signed-run workflow (managed by Pulumi)");
-  assert.match(String(file.content), /acme\.payments-infra:1/);
-  assert.match(String(file.content), /SPACELIFT_RUN_SIGNING_KEY_1/);
+  const content = String(file.content);
+  assert.match(content, /acme\.payments-infra:proposed:1/);
+  assert.match(content, /SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1/);
+  assert.match(content, /acme\.payments-infra:tracked:main:1/);
+  assert.match(content, /SPACELIFT_RUN_SIGNING_KEY_TRACKED_1/);
+  assert.match(content, /environment: spacelift-main/);
   assert.deepEqual(run.byName("payments-worker-pool").inputs, {
     name: "payments (signed runs)",
     description: "Runs only runs whose metadata carries a token signed by the repository's CI (spacelift-signed-runs).",
@@ -104,10 +123,19 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   assert.equal(await promiseOf(c.workerPoolId), await promiseOf(c.pool.workerPool!.id));
   assert.equal(await promiseOf(c.pushPolicyId), "policy-payments-ignore-pushes-signed-runs-");
   assert.deepEqual(await promiseOf(c.stackIds), ["payments-prod"]);
-  const trusted = await promiseOf(c.trustedKey);
-  assert.equal(trusted.kid, "acme.payments-infra:1");
-  assert.equal(trusted.algorithm, "HS256");
-  assert.deepEqual(trusted.stacks, ["payments-prod"]);
+  const trusted = await promiseOf(c.trustedKeys);
+  assert.deepEqual(trusted.map((k) => [k.kid, k.algorithm, k.stacks, k.runTypes]), [
+    ["acme.payments-infra:proposed:1", "ES256", ["payments-prod"], ["PROPOSED"]],
+    ["acme.payments-infra:tracked:main:1", "ES256", ["payments-prod"], ["TRACKED", "TASK"]],
+  ]);
+  assert.deepEqual(await promiseOf(c.activeKeys), {
+    proposed: { kid: "acme.payments-infra:proposed:1", secretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1" },
+    tracked: [{ branch: "main", environment: "spacelift-main", kid: "acme.payments-infra:tracked:main:1", secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1", stacks: ["payments-prod"] }],
+  });
+  assert.deepEqual(await promiseOf(c.signingKeys), {
+    proposed: run.byName("payments-proposed-key-1").state.privateKeyPemPkcs8,
+    tracked: { main: run.byName("payments-tracked-key-1-main").state.privateKeyPemPkcs8 },
+  });
   const files = await promiseOf(c.workflowFiles);
   assert.deepEqual(files.map((f) => f.path), [".github/workflows/spacelift-signed-run-payments-prod.yml"]);
   assert.equal(files[0].content, file.content);
@@ -121,58 +149,59 @@ test("single stack: pool, push policy + attachment, HS256 key, GitHub secrets an
   // The launcher expects the pool key base64-encoded; the provider already returns it so.
   assert.match(Buffer.from(String(environment.SPACELIFT_POOL_PRIVATE_KEY), "base64").toString(), /^-----BEGIN PRIVATE KEY-----/);
   const policyText = await promiseOf(c.initializationPolicy);
-  assert.match(policyText, /"acme\.payments-infra:1"/);
-  assert.ok(policyText.includes(String(run.byName("payments-signing-key-1").state.result)), "the HS256 policy embeds the secret");
+  assert.match(policyText, /"acme\.payments-infra:proposed:1"/);
+  assert.match(policyText, /"acme\.payments-infra:tracked:main:1"/);
+  assert.match(policyText, /^required_issuer := "github-actions"$/m, "SignedRuns accepts only its workflow's issuer");
+  assert.ok(!policyText.includes("PRIVATE KEY"), "no private key in the policy");
+  assert.equal(await isSecret(c.initializationPolicy), false, "an ES256 policy holds public keys only");
 });
 
-test("secrets: signing key, API key secret, pool key and config, HS256 policy, trusted keys and launcher environment are secret outputs", async () => {
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+test("secrets: signing keys, API key secret, pool key and config, HS256 policy, trusted keys and launcher environment are secret outputs; kids are plain", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "HS256" } })));
   const c = run.result;
   for (const [label, output] of Object.entries({
-    signingKey: c.signingKey,
+    signingKeys: c.signingKeys,
     initializationPolicy: c.initializationPolicy,
     launcherEnvironment: c.launcherEnvironment,
-    trustedKey: c.trustedKey,
     trustedKeys: c.trustedKeys,
     poolPrivateKey: c.pool.workerPool!.privateKey,
     poolConfig: c.pool.workerPool!.config,
   })) {
     assert.equal(await isSecret(output as pulumi.Output<unknown>), true, `${label} must be secret`);
   }
-  assert.equal(await promiseOf(c.repository.activeKeyId), "acme.payments-infra:1");
-  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds, activeKeyId: c.repository.activeKeyId })) {
+  assert.equal((await promiseOf(c.activeKeys)).proposed.kid, "acme.payments-infra:proposed:1");
+  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds, activeKeys: c.activeKeys })) {
     assert.equal(await isSecret(output as pulumi.Output<unknown>), false, `${label} is plain`);
   }
-  // GitHub receives every secret value marked secret.
-  for (const secret of run.ofType(T.secret)) assert.deepEqual(secret.secretInputs, ["value"], secret.name);
-});
-
-test("ES256: a P-256 TLS key per generation; only the public key reaches the policy, which is then not secret", async () => {
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "ES256" } })));
-  assert.equal(run.ofType(T.password).length, 0);
-  const key = run.byName("payments-signing-key-1");
-  assert.equal(key.type, T.tlsKey);
-  assert.deepEqual(key.inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
-  const c = run.result;
+  // GitHub receives every secret value marked secret, in the repository and in the environment.
+  for (const secret of [...run.ofType(T.secret), ...run.ofType(T.environmentSecret)]) assert.deepEqual(secret.secretInputs, ["value"], secret.name);
   const policyText = await promiseOf(c.initializationPolicy);
-  assert.ok(!policyText.includes("PRIVATE KEY"), "no private key in the policy");
-  const trusted = await promiseOf(c.trustedKey);
-  assert.equal(trusted.algorithm, "ES256");
-  assert.equal(trusted.algorithm === "ES256" && trusted.publicKeyPem, key.state.publicKeyPem);
-  assert.equal(await isSecret(c.initializationPolicy), false);
-  assert.equal(await isSecret(c.trustedKey), false);
-  assert.equal(await isSecret(c.signingKey), true);
-  assert.equal(await promiseOf(c.signingKey), key.state.privateKeyPemPkcs8, "GitHub gets the PKCS#8 PEM");
-  assert.equal(run.byName("payments-signing-key-secret-1").inputs.value, key.state.privateKeyPemPkcs8);
-  assert.match(String((await promiseOf(c.workflowFiles))[0].content), /ES256/);
+  for (const password of run.ofType(T.password)) assert.ok(policyText.includes(String(password.state.result)), `the HS256 policy embeds ${password.name}`);
+  assert.deepEqual(run.ofType(T.password).map((p) => [p.name, p.inputs]), [
+    ["payments-proposed-key-1", { length: 64, special: false }],
+    ["payments-tracked-key-1-main", { length: 64, special: false }],
+  ]);
 });
 
-test("monorepo: one attachment and one workflow per stack, OIDC (no API key secrets), custom branch and commit message", async () => {
+test("the removed single-key outputs say what replaced them", async () => {
+  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
+  assert.throws(() => run.result.trustedKey, { name: "SignedRunsInputError", message: /^trustedKey: is no longer an output.*Fix: use trustedKeys .* or activeKeys/ });
+  assert.throws(() => run.result.signingKey, { name: "SignedRunsInputError", message: /^signingKey: is no longer an output.*Fix: use signingKeys\.proposed or signingKeys\.tracked\[branch\]/ });
+  assert.throws(() => run.result.repository.trustedKey, { message: /^trustedKey: / });
+});
+
+test("monorepo: one attachment and one workflow per stack, a tracked key and environment per tracked branch (trunk, staging), OIDC, custom commit branch and message", async () => {
   const run = await runWithMocks(() => new SignedRuns("platform", monorepoArgs()));
   assert.equal(run.ofType(T.attachment).length, 3);
   assert.equal(run.ofType(T.file).length, 3);
   assert.equal(run.ofType(T.stack).length, 0);
-  assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_1"]);
+  assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1"]);
+  assert.deepEqual(run.ofType(T.environment).map((e) => e.inputs.environment), ["spacelift-trunk", "spacelift-staging"]);
+  assert.deepEqual(run.ofType(T.branchPolicy).map((p) => [p.inputs.environment, p.inputs.branchPattern]), [["spacelift-trunk", "trunk"], ["spacelift-staging", "staging"]]);
+  assert.deepEqual(run.ofType(T.environmentSecret).map((s) => [s.inputs.environment, s.inputs.secretName]), [
+    ["spacelift-trunk", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
+    ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
+  ]);
   for (const file of run.ofType(T.file)) {
     assert.equal(file.inputs.branch, "trunk");
     assert.equal(file.inputs.commitMessage, "ci: signed runs");
@@ -183,11 +212,28 @@ test("monorepo: one attachment and one workflow per stack, OIDC (no API key secr
   const network = String(run.byName("platform-workflow-spacelift-signed-run-network-prod").inputs.content);
   assert.match(network, /network\/\*\*/);
   assert.match(network, /modules\/\*\*/);
+  assert.match(network, /environment: spacelift-trunk/);
   const staging = String(run.byName("platform-workflow-spacelift-signed-run-cluster-staging").inputs.content);
-  assert.match(staging, /staging/);
-  const trusted = await promiseOf(run.result.trustedKey);
-  assert.deepEqual([...trusted.stacks].sort(), ["cluster-prod", "cluster-staging", "network-prod"]);
+  assert.match(staging, /environment: spacelift-staging/);
+  assert.match(staging, /acme\.platform:tracked:staging:1/);
+  assert.doesNotMatch(staging, /acme\.platform:tracked:trunk:1/, "a staging stack's workflow never names the trunk key");
+  const trusted = await promiseOf(run.result.trustedKeys);
+  assert.deepEqual(trusted.map((k) => [k.kid, [...k.stacks].sort(), k.runTypes]), [
+    ["acme.platform:proposed:1", ["cluster-prod", "cluster-staging", "network-prod"], ["PROPOSED"]],
+    ["acme.platform:tracked:trunk:1", ["cluster-prod", "network-prod"], ["TRACKED", "TASK"]],
+    ["acme.platform:tracked:staging:1", ["cluster-staging"], ["TRACKED", "TASK"]],
+  ]);
   assert.deepEqual(await promiseOf(run.result.stackIds), ["network-prod", "cluster-prod", "cluster-staging"]);
+});
+
+test("tracked reviewers: every tracked environment requires one of the users or teams, self-review prevented", async () => {
+  const run = await runWithMocks(() => ALL_SCENARIOS["tracked reviewers"]() as SignedRuns);
+  assert.equal(run.ofType(T.environment).length, 2);
+  for (const environment of run.ofType(T.environment)) {
+    assert.deepEqual(environment.inputs.reviewers, [{ users: [1001], teams: [2002] }]);
+    assert.equal(environment.inputs.preventSelfReview, true);
+    assert.equal(environment.inputs.canAdminsBypass, false);
+  }
 });
 
 test("created stacks: Spacelift stacks with slug, repository, branch, project root, pool and vendor settings; existing ones only attached", async () => {
@@ -247,28 +293,46 @@ test("existing push policy: no policy is created and every stack gets that polic
   assert.equal(await promiseOf(run.result.pushPolicyId), "existing-push-policy");
 });
 
-test("rotation: one key, one GitHub secret and one kid per generation; the workflow signs with the active one", async () => {
+
+test("rotation: per generation a proposed key and a tracked key per branch, each with its secret and kid; the workflow signs with the active generation's", async () => {
   const run = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")));
-  assert.deepEqual(run.ofType(T.password).map((p) => p.name), ["payments-signing-key-2026-05", "payments-signing-key-2026-11"]);
+  assert.deepEqual(run.ofType(T.password).map((p) => p.name), [
+    "payments-proposed-key-2026-05", "payments-tracked-key-2026-05-main", "payments-tracked-key-2026-05-dev",
+    "payments-proposed-key-2026-11", "payments-tracked-key-2026-11-main", "payments-tracked-key-2026-11-dev",
+  ]);
   assert.deepEqual(run.ofType(T.secret).filter((s) => String(s.inputs.secretName).startsWith("SPACELIFT_RUN")).map((s) => s.inputs.secretName),
-    ["SPACELIFT_RUN_SIGNING_KEY_2026_05", "SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+    ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_05", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
+  assert.deepEqual(run.ofType(T.environmentSecret).map((s) => `${String(s.inputs.environment)}/${String(s.inputs.secretName)}`), [
+    "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05", "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05",
+    "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11", "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11",
+  ]);
+  assert.equal(run.ofType(T.environment).length, 2, "one environment per branch, shared by the generations");
   const keys = await promiseOf(run.result.trustedKeys);
-  assert.deepEqual(keys.map((k) => k.kid), ["acme.payments-infra:2026-05", "acme.payments-infra:2026-11"]);
-  assert.equal((await promiseOf(run.result.trustedKey)).kid, "acme.payments-infra:2026-05");
-  assert.equal(await promiseOf(run.result.signingKey), run.byName("payments-signing-key-2026-05").state.result);
+  assert.deepEqual(keys.map((k) => k.kid), [
+    "acme.payments-infra:proposed:2026-05", "acme.payments-infra:tracked:main:2026-05", "acme.payments-infra:tracked:dev:2026-05",
+    "acme.payments-infra:proposed:2026-11", "acme.payments-infra:tracked:main:2026-11", "acme.payments-infra:tracked:dev:2026-11",
+  ]);
+  const active = await promiseOf(run.result.activeKeys);
+  assert.equal(active.proposed.kid, "acme.payments-infra:proposed:2026-05");
+  assert.deepEqual(active.tracked.map((t) => t.kid), ["acme.payments-infra:tracked:main:2026-05", "acme.payments-infra:tracked:dev:2026-05"]);
+  assert.deepEqual(await promiseOf(run.result.signingKeys), {
+    proposed: run.byName("payments-proposed-key-2026-05").state.result,
+    tracked: { main: run.byName("payments-tracked-key-2026-05-main").state.result, dev: run.byName("payments-tracked-key-2026-05-dev").state.result },
+  });
   for (const file of run.ofType(T.file)) {
-    assert.match(String(file.inputs.content), /acme\.payments-infra:2026-05/);
-    assert.match(String(file.inputs.content), /SPACELIFT_RUN_SIGNING_KEY_2026_05/);
+    assert.match(String(file.inputs.content), /acme\.payments-infra:proposed:2026-05/);
+    assert.match(String(file.inputs.content), /SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_05/);
+    assert.match(String(file.inputs.content), /SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05/);
     assert.doesNotMatch(String(file.inputs.content), /2026-11|2026_11/);
   }
   const policyText = await promiseOf(run.result.initializationPolicy);
-  assert.match(policyText, /acme\.payments-infra:2026-05/);
-  assert.match(policyText, /acme\.payments-infra:2026-11/);
+  for (const key of keys) assert.ok(policyText.includes(`"${key.kid}"`), key.kid);
 });
 
-test("shared pool: one pool, three repositories, one policy trusting three kids each limited to its own stacks", async () => {
+test("shared pool: one pool granting three repositories their own stacks; each repository's keys are trusted for those stacks only", async () => {
   const run = await runWithMocks(() => sharedPool());
   const { pool, repositories } = run.result;
+  assert.deepEqual(run.programErrors, []);
   assert.equal(run.ofType(T.workerPool).length, 1);
   assert.equal(run.ofType(T.policy).length, 3, "each repository creates its push policy");
   assert.equal(run.ofType(T.attachment).length, 4);
@@ -278,11 +342,15 @@ test("shared pool: one pool, three repositories, one policy trusting three kids 
   ]);
   const policyText = await promiseOf(pool.initializationPolicy);
   for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
-    const key = await promiseOf(repositories[index].trustedKey);
-    assert.equal(key.kid, `acme.${repo.repository}:1`);
-    assert.deepEqual(key.stacks, [...repo.stacks]);
-    assert.match(policyText, new RegExp(`"acme\\.${repo.repository}:1"`));
+    const keys = await promiseOf(repositories[index].trustedKeys);
+    assert.equal(keys[0].kid, `acme.${repo.repository}:proposed:1`);
+    assert.deepEqual(keys[0].stacks, [...repo.stacks]);
+    for (const key of keys) {
+      assert.ok(key.stacks.every((stack) => (repo.stacks as readonly string[]).includes(stack)), key.kid);
+      assert.match(policyText, new RegExp(`"${key.kid.replace(/[.]/g, "\\.")}"`));
+    }
   }
+  assert.match(policyText, /^required_issuer := ""$/m, "a shared pool accepts any issuer unless told");
   assert.equal(await isSecret(pool.initializationPolicy), true);
   assert.equal((await promiseOf(pool.launcherEnvironment)).SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY, "/opt/spacelift/policy.rego");
   // The repositories are independent roots; the pool's children are the pool only.

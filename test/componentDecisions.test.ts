@@ -1,46 +1,98 @@
 /**
  * The plain decision functions behind the components, without Pulumi:
- * kid derivation, key generations, secret names, endpoint normalisation,
- * the launcher environment and the trusted-key flattening.
+ * kids, environments and secret names, key generations, tracked branches,
+ * reviewers, endpoint normalisation, the launcher environment and the grants.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { assertKeyId } from "../components/identifiers";
-import { deriveKeyId, planKeyGenerations, signingSecretName } from "../components/keyGenerations";
+import { planKeyGenerations, proposedKeyId, proposedSecretName, trackedEnvironmentName, trackedKeyId, trackedSecretName } from "../components/keyGenerations";
 import { DEFAULT_LAUNCHER_POLICY_PATH, buildLauncherEnvironment } from "../components/launcherEnvironment";
-import { planRepository, workflowResourceSuffix } from "../components/signedRunsRepository";
+import { planRepository, planReviewers, planTrackedBranches, workflowResourceSuffix } from "../components/signedRunsRepository";
 import { assertBranchName, assertGithubOwner, assertGithubRepositoryName, normalizeEndpoint } from "../components/signedRunsValidation";
-import { flattenTrustedKeys, planWorkerPool } from "../components/signedRunsWorkerPool";
+import { planWorkerPool, validateGrants } from "../components/signedRunsWorkerPool";
 
-test("kid: <owner>.<repository>.<generation>, lowercased, deterministic and always a valid kid", () => {
-  assert.equal(deriveKeyId("acme", "payments-infra", "2026-11"), "acme.payments-infra:2026-11");
-  assert.equal(deriveKeyId("Acme", "Payments_Infra", "1"), "acme.payments_infra:1");
-  assert.equal(deriveKeyId("acme", "payments-infra", "1"), deriveKeyId("acme", "payments-infra", "1"));
+test("kids: <owner>.<repository>:proposed:<generation> and <owner>.<repository>:tracked:<branch>:<generation>, lowercased owner and repository, deterministic", () => {
+  assert.equal(proposedKeyId("acme", "payments-infra", "2026-11"), "acme.payments-infra:proposed:2026-11");
+  assert.equal(proposedKeyId("Acme", "Payments_Infra", "1"), "acme.payments_infra:proposed:1");
+  assert.equal(trackedKeyId("acme", "payments-infra", "main", "2026-11"), "acme.payments-infra:tracked:main:2026-11");
+  assert.equal(trackedKeyId("acme", "payments-infra", "Main", "1"), "acme.payments-infra:tracked:Main:1", "branches are case-sensitive in Git");
+  assert.equal(trackedKeyId("acme", "r", "staging", "1"), trackedKeyId("acme", "r", "staging", "1"));
   // Owners have no '.', and no part has ':': repository and generation boundaries cannot shift.
-  assert.notEqual(deriveKeyId("acme", "a.b", "1"), deriveKeyId("acme", "a", "b.1"));
-  assert.notEqual(deriveKeyId("acme", "web", "1"), deriveKeyId("acme-web", "web", "1"));
+  assert.notEqual(proposedKeyId("acme", "a.b", "1"), proposedKeyId("acme", "a", "b.1"));
+  assert.notEqual(proposedKeyId("acme", "web", "1"), proposedKeyId("acme-web", "web", "1"));
+  assert.notEqual(trackedKeyId("acme", "r", "main", "1"), proposedKeyId("acme", "r", "1"));
 });
 
-test("kid: a name too long for 128 characters is cut and made unique with a hash of the full name", () => {
+test("tracked kids: a branch with '/' or '+' is cleaned and hashed, so release/1, release-1 and release+1 never share a kid", () => {
+  const kids = ["release/1", "release-1", "release+1"].map((branch) => trackedKeyId("acme", "r", branch, "1"));
+  assert.equal(kids[1], "acme.r:tracked:release-1:1");
+  assert.match(kids[0], /^acme\.r:tracked:release-1-[0-9a-f]{8}:1$/);
+  assert.equal(new Set(kids).size, 3);
+  for (const kid of kids) assertKeyId("kid", kid);
+});
+
+test("kids: a name too long for 128 characters is cut and made unique with a hash, the generation kept", () => {
   const owner = "o".repeat(39);
   const repositoryA = `${"r".repeat(99)}a`;
   const repositoryB = `${"r".repeat(99)}b`;
-  const a = deriveKeyId(owner, repositoryA, "2026-11");
-  const b = deriveKeyId(owner, repositoryB, "2026-11");
-  assert.equal(a.length, 128);
-  assert.ok(a.endsWith(":2026-11"));
-  assert.notEqual(a, b);
-  assertKeyId("kid", a);
-  assertKeyId("kid", b);
-  assert.equal(deriveKeyId(owner, repositoryA, "2026-11"), a, "deterministic");
+  for (const derive of [(r: string) => proposedKeyId(owner, r, "2026-11"), (r: string) => trackedKeyId(owner, r, "b".repeat(200), "2026-11")]) {
+    const a = derive(repositoryA);
+    const b = derive(repositoryB);
+    assert.equal(a.length, 128);
+    assert.ok(a.endsWith(":2026-11"));
+    assert.notEqual(a, b);
+    assertKeyId("kid", a);
+    assertKeyId("kid", b);
+    assert.equal(derive(repositoryA), a, "deterministic");
+  }
+  assert.notEqual(trackedKeyId(owner, repositoryA, `${"b".repeat(199)}x`, "1"), trackedKeyId(owner, repositoryA, `${"b".repeat(199)}y`, "1"));
 });
 
-test("key generations: default one generation \"1\", the last is active, one GitHub secret per generation", () => {
-  assert.deepEqual(planKeyGenerations({}), [{ generation: "1", secretName: "SPACELIFT_RUN_SIGNING_KEY_1", active: true }]);
+test("environments: spacelift-<branch>; '+' cleaned with a hash; at most 255 characters; distinct branches, distinct environments", () => {
+  assert.equal(trackedEnvironmentName("main"), "spacelift-main");
+  assert.equal(trackedEnvironmentName("release/1.x"), "spacelift-release/1.x");
+  assert.match(trackedEnvironmentName("a+b"), /^spacelift-a-b-[0-9a-f]{8}$/);
+  assert.notEqual(trackedEnvironmentName("a+b"), trackedEnvironmentName("a-b"));
+  const long = trackedEnvironmentName("b".repeat(255));
+  assert.equal(long.length, 255);
+  assert.notEqual(long, trackedEnvironmentName(`${"b".repeat(254)}c`));
+});
+
+test("key generations: default one generation \"1\", the last is active; a repository secret for the proposed key and an environment secret name for the tracked keys", () => {
+  assert.deepEqual(planKeyGenerations({}), [{ generation: "1", proposedSecretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1", trackedSecretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1", active: true }]);
   assert.deepEqual(planKeyGenerations({ keys: ["2026-05", "2026-11"] }).map((g) => [g.generation, g.active]), [["2026-05", false], ["2026-11", true]]);
   assert.deepEqual(planKeyGenerations({ keys: ["2026-05", "2026-11"], activeKey: "2026-05" }).map((g) => g.active), [true, false]);
-  assert.deepEqual(planKeyGenerations({ keys: ["v1.a"], secretName: "SIGNING" }).map((g) => g.secretName), ["SIGNING_V1_A"]);
-  assert.equal(signingSecretName("SPACELIFT_RUN_SIGNING_KEY", "2026-11"), "SPACELIFT_RUN_SIGNING_KEY_2026_11");
+  assert.deepEqual(planKeyGenerations({ keys: ["v1.a"], secretName: "SIGNING" }).map((g) => [g.proposedSecretName, g.trackedSecretName]), [["SIGNING_PROPOSED_V1_A", "SIGNING_TRACKED_V1_A"]]);
+  assert.equal(proposedSecretName("SPACELIFT_RUN_SIGNING_KEY", "2026-11"), "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11");
+  assert.equal(trackedSecretName("SPACELIFT_RUN_SIGNING_KEY", "2026-11"), "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11");
+});
+
+test("tracked branches: distinct, in the order of their first stack, each with its stacks; a glob character is refused", () => {
+  const plan = planTrackedBranches([{ id: "a" }, { id: "b", branch: "staging" }, { id: "c" }, { id: "d", branch: "release/1" }], "main");
+  assert.deepEqual(plan.map((b) => [b.branch, b.environment, b.stacks]), [
+    ["main", "spacelift-main", ["a", "c"]],
+    ["staging", "spacelift-staging", ["b"]],
+    ["release/1", "spacelift-release/1", ["d"]],
+  ]);
+  assert.match(plan[2].resourceSuffix, /^release-1-[0-9a-f]{8}$/);
+  assert.throws(() => planTrackedBranches([{ id: "a" }, { id: "b", branch: "release-{1,2}" }], "main"), { name: "SignedRunsInputError", message: /^stacks\[1\]\.branch: "release-\{1,2\}" has a glob character/ });
+});
+
+test("tracked reviewers: 1 to 6 positive ids, users and teams", () => {
+  assert.equal(planReviewers(undefined), undefined);
+  assert.deepEqual(planReviewers({ teams: [7] }), { users: [], teams: [7] });
+  assert.deepEqual(planReviewers({ users: [1, 2], teams: [3] }), { users: [1, 2], teams: [3] });
+  for (const [bad, field] of [
+    [{}, "signing.trackedReviewers"],
+    [{ users: [1, 2, 3, 4], teams: [5, 6, 7] }, "signing.trackedReviewers"],
+    [{ users: ["octocat"] }, "signing.trackedReviewers.users[0]"],
+    [{ teams: [0] }, "signing.trackedReviewers.teams[0]"],
+    [{ users: [1, 1] }, "signing.trackedReviewers.users"],
+    [{ reviewers: [1] }, "signing.trackedReviewers.reviewers"],
+  ] as const) {
+    assert.throws(() => planReviewers(bad as never), (error: Error & { field?: string }) => error.field === field, JSON.stringify(bad));
+  }
 });
 
 test("endpoint: https origin only; a trailing slash is dropped", () => {
@@ -71,25 +123,46 @@ test("launcher environment: the pool's config and base64 key, then the policy pa
   assert.throws(() => buildLauncherEnvironment(undefined, "/with space.rego"), { message: /^launcher\.policyPath: / });
 });
 
-test("worker pool plan: existing id or settings, lifetime and path defaults", () => {
-  assert.deepEqual(planWorkerPool({}), { maxTokenLifetimeSeconds: 3600, policyPath: DEFAULT_LAUNCHER_POLICY_PATH, existingPoolId: undefined });
+test("worker pool plan: existing id or settings, lifetime, issuer and path defaults", () => {
+  assert.deepEqual(planWorkerPool({}), { maxTokenLifetimeSeconds: 3600, issuer: undefined, policyPath: DEFAULT_LAUNCHER_POLICY_PATH, existingPoolId: undefined });
   assert.equal(planWorkerPool({ workerPool: { id: "01H" } }).existingPoolId, "01H");
+  assert.equal(planWorkerPool({ issuer: "github-actions" }).issuer, "github-actions");
+  assert.throws(() => planWorkerPool({ issuer: "" }), { message: /^issuer: "" is not an issuer/ });
   assert.throws(() => planWorkerPool({ workerPool: { id: "01H", labels: ["x"] } as never }), { message: /^workerPool: gives id together with labels/ });
 });
 
-test("trusted keys: lists and single keys are flattened in order; none at all is an error", () => {
-  const k = (kid: string) => ({ kid, algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["TRACKED" as const] });
-  assert.deepEqual(flattenTrustedKeys([[k("a"), k("b")], k("c"), undefined, []]).map((x) => x.kid), ["a", "b", "c"]);
-  assert.throws(() => flattenTrustedKeys([[], undefined]), { message: /^trustedKeys: holds no key/ });
+test("grants: plain stacks each granted once, a repository granted once; every problem reported; the old trustedKeys argument names the fix", () => {
+  const keys = pulumiLessKeys();
+  const grants = [{ repository: "acme/billing", stacks: ["billing-prod"], trustedKeys: keys }, { repository: "acme/search", stacks: ["search-prod"], trustedKeys: keys }];
+  assert.equal(validateGrants("repositories", grants), grants);
+  assert.throws(() => validateGrants("repositories", grants, [keys]), { name: "SignedRunsInputError", message: /^trustedKeys: is no longer taken.*Fix: pass repositories: \[\{ repository: "acme\/payments-infra"/ });
+  assert.throws(() => validateGrants("repositories", []), { message: /^repositories: lists no repository/ });
+  const twice = [
+    { repository: "acme/billing", stacks: ["shared-prod", "billing-prod"], trustedKeys: keys },
+    { repository: "acme/search", stacks: ["shared-prod"], trustedKeys: keys },
+    { repository: "ACME/billing", stacks: ["billing-prod", "Bad Stack"], trustedKeys: keys },
+  ];
+  assert.throws(() => validateGrants("repositories", twice), (error: Error & { field?: string }) => {
+    assert.equal(error.field, "repositories[1].stacks[0]");
+    assert.match(error.message, /stack "shared-prod" is granted to acme\/billing too/);
+    assert.match(error.message, /also repositories\[2\]\.repository: "ACME\/billing" is granted in repositories\[0\] too/);
+    assert.match(error.message, /repositories\[2\]\.stacks\[0\]: stack "billing-prod" is granted to acme\/billing too/);
+    assert.match(error.message, /repositories\[2\]\.stacks\[1\]: "Bad Stack" is not a Spacelift stack id/);
+    return true;
+  });
 });
+
+function pulumiLessKeys() {
+  return [{ kid: "k", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["billing-prod"], runTypes: ["TRACKED" as const] }];
+}
 
 test("repository plan: auth mode and algorithm decided from plain values", () => {
   const base = { github: { owner: "acme", repository: "r" }, stacks: [{ id: "s" }], spacelift: { endpoint: "https://acme.app.spacelift.io" } };
   assert.equal(planRepository(base).authMode, "external");
   assert.equal(planRepository({ ...base, spacelift: { ...base.spacelift, apiKey: { id: "i", secret: "s" } } }).authMode, "apiKey");
   assert.equal(planRepository({ ...base, spacelift: { ...base.spacelift, apiKey: { oidc: { apiKeyId: "i" } } } }).authMode, "oidc");
-  assert.equal(planRepository(base).algorithm, "HS256");
-  assert.equal(planRepository({ ...base, signing: { algorithm: "ES256" } }).algorithm, "ES256");
+  assert.equal(planRepository(base).algorithm, "ES256", "ES256 by default");
+  assert.equal(planRepository({ ...base, signing: { algorithm: "HS256" } }).algorithm, "HS256");
 });
 
 test("workflow resource names come from the file name", () => {

@@ -1,8 +1,10 @@
 /**
  * Component, workflow and policy agree, end to end: under Pulumi's mocks the
- * component makes its keys, GitHub secrets, workflow files and policy; the
- * generated workflow file is executed (test/support/githubWorkflowHarness.ts)
- * with the GitHub secrets the component set; the run token it sends to the
+ * component makes its keys, GitHub secrets, environments, workflow files and
+ * policy; the generated workflow file is executed
+ * (test/support/githubWorkflowHarness.ts) with the repository secrets and the
+ * environments (branch policies, environment secrets) the component set; the
+ * run token it sends to the
  * (fake, local) Spacelift API is judged by the component's
  * `initializationPolicy` in real OPA (every engine in test/support/opa.ts).
  */
@@ -17,6 +19,7 @@ import { SHARED_REPOSITORIES, rotationArgs, sharedPool, singleStackArgs } from "
 import type { FakeSpaceliftApi, RecordedRun } from "./support/fakeSpaceliftApi";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";
 import { promiseOf, runWithMocks, type MockRun } from "./support/pulumiMocks";
+import type { GithubEnvironment } from "./support/githubWorkflowHarness";
 import { executePush } from "./support/workflowTestbed";
 
 const sha = () => randomBytes(20).toString("hex");
@@ -28,6 +31,26 @@ function githubSecrets(run: MockRun, repository?: string): Record<string, string
     if (repository === undefined || r.inputs.repository === repository) secrets[String(r.inputs.secretName)] = String(r.inputs.value);
   }
   return secrets;
+}
+
+/** The GitHub environments exactly as the component set them: branch policies and environment secrets. */
+function githubEnvironments(run: MockRun, repository?: string): Record<string, GithubEnvironment> {
+  const ours = (r: { inputs: Record<string, unknown> }) => repository === undefined || r.inputs.repository === repository;
+  const environments: Record<string, GithubEnvironment> = {};
+  for (const r of run.ofType("github:index/repositoryEnvironment:RepositoryEnvironment").filter(ours)) {
+    const name = String(r.inputs.environment);
+    const policy = r.inputs.deploymentBranchPolicy as { protectedBranches: boolean; customBranchPolicies: boolean } | undefined;
+    const customBranches = run.ofType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy")
+      .filter((p) => ours(p) && p.inputs.environment === name)
+      .map((p) => String(p.inputs.branchPattern));
+    environments[name] = {
+      deploymentBranchPolicy: policy?.customBranchPolicies ? { customBranches } : policy?.protectedBranches ? { protectedBranches: true } : undefined,
+      secrets: Object.fromEntries(run.ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
+        .filter((e) => ours(e) && e.inputs.environment === name)
+        .map((e) => [String(e.inputs.secretName), String(e.inputs.value)])),
+    };
+  }
+  return environments;
 }
 
 function workflowFile(run: MockRun, stack: string, repository?: string): string {
@@ -51,7 +74,7 @@ async function pushAndTrigger(mock: MockRun, stack: string, branch: string, trac
   const { job, api } = await executePush(
     workflowFile(mock, stack, repository),
     [{ id: stack, branch: trackedBranch }],
-    { push: { branch, sha: sha(), repository: `acme/${repository ?? "payments-infra"}` }, secrets, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+    { push: { branch, sha: sha(), repository: `acme/${repository ?? "payments-infra"}` }, secrets, environments: githubEnvironments(mock, repository), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
   );
   assert.equal(job.conclusion, "success", job.visibleLog);
   assert.equal(api.runs.length, 1, "exactly one run triggered");
@@ -65,7 +88,7 @@ function assertAllowedOnlyForItsRun(policy: string, push: SignedPush, otherStack
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, stack: otherStack }), "token is for stack");
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, sha: sha() }), "token is for commit");
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, runType: run.runType === "TRACKED" ? "PROPOSED" : "TRACKED" }), "token is for run type");
-  // interim: issue 8 component step (the policy no longer compares branches; Spacelift reports "-" for API-triggered runs, the docs sample the tracked branch)
+  // Spacelift reports "-" for API-triggered runs (the fake API's default), the docs sample the tracked branch: both are allowed.
   assertAllowedEverywhere(policy, api.launcherInput({ ...run, commitBranch: trackedBranch }));
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, metadata: undefined }));
 }
@@ -91,7 +114,38 @@ for (const algorithm of ["HS256", "ES256"] as const) {
   });
 }
 
-test("key rotation runbook: at every step, tokens from the workflow in place verify in every policy a launcher may run", async () => {
+test("a key can sign only its own run types and stacks: staging's tracked key never signs for a main stack, the proposed key never signs TRACKED", async () => {
+  const mock = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["1"], undefined, "ES256")));
+  const policy = await promiseOf(mock.result.initializationPolicy);
+  const keys = await promiseOf(mock.result.signingKeys);
+  const active = await promiseOf(mock.result.activeKeys);
+  const tracked = await pushAndTrigger(mock, "payments-prod", "main", "main");
+  const forge = (kid: string, privateKeyPem: string, stack: string, runType: "TRACKED" | "PROPOSED" | "TASK") =>
+    signRunToken({ key: { kid, algorithm: "ES256", privateKeyPem }, commitSha: tracked.run.sha!, stack, runType, branch: "main" });
+  const devKey = active.tracked.find((t) => t.branch === "dev")!;
+  // The dev branch's tracked key, signing a TRACKED run of the stack that tracks main.
+  assertDeniedEverywhere(policy, tracked.api.launcherInput({ ...tracked.run, metadata: await forge(devKey.kid, keys.tracked.dev, "payments-prod", "TRACKED") }), "may not sign for stack");
+  // ... and of its own stack it may.
+  assertAllowedEverywhere(policy, tracked.api.launcherInput({ ...tracked.run, stack: "payments-dev", metadata: await forge(devKey.kid, keys.tracked.dev, "payments-dev", "TRACKED") }));
+  // The proposed key (readable on any branch) signing TRACKED, and a tracked key signing PROPOSED.
+  assertDeniedEverywhere(policy, tracked.api.launcherInput({ ...tracked.run, metadata: await forge(active.proposed.kid, keys.proposed, "payments-prod", "TRACKED") }), "may not sign");
+  const proposedRun = { ...tracked.run, runType: "PROPOSED" as const };
+  assertAllowedEverywhere(policy, tracked.api.launcherInput({ ...proposedRun, metadata: await forge(active.proposed.kid, keys.proposed, "payments-prod", "PROPOSED") }));
+  assertDeniedEverywhere(policy, tracked.api.launcherInput({ ...proposedRun, metadata: await forge(active.tracked[0].kid, keys.tracked.main, "payments-prod", "PROPOSED") }), "may not sign");
+});
+
+test("a feature branch's job cannot reach a tracked key: it signs PROPOSED with the proposed key, and GitHub would not let a job naming the environment start", async () => {
+  const mock = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["1"], undefined, "ES256")));
+  const environments = githubEnvironments(mock);
+  assert.deepEqual(Object.keys(environments).sort(), ["spacelift-dev", "spacelift-main"]);
+  assert.deepEqual(environments["spacelift-main"].deploymentBranchPolicy, { customBranches: ["main"] });
+  assert.deepEqual(Object.keys(githubSecrets(mock)).filter((name) => name.startsWith("SPACELIFT_RUN")), ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1"], "no tracked key is a repository secret");
+  const feature = await pushAndTrigger(mock, "payments-prod", "staging", "main");
+  assert.equal(feature.run.runType, "PROPOSED");
+  assertAllowedEverywhere(await promiseOf(mock.result.initializationPolicy), feature.api.launcherInput(feature.run));
+});
+
+test("key rotation runbook: at every step, tokens from the workflow in place (tracked and proposed) verify in every policy a launcher may run", async () => {
   // Each step is one `pulumi up`. The mocks derive keys from resource names and a fixed seed,
   // as a real stack keeps a key generation's resource (and key) across updates.
   const steps = [
@@ -100,16 +154,20 @@ test("key rotation runbook: at every step, tokens from the workflow in place ver
     { label: "3. activeKey = 2026-11", args: rotationArgs(["2026-05", "2026-11"], "2026-11") },
     { label: "4. remove 2026-05", args: rotationArgs(["2026-11"]) },
   ];
-  const results: Array<{ label: string; policy: string; push: SignedPush }> = [];
+  const results: Array<{ label: string; policy: string; pushes: SignedPush[] }> = [];
   for (const step of steps) {
     const mock = await runWithMocks(() => new SignedRuns("payments", step.args));
     const policy = await promiseOf(mock.result.initializationPolicy);
-    const push = await pushAndTrigger(mock, "payments-prod", "main", "main");
-    results.push({ label: step.label, policy, push });
+    const pushes = [
+      await pushAndTrigger(mock, "payments-prod", "main", "main"),
+      await pushAndTrigger(mock, "payments-dev", "dev", "dev"),
+      await pushAndTrigger(mock, "payments-prod", "feature/x", "main"),
+    ];
+    assert.deepEqual(pushes.map((p) => p.run.runType), ["TRACKED", "TRACKED", "PROPOSED"], step.label);
+    results.push({ label: step.label, policy, pushes });
   }
   const allowed = (policyStep: number, tokenStep: number) => {
-    const { push } = results[tokenStep];
-    assertAllowedEverywhere(results[policyStep].policy, push.api.launcherInput(push.run));
+    for (const push of results[tokenStep].pushes) assertAllowedEverywhere(results[policyStep].policy, push.api.launcherInput(push.run));
   };
   // Launchers are redeployed after step 2, so until then they run policy 1; from step 2 on, policy 2 or later.
   // Tokens of one step may still be in flight when the next step lands.
@@ -123,50 +181,49 @@ test("key rotation runbook: at every step, tokens from the workflow in place ver
   allowed(2, 3);
   allowed(3, 2);
   allowed(3, 3);
-  // The runbook's order matters: skipping the launcher redeploy denies the new key, and the retired key stops working.
-  const { push: step3 } = results[2];
-  assertDeniedEverywhere(results[0].policy, step3.api.launcherInput(step3.run), "unknown key");
-  const { push: step1 } = results[0];
-  assertDeniedEverywhere(results[3].policy, step1.api.launcherInput(step1.run), "unknown key");
+  // The runbook's order matters: skipping the launcher redeploy denies the new keys, and the retired keys stop working.
+  for (const push of results[2].pushes) assertDeniedEverywhere(results[0].policy, push.api.launcherInput(push.run), "unknown key");
+  for (const push of results[0].pushes) assertDeniedEverywhere(results[3].policy, push.api.launcherInput(push.run), "unknown key");
 });
 
-test("shared pool: each repository's workflow runs on the pool for its own stacks; its key cannot sign for another repository's stack", async () => {
+test("shared pool: each repository's workflow runs on the pool for its own stacks; its keys cannot sign for another repository's stack", async () => {
   const mock = await runWithMocks(() => sharedPool());
   const policy = await promiseOf(mock.result.pool.initializationPolicy);
-  const keys = await Promise.all(mock.result.repositories.map((r) => promiseOf(r.trustedKey)));
+  const keys = await Promise.all(mock.result.repositories.map((r) => promiseOf(r.trustedKeys)));
   for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
     const push = await pushAndTrigger(mock, repo.stacks[0], "main", "main", repo.repository);
     assertAllowedEverywhere(policy, push.api.launcherInput(push.run));
-    // Every other repository's stack: the token (and a freshly signed one naming that stack) is denied.
+    // Every other repository's stack: the token (and one freshly signed by each of this repository's keys naming that stack) is denied.
     for (const [otherIndex, other] of SHARED_REPOSITORIES.entries()) {
       if (otherIndex === index) continue;
       for (const otherStack of other.stacks) {
         assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack }), "token is for stack");
-        const forged = await signRunToken({
-          key: signingKey(keys[index]),
-          commitSha: push.run.sha!,
-          stack: otherStack,
-          runType: "TRACKED",
-          branch: "main",
-        });
-        assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: otherStack, metadata: forged }), "may not sign for stack");
+        for (const key of keys[index]) {
+          const runType = key.runTypes[0];
+          const forged = await signRunToken({ key: signingKey(key), commitSha: push.run.sha!, stack: otherStack, runType, branch: "main" });
+          assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, runType, stack: otherStack, metadata: forged }), "may not sign for stack");
+        }
       }
     }
   }
 });
 
-test("an existing pool with an ES256 key and an extra trusted key: the extra key is trusted for its stacks only", async () => {
-  const extra: TrustedKey = { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40), stacks: ["other-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }; // interim: issue 8 component step
+test("an existing pool granting another repository its stack: that repository's key is trusted for its granted stack only", async () => {
+  const extra: TrustedKey = { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40), stacks: ["other-prod", "payments-prod"], runTypes: ["TRACKED"] };
   const mock = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
     workerPool: { id: "01HEXISTINGPOOL" },
-    signing: { algorithm: "ES256", additionalTrustedKeys: [extra] },
+    signing: { algorithm: "ES256" },
+    additionalRepositories: [{ repository: "acme/other", stacks: ["other-prod"], trustedKeys: [extra] }],
   })));
   const policy = await promiseOf(mock.result.initializationPolicy);
   const push = await pushAndTrigger(mock, "payments-prod", "main", "main");
   assertAllowedEverywhere(policy, push.api.launcherInput(push.run));
-  const otherToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "other-prod", runType: "TRACKED", branch: "main" });
+  const otherKey = { kid: extra.kid, algorithm: "HS256" as const, secret: "x".repeat(40) };
+  // The generated workflow writes the "github-actions" issuer; so does signRunToken by default.
+  const otherToken = await signRunToken({ key: otherKey, commitSha: push.run.sha!, stack: "other-prod", runType: "TRACKED", branch: "main" });
   assertAllowedEverywhere(policy, push.api.launcherInput({ ...push.run, stack: "other-prod", metadata: otherToken }));
-  const crossToken = await signRunToken({ key: { kid: "ci.other", algorithm: "HS256", secret: "x".repeat(40) }, commitSha: push.run.sha!, stack: "payments-prod", runType: "TRACKED", branch: "main" });
+  // The key names payments-prod too, but the pool's owner granted it other-prod only.
+  const crossToken = await signRunToken({ key: otherKey, commitSha: push.run.sha!, stack: "payments-prod", runType: "TRACKED", branch: "main" });
   assertDeniedEverywhere(policy, push.api.launcherInput({ ...push.run, metadata: crossToken }), "may not sign for stack");
 });
 

@@ -60,13 +60,22 @@ const BAD_CASES: BadCase[] = [
   { label: "no key generation", args: withSigning({ keys: [] }), message: /^signing\.keys: lists no key generation/ },
   { label: "duplicate generation", args: withSigning({ keys: ["2026-05", "2026-05"] }), message: /^signing\.keys: key generation "2026-05" appears more than once/ },
   { label: "bad generation name", args: withSigning({ keys: ["may 2026"] }), message: /^signing\.keys\[0\]: "may 2026" is not a key generation name/ },
-  { label: "generations whose secret names collide", args: withSigning({ keys: ["2026.05", "2026-05"] }), message: /^signing\.keys: GitHub secret name .*"SPACELIFT_RUN_SIGNING_KEY_2026_05" appears more than once/ },
+  { label: "generations whose secret names collide", args: withSigning({ keys: ["2026.05", "2026-05"] }), message: /^signing\.keys: GitHub secret name .*"SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_05" appears more than once/ },
   { label: "active key not listed", args: withSigning({ keys: ["2026-05"], activeKey: "2026-11" }), message: /^signing\.activeKey: "2026-11" is not one of signing\.keys/ },
   { label: "reserved secret name", args: withSigning({ secretName: "GITHUB_SIGNING" }), message: /^signing\.secretName: "GITHUB_SIGNING" starts with GITHUB_/ },
   { label: "secret name starting with a digit", args: withSigning({ secretName: "1KEY" }), message: /^signing\.secretName: "1KEY" is not a valid GitHub secret name/ },
-  { label: "signing secret named like the API key's", args: withSigning({ secretName: "SPACELIFT_API_KEY", keys: ["id"] }), message: /^signing\.secretName: with generation "id" gives "SPACELIFT_API_KEY_ID", the name of the Spacelift API key's GitHub secret/ },
+  { label: "a signing secret longer than GitHub allows", args: withSigning({ secretName: `K${"E".repeat(190)}` }), message: /^signing\.secretName: "KE+\.\.\." is not a valid GitHub secret name/ },
   { label: "token lifetime", args: withSigning({ maxTokenLifetimeSeconds: 10 }), message: /^signing\.maxTokenLifetimeSeconds: "10" is not a whole number of seconds between 60 and 86400/ },
-  { label: "additional keys not a list", args: withSigning({ additionalTrustedKeys: "k" as never }), message: /^signing\.additionalTrustedKeys: "k" is not a list/ },
+  { label: "the old additionalTrustedKeys", args: withSigning({ additionalTrustedKeys: [] as never }), message: /^signing\.additionalTrustedKeys: is no longer taken: the pool's owner grants each repository its stacks\. Fix: pass additionalRepositories: / },
+  { label: "a tracked branch with a glob character", args: withStacks([{ id: "a" }, { id: "b", branch: "release-{1,2}" }]), message: /^stacks\[1\]\.branch: "release-\{1,2\}" has a glob character/ },
+  { label: "tracked reviewers by login", args: withSigning({ trackedReviewers: { users: ["octocat" as never] } }), message: /^signing\.trackedReviewers\.users\[0\]: "octocat" is not a GitHub user id\. Fix: give the numeric id/ },
+  { label: "seven tracked reviewers", args: withSigning({ trackedReviewers: { users: [1, 2, 3, 4, 5, 6, 7] } }), message: /^signing\.trackedReviewers: lists 7 reviewers/ },
+  { label: "github.branch as an Output", args: withGithub({ branch: pulumi.output("main") as never }), message: /^github\.branch: is an Output or a Promise\. Fix: give a plain string/ },
+  {
+    label: "another repository granted this repository's stack",
+    args: (b) => ({ ...b, additionalRepositories: [{ repository: "acme/other", stacks: ["other-prod", "payments-prod"], trustedKeys: [] }] }),
+    message: /^additionalRepositories\[0\]\.stacks\[1\]: stack "payments-prod" is granted to acme\/payments-infra too/,
+  },
   { label: "relative launcher policy path", args: (b) => ({ ...b, launcher: { policyPath: "policy.rego" } }), message: /^launcher\.policyPath: "policy\.rego" is not an absolute path/ },
   { label: "spacectl version without its checksum (the workflow generator's check)", args: (b) => ({ ...b, workflow: { spacectlVersion: "1.21.0" } }), message: /^workflow\.spacectlSha256: / },
   { label: "workflow branch", args: (b) => ({ ...b, workflow: { branch: "a:b" } }), message: /^workflow\.branch: "a:b" is not a valid Git branch name/ },
@@ -110,12 +119,6 @@ const OUTPUT_CASES: OutputCase[] = [
     plain: withGithub({ repository: "acme/payments" }),
     asOutput: (b) => ({ ...b, github: { ...b.github, repository: pulumi.output("acme/payments") } }),
     blockedType: "github:index/actionsSecret:ActionsSecret",
-  },
-  {
-    label: "branch",
-    plain: withGithub({ branch: "release..1" }),
-    asOutput: (b) => ({ ...b, github: { ...b.github, branch: pulumi.output("release..1") } }),
-    blockedType: "github:index/repositoryFile:RepositoryFile",
   },
   {
     label: "endpoint",
@@ -168,17 +171,27 @@ test("SignedRunsRepository: creating a stack needs a worker pool", async () => {
   );
 });
 
-test("SignedRunsWorkerPool: trusted keys must be a list with at least one key (plain or resolved)", async () => {
-  assert.throws(() => new SignedRunsWorkerPool("p", { trustedKeys: "key" as never }), { name: "SignedRunsInputError", message: /^trustedKeys: "key" is not a list/ });
-  const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { trustedKeys: [pulumi.output([])] }));
-  await assert.rejects(promiseOf(run.result.initializationPolicy), { message: /trustedKeys: holds no key\. Fix: / });
-  assert.ok(run.programErrors.some((e) => e.includes("trustedKeys: holds no key")), "the program fails");
-  assert.throws(() => new SignedRunsWorkerPool("p", { trustedKeys: [], maxTokenLifetimeSeconds: 100000 }), { message: /^maxTokenLifetimeSeconds: "100000" is not/ });
+test("SignedRunsWorkerPool: grants are checked before any resource, and the old trustedKeys argument names the fix", async () => {
+  const key = { kid: "acme.r:proposed:1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["PROPOSED" as const] };
+  for (const [args, message] of [
+    [{ trustedKeys: [[key]] }, /^trustedKeys: is no longer taken: which stacks a key may sign for is the pool owner's grant, not the key's claim\. Fix: pass repositories: /],
+    [{ repositories: "acme/r" }, /^repositories: "acme\/r" is not a list of grants/],
+    [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }, { repository: "acme/s", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/r too/],
+    [{ repositories: [{ repository: "r", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[0\]\.repository: "r" is not "owner\/name"/],
+    [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }], maxTokenLifetimeSeconds: 100000 }, /^maxTokenLifetimeSeconds: "100000" is not/],
+  ] as const) {
+    const run = await runWithMocks(() => {
+      assert.throws(() => new SignedRunsWorkerPool("p", args as never), { name: "SignedRunsInputError", message });
+    });
+    assert.deepEqual(run.resources, [], "nothing registered");
+  }
 });
 
-test("SignedRunsWorkerPool: a kid trusted twice (two repositories with the same owner/name) is rejected when the keys resolve", async () => {
-  const key = { kid: "acme.r.1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a"], runTypes: ["TRACKED" as const] };
-  const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { trustedKeys: [key, pulumi.output([{ ...key, stacks: ["b"] }])] }));
-  await assert.rejects(promiseOf(run.result.initializationPolicy), { name: "SignedRunsInputError", message: /kid "acme\.r\.1" appears more than once/ });
+test("SignedRunsWorkerPool: a kid trusted under two repositories is rejected when the keys resolve", async () => {
+  const key = { kid: "acme.r:proposed:1", algorithm: "HS256" as const, secret: "s".repeat(40), stacks: ["a", "b"], runTypes: ["PROPOSED" as const] };
+  const run = await runWithMocks(() => new SignedRunsWorkerPool("p", {
+    repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }, { repository: "acme/s", stacks: ["b"], trustedKeys: pulumi.output([{ ...key, secret: "t".repeat(40) }]) }],
+  }));
+  await assert.rejects(promiseOf(run.result.initializationPolicy), { name: "SignedRunsInputError", message: /kid "acme\.r:proposed:1" appears more than once/ });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");
 });

@@ -11,8 +11,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
-import type { TrustedKey } from "../components/initializationPolicy";
-import { deriveKeyId } from "../components/keyGenerations";
+import type { RepositoryGrant, TrustedKey } from "../components/initializationPolicy";
+import { proposedKeyId, trackedKeyId } from "../components/keyGenerations";
 import { signRunToken } from "../components/runToken";
 import { onboardRepositories, type OnboardingRunner } from "../cli/onboard";
 import { resolveBackend } from "../cli/onboardAutomation";
@@ -125,27 +125,27 @@ describe("onboard: the loop under mocks", () => {
   /** The runner the tests use: the real inline programs, each under Pulumi's mocks instead of the engine. */
   function mockRunner(previous: Map<string, TrustedKey[]> = new Map()) {
     const signingKeys = new Map<string, string>();
-    const pools: TrustedKey[][] = [];
+    const pools: RepositoryGrant[][] = [];
     const runner: OnboardingRunner = {
       existingWorkerPoolId: async () => undefined,
       async upRepository(entry, workerPoolId) {
         let declared!: ReturnType<typeof declareRepository>;
         await runWithMocks(() => (declared = declareRepository(entry, settings, workerPoolId)).repository, { seed: repositoryStackName(entry) });
-        signingKeys.set(entry.repository, await promiseOf(declared.repository.signingKey));
+        signingKeys.set(entry.repository, (await promiseOf(declared.repository.signingKeys)).tracked.main);
         return promiseOf(declared.outputs.trustedKeys);
       },
       previousTrustedKeys: async (entry) => previous.get(repositoryStackName(entry)),
-      async upPool(trustedKeys) {
-        pools.push(trustedKeys);
+      async upPool(grants) {
+        pools.push(grants);
         let declared!: ReturnType<typeof declareSharedPool>;
-        await runWithMocks(() => (declared = declareSharedPool(trustedKeys, settings)).pool, { seed: "pool" });
+        await runWithMocks(() => (declared = declareSharedPool(grants, settings)).pool, { seed: "pool" });
         return { workerPoolId: await promiseOf(declared.outputs.workerPoolId) };
       },
     };
     return { runner, signingKeys, pools };
   }
 
-  it("a line per repository as it starts and as it ends, the pool, and a summary with counts and total time; the pool trusts each key for its own stacks only (real OPA)", async () => {
+  it("a line per repository as it starts and as it ends, the pool, and a summary with counts and total time; the pool grants each repository its own stacks (real OPA)", async () => {
     const { runner, signingKeys, pools } = mockRunner();
     const lines: string[] = [];
     const result = await onboardRepositories(list.repositories, runner, (line) => lines.push(line), steppingClock());
@@ -153,9 +153,10 @@ describe("onboard: the loop under mocks", () => {
     assert.equal(lines.length, 2 * list.repositories.length + 2);
     list.repositories.forEach((entry, i) => {
       assert.equal(lines[2 * i], `[${i + 1}/3] acme/${entry.repository}: starting, ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")})`);
-      assert.equal(lines[2 * i + 1], `[${i + 1}/3] acme/${entry.repository}: onboarded in 1.0s, key ${deriveKeyId("acme", entry.repository, "1")}`);
+      assert.equal(lines[2 * i + 1], `[${i + 1}/3] acme/${entry.repository}: onboarded in 1.0s, keys ${proposedKeyId("acme", entry.repository, "1")}, ${trackedKeyId("acme", entry.repository, "main", "1")}`);
     });
-    assert.match(lines[6], /^pool: \S+ trusts 3 key\(s\)/);
+    assert.match(lines[6], /^pool: \S+ trusts 7 key\(s\) of 3 repositories, each for its own stacks/);
+    assert.deepEqual(pools[0].map((g) => [g.repository, g.stacks]), list.repositories.map((entry) => [`acme/${entry.repository}`, entry.stacks.map((s) => s.id)]));
     // Readings: start, then two per repository, then the end.
     assert.equal(lines[7], "summary: 3 of 3 repositories onboarded, 0 failed; pool updated; 7.0s in total");
     assert.equal(result.elapsedMs, 7000);
@@ -167,7 +168,8 @@ describe("onboard: the loop under mocks", () => {
       return declared.pool;
     }, { seed: "pool" });
     const policyText = await promiseOf(policy);
-    const billingKid = result.onboarded.find((o) => o.repository === "acme/billing")!.kids[0];
+    const billingKid = trackedKeyId("acme", "billing", "main", "1");
+    assert.ok(result.onboarded.find((o) => o.repository === "acme/billing")!.kids.includes(billingKid));
     const token = await signRunToken({ key: { kid: billingKid, algorithm: "ES256", privateKeyPem: signingKeys.get("billing")! }, commitSha: SHA, stack: "billing-prod", runType: "TRACKED", branch: "main" });
     const input = (stack: string) => ({
       run: { commit: { hash: SHA }, user_provided_metadata: [token] },
@@ -179,20 +181,40 @@ describe("onboard: the loop under mocks", () => {
     }
   });
 
-  it("a failing repository is reported with its time and does not stop the others; its earlier keys stay trusted", async () => {
-    const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "Not A Slug" }] };
-    const earlier: TrustedKey = { kid: "acme.broken.1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"], runTypes: ["TRACKED", "PROPOSED", "TASK"] }; // interim: issue 8 component step
+  it("a failing repository is reported with its time and does not stop the others; its earlier keys stay trusted for its own stacks", async () => {
+    const broken: RepositoryEntry = { owner: "acme", repository: "broken", stacks: [{ id: "broken-prod" }] };
+    const earlier: TrustedKey = { kid: "acme.broken:proposed:1", algorithm: "ES256", publicKeyPem: "(from an earlier run)", stacks: ["broken-prod"], runTypes: ["PROPOSED"] };
     const { runner, pools } = mockRunner(new Map([[repositoryStackName(broken), [earlier]]]));
     const repositories = [list.repositories[0], broken, list.repositories[2]];
     const lines: string[] = [];
-    const result = await onboardRepositories(repositories, { ...runner, upPool: async (keys) => (pools.push(keys), { workerPoolId: "01HPOOL" }) }, (line) => lines.push(line), steppingClock());
+    const failing: typeof runner = {
+      ...runner,
+      upRepository: (entry, workerPoolId) => (entry.repository === "broken" ? Promise.reject(new Error("GitHub: 403 Resource not accessible by integration")) : runner.upRepository(entry, workerPoolId)),
+      upPool: async (grants) => (pools.push(grants), { workerPoolId: "01HPOOL" }),
+    };
+    const result = await onboardRepositories(repositories, failing, (line) => lines.push(line), steppingClock());
     assert.deepEqual(result.onboarded.map((o) => o.repository), ["acme/billing", "acme/identity"]);
     assert.equal(result.failed.length, 1);
-    assert.equal(lines[2], "[2/3] acme/broken: starting, 1 stack(s) (Not A Slug)");
-    assert.match(lines[3], /^\[2\/3\] acme\/broken: FAILED after 1\.0s: stacks\[0\]\.id: "Not A Slug" is not a Spacelift stack id.*its keys from the last successful run stay trusted/);
+    assert.equal(lines[2], "[2/3] acme/broken: starting, 1 stack(s) (broken-prod)");
+    assert.match(lines[3], /^\[2\/3\] acme\/broken: FAILED after 1\.0s: GitHub: 403 .*its keys from the last successful run stay trusted/);
     assert.match(lines[5], /^\[3\/3\] acme\/identity: onboarded in 1\.0s/);
-    assert.deepEqual(pools[0].map((k) => k.kid).sort(), [deriveKeyId("acme", "billing", "1"), "acme.broken.1", deriveKeyId("acme", "identity", "1")].sort());
+    assert.deepEqual(pools[0].map((g) => [g.repository, g.stacks, g.trustedKeys.length]), [
+      ["acme/billing", list.repositories[0].stacks.map((s) => s.id), 2],
+      ["acme/broken", ["broken-prod"], 1],
+      ["acme/identity", list.repositories[2].stacks.map((s) => s.id), 2],
+    ]);
     assert.equal(lines.at(-1), "summary: 2 of 3 repositories onboarded, 1 failed (acme/broken); pool updated; 7.0s in total");
+  });
+
+  it("the pool refuses grants that give one stack to two repositories, before any resource, naming every problem", async () => {
+    const keys: TrustedKey[] = [{ kid: "k", algorithm: "ES256", publicKeyPem: "x", stacks: ["a"], runTypes: ["PROPOSED"] }];
+    const run = await runWithMocks(() => {
+      assert.throws(
+        () => declareSharedPool([{ repository: "acme/one", stacks: ["a", "b"], trustedKeys: keys }, { repository: "acme/two", stacks: ["a"], trustedKeys: keys }, { repository: "acme/three", stacks: ["b"], trustedKeys: keys }], settings),
+        { name: "SignedRunsInputError", message: /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/one too; also repositories\[2\]\.stacks\[0\]: stack "b" is granted to acme\/one too\. Fix: / },
+      );
+    });
+    assert.deepEqual(run.resources, []);
   });
 
   it("a failing pool is reported in the summary", async () => {

@@ -260,6 +260,18 @@ const BAD_CASES: BadCase[] = [
     field: "signing.proposed.secretName",
     value: "SPACELIFT_API_KEY_SECRET",
   },
+  { why: "a tracked key with the proposed key's kid", options: withTracked({ kid: "acme:proposed:1" }), field: "signing.tracked[0].kid", value: "acme:proposed:1" },
+  { why: "a tracked key in the proposed key's secret", options: withTracked({ secretName: "run_key_proposed" }), field: "signing.tracked[0].secretName", value: "run_key_proposed" },
+  {
+    why: "two tracked branches with one kid",
+    options: (base) => ({
+      ...base,
+      stacks: [...base.stacks, { id: "app-staging", branch: "staging", projectRoot: "apps" }],
+      signing: { ...base.signing, tracked: [...base.signing.tracked, { ...base.signing.tracked[0], branch: "staging", environment: "spacelift-staging" }] },
+    }),
+    field: "signing.tracked[1].kid",
+    value: "acme:tracked:main:1",
+  },
   { why: "tracked not a list", options: withSigning((signing) => ({ ...signing, tracked: signing.tracked[0] })), field: "signing.tracked" },
   { why: "no tracked entry for the stack's branch", options: withSigning((signing) => ({ ...signing, tracked: [] })), field: "signing.tracked", value: "main" },
   {

@@ -140,6 +140,7 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
   const auth = resolveAuth(options.spacelift?.auth, endpoint);
   const proposed = resolveSigner("signing.proposed", signing.proposed, auth);
   const tracked = resolveTracked(signing.tracked, stacks, auth);
+  assertSeparateKeys(proposed, tracked);
   const maxTokenLifetimeSeconds = resolveLifetime(options.maxTokenLifetimeSeconds);
   const { spacectlVersion, spacectlSha256 } = resolveSpacectl(options.spacectlVersion, options.spacectlSha256);
   return {
@@ -163,6 +164,33 @@ function resolveSigner(field: string, signer: unknown, auth: ResolvedAuth): Reso
   assertKeyId(`${field}.kid`, kid);
   assertSecretName(`${field}.secretName`, secretName, auth);
   return { kid, secretName };
+}
+
+/**
+ * Every key is its own: the proposed key (readable on any branch) must not be a
+ * tracked key, and two tracked branches must not share a kid, or a token one job
+ * signs would pass for another's. Tracked keys may share a secret name: each
+ * lives in its own environment. The proposed key's secret name must differ from
+ * theirs, or a tracked job whose environment lacks the secret would read the
+ * repository's proposed key under the same name.
+ */
+function assertSeparateKeys(proposed: ResolvedSigner, tracked: Map<string, ResolvedTrackedSigner>): void {
+  const kids = new Map<string, string>([[proposed.kid, "signing.proposed"]]);
+  [...tracked.values()].forEach((signer, index) => {
+    const field = `signing.tracked[${index}]`;
+    const other = kids.get(signer.kid);
+    if (other !== undefined) {
+      throw new SignedRunsInputError(`${field}.kid`, `${quoteValue(signer.kid)} is the kid of ${other} too`, "give every key its own kid: one proposed key and one tracked key per tracked branch");
+    }
+    kids.set(signer.kid, field);
+    if (signer.secretName.toUpperCase() === proposed.secretName.toUpperCase()) {
+      throw new SignedRunsInputError(
+        `${field}.secretName`,
+        `${quoteValue(signer.secretName)} is the proposed key's repository secret too`,
+        "give the tracked keys an environment secret name of their own, e.g. SPACELIFT_RUN_SIGNING_KEY_TRACKED_1",
+      );
+    }
+  });
 }
 
 /** One entry per distinct tracked branch of the stacks, no more and no fewer. */

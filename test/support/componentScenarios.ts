@@ -62,10 +62,10 @@ export function createdStacksArgs(): SignedRunsArgs {
   };
 }
 
-export function rotationArgs(keys: string[], activeKey?: string, algorithm: "HS256" | "ES256" = "HS256"): SignedRunsArgs {
+export function rotationArgs(keys: string[], activeKey?: string, algorithm: "HS256" | "ES256" = "HS256", trackedReviewers?: { users?: number[]; teams?: number[] }): SignedRunsArgs {
   return singleStackArgs({
     stacks: [{ id: "payments-prod" }, { id: "payments-dev", branch: "dev" }],
-    signing: { algorithm, keys, ...(activeKey !== undefined ? { activeKey } : {}) },
+    signing: { algorithm, keys, ...(activeKey !== undefined ? { activeKey } : {}), ...(trackedReviewers !== undefined ? { trackedReviewers } : {}) },
   });
 }
 
@@ -75,29 +75,30 @@ export const SHARED_REPOSITORIES = [
   { repository: "identity", stacks: ["identity-prod"] },
 ] as const;
 
-/** Three repositories, one pool: each repository's key may sign only for its own stacks. */
-/*
- * The shared pool is created first, as in bulk onboarding; repositories get its
- * id for their created stacks, and the pool trusts their keys.
+/**
+ * Three repositories, one pool: the pool's owner grants each repository its own
+ * stacks. The shared pool is created first, as in bulk onboarding; repositories
+ * get its id for their created stacks, and their keys reach the grants once
+ * they exist.
  */
 export function sharedPool(algorithm: "HS256" | "ES256" = "HS256", poolSettings: { id?: string } = {}): { repositories: SignedRunsRepository[]; pool: SignedRunsWorkerPool } {
-  const [keys, setKeys] = pulumi.deferredOutput<TrustedKey[]>();
+  const deferred = SHARED_REPOSITORIES.map(() => pulumi.deferredOutput<TrustedKey[]>());
   const pool = new SignedRunsWorkerPool("shared", {
     workerPool: poolSettings.id !== undefined ? { id: poolSettings.id } : { name: "shared signed-runs pool" },
-    trustedKeys: [keys],
+    repositories: SHARED_REPOSITORIES.map((repo, index) => ({ repository: `acme/${repo.repository}`, stacks: [...repo.stacks], trustedKeys: deferred[index][0] })),
     launcher: { policyPath: "/opt/spacelift/policy.rego" },
   });
   const repositories = SHARED_REPOSITORIES.map(
     (repo) =>
       new SignedRunsRepository(repo.repository, {
         github: { owner: "acme", repository: repo.repository },
-        stacks: repo.stacks.map((id, index) => (index === 0 ? { id, create: {} } : { id })),
+        stacks: repo.stacks.map((id, index) => (index === 0 ? { id, create: {} } : { id, branch: "dev" })),
         spacelift: { endpoint: "https://acme.app.spacelift.io" },
         workerPoolId: pool.workerPoolId,
         signing: { algorithm },
       }),
   );
-  setKeys(pulumi.all(repositories.map((r) => r.trustedKeys)).apply((groups) => groups.flat()));
+  repositories.forEach((repository, index) => deferred[index][1](repository.trustedKeys));
   return { repositories, pool };
 }
 
@@ -108,7 +109,8 @@ export const ALL_SCENARIOS: Record<string, () => unknown> = {
   "created stacks": () => new SignedRuns("apps", createdStacksArgs()),
   "existing pool": () => new SignedRuns("payments", singleStackArgs({ workerPool: { id: "01HEXISTINGPOOL" } })),
   "existing push policy": () => new SignedRuns("payments", singleStackArgs({ pushPolicy: { id: "existing-push-policy" } })),
-  ES256: () => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "ES256" } })),
+  HS256: () => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "HS256" } })),
+  "tracked reviewers": () => new SignedRuns("payments", rotationArgs(["1"], undefined, "ES256", { users: [1001], teams: [2002] })),
   "rotation, two generations": () => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")),
   "shared pool": () => sharedPool(),
 };

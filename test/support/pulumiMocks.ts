@@ -127,6 +127,12 @@ function providerState(seed: string, type: string, name: string, inputs: Record<
       return { id: `${String(inputs.policyId)}_${String(inputs.stackId)}`, state: {} };
     case "github:index/actionsSecret:ActionsSecret":
       return { id: `${String(inputs.repository)}:${String(inputs.secretName)}`, state: { createdAt: "2026-11-25T00:00:00Z" } };
+    case "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret":
+      return { id: `${String(inputs.repository)}:${String(inputs.environment)}:${String(inputs.secretName)}`, state: { createdAt: "2026-11-25T00:00:00Z" } };
+    case "github:index/repositoryEnvironment:RepositoryEnvironment":
+      return { id: `${String(inputs.repository)}:${String(inputs.environment)}`, state: { waitTimer: 0 } };
+    case "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
+      return { id: `${String(inputs.repository)}:${String(inputs.environment)}:${digest(seed, "policy", name).readUInt32BE(0)}`, state: { policyId: digest(seed, "policy", name).readUInt32BE(0) } };
     case "github:index/repositoryFile:RepositoryFile":
       return { id: `${String(inputs.repository)}/${String(inputs.file)}`, state: { commitSha: digest(seed, "commit", name).toString("hex").slice(0, 40) } };
     default:
