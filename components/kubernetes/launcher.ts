@@ -17,6 +17,8 @@ import {
   type KubernetesPlan,
 } from "./manifests";
 
+const PULUMI = { pulumi: true };
+
 export interface KubernetesLauncherPlan extends KubernetesPlan {
   provider: k8s.Provider | undefined;
   /** Given for an existing pool; undefined when the component creates the pool. */
@@ -54,7 +56,8 @@ export interface KubernetesLauncherResources {
 /**
  * Declares the objects. Their Kubernetes names are fixed (no random suffix), so a re-run finds them and a
  * `kubectl` user can name them; hence deleteBeforeReplace, since a replacement under the same name must
- * delete first. A new policy text updates the policy Secret in place: the pods of later runs mount the new one.
+ * delete first. A new policy text changes the policy Secret only: in place when the provider has
+ * `enableSecretMutable`, else by replacing it under the same name. The pods of later runs mount the new text.
  */
 export function declareKubernetesLauncher(
   name: string,
@@ -68,14 +71,14 @@ export function declareKubernetesLauncher(
   const credentials = pulumi.output(values.credentials);
   const credentialsSecret = new k8s.core.v1.Secret(
     `${name}-kubernetes-credentials`,
-    credentialsSecretManifest(plan, { token: pulumi.secret(credentials.token), privateKey: pulumi.secret(credentials.privateKey) }) as k8s.core.v1.SecretArgs,
+    credentialsSecretManifest(plan, { token: pulumi.secret(credentials.token), privateKey: pulumi.secret(credentials.privateKey) }, PULUMI) as k8s.core.v1.SecretArgs,
     inNamespace,
   );
   // The policy stays secret exactly when the component's output is (HS256); a Secret object for both, see policySecretManifest.
-  const policySecret = new k8s.core.v1.Secret(`${name}-kubernetes-policy`, policySecretManifest(plan, values.policy) as k8s.core.v1.SecretArgs, inNamespace);
+  const policySecret = new k8s.core.v1.Secret(`${name}-kubernetes-policy`, policySecretManifest(plan, values.policy, PULUMI) as k8s.core.v1.SecretArgs, inNamespace);
   const workerPool = new k8s.apiextensions.CustomResource(
     `${name}-kubernetes-worker-pool`,
-    workerPoolManifest(plan) as k8s.apiextensions.CustomResourceArgs,
+    workerPoolManifest(plan, PULUMI) as k8s.apiextensions.CustomResourceArgs,
     { ...inNamespace, dependsOn: [...(namespace !== undefined ? [namespace] : []), credentialsSecret, policySecret] },
   );
   return { names: kubernetesNames(plan), namespace, credentialsSecret, policySecret, workerPool };

@@ -162,8 +162,25 @@ function clash(field: string, value: string, why: string): SignedRunsInputError 
 
 type Json = Record<string, unknown>;
 
-function metadata(name: string, plan: KubernetesPlan): Json {
-  return { name, namespace: plan.namespace, ...(Object.keys(plan.labels).length > 0 ? { labels: { ...plan.labels } } : {}) };
+/**
+ * Pulumi's Kubernetes provider deletes with foreground propagation unless told otherwise, and then waits for the
+ * cluster's garbage collector. The Secrets have no dependents, and the WorkerPool's worker pods are the
+ * controller's to end, so deletion (destroy, or a replaced Secret) need not wait on anything.
+ */
+export const DELETION_PROPAGATION_ANNOTATION = "pulumi.com/deletionPropagationPolicy";
+
+function metadata(name: string, plan: KubernetesPlan, annotate: boolean): Json {
+  return {
+    name,
+    namespace: plan.namespace,
+    ...(Object.keys(plan.labels).length > 0 ? { labels: { ...plan.labels } } : {}),
+    ...(annotate ? { annotations: { [DELETION_PROPAGATION_ANNOTATION]: "background" } } : {}),
+  };
+}
+
+/** Options of the manifest builders: `pulumi` adds the provider's deletion annotation, which `render` leaves out. */
+export interface ManifestOptions {
+  pulumi?: boolean;
 }
 
 /** The Namespace, when the component creates it. */
@@ -172,11 +189,11 @@ export function namespaceManifest(plan: KubernetesPlan): Json {
 }
 
 /** The pool's credentials, under the keys the WorkerPool references. T: a string, or an Output of one. */
-export function credentialsSecretManifest<T>(plan: KubernetesPlan, credentials: { token: T; privateKey: T }): Json {
+export function credentialsSecretManifest<T>(plan: KubernetesPlan, credentials: { token: T; privateKey: T }, options: ManifestOptions = {}): Json {
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: metadata(kubernetesNames(plan).credentialsSecret, plan),
+    metadata: metadata(kubernetesNames(plan).credentialsSecret, plan, options.pulumi === true),
     type: "Opaque",
     stringData: { [TOKEN_KEY]: credentials.token, [PRIVATE_KEY_KEY]: credentials.privateKey },
   };
@@ -187,15 +204,15 @@ export function credentialsSecretManifest<T>(plan: KubernetesPlan, credentials: 
  * Secret is as readable by the controller as a ConfigMap, and one kind for both algorithms means that
  * switching algorithms updates the object instead of replacing it and the pod's volume source.
  */
-export function policySecretManifest<T>(plan: KubernetesPlan, policy: T): Json {
-  return { apiVersion: "v1", kind: "Secret", metadata: metadata(kubernetesNames(plan).policySecret, plan), type: "Opaque", stringData: { [POLICY_KEY]: policy } };
+export function policySecretManifest<T>(plan: KubernetesPlan, policy: T, options: ManifestOptions = {}): Json {
+  return { apiVersion: "v1", kind: "Secret", metadata: metadata(kubernetesNames(plan).policySecret, plan, options.pulumi === true), type: "Opaque", stringData: { [POLICY_KEY]: policy } };
 }
 
 /**
  * The WorkerPool: its credentials from the credentials Secret, the policy Secret mounted read-only into
  * the init container, and the variable set to the mounted file.
  */
-export function workerPoolManifest(plan: KubernetesPlan): Json {
+export function workerPoolManifest(plan: KubernetesPlan, options: ManifestOptions = {}): Json {
   const names = kubernetesNames(plan);
   const pod = plan.pod;
   const init = (pod.initContainer ?? {}) as Json;
@@ -213,5 +230,5 @@ export function workerPoolManifest(plan: KubernetesPlan): Json {
       },
     },
   };
-  return { apiVersion: WORKER_POOL_API_VERSION, kind: WORKER_POOL_KIND, metadata: metadata(names.workerPool, plan), spec };
+  return { apiVersion: WORKER_POOL_API_VERSION, kind: WORKER_POOL_KIND, metadata: metadata(names.workerPool, plan, options.pulumi === true), spec };
 }
