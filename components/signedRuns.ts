@@ -6,6 +6,7 @@ import type {
   SignedRunsArgs,
   SignedRunsOutputs,
   SignedRunsSigningKeys,
+  SignedRunsWorkerPoolArgs,
 } from "./signedRunsArgs";
 import { SignedRunsInputError } from "./inputError";
 import { DEFAULT_ISSUER } from "./runTokenContract";
@@ -66,7 +67,8 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
     // the keys are handed over through a deferred output once the repository exists.
     const pool = new SignedRunsWorkerPool(name, {
       workerPool: args.workerPool,
-      repositories: grants as SignedRunsArgs["additionalRepositories"] & object,
+      // The own grant's repository may still be an Output; the pool resolves every grant before rendering.
+      repositories: grants as unknown as SignedRunsWorkerPoolArgs["repositories"],
       maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds,
       // The generated workflow writes this issuer; tokens from anything else are not this repository's CI.
       issuer: DEFAULT_ISSUER,

@@ -331,7 +331,8 @@ describe("cli: render", () => {
   it("prints the gh commands that create the environments, their branch policies and the secrets, with the reviewers; sets the issuer", () => {
     const directory = temporaryDirectory("render-gh");
     const configFile = writeConfig(directory, { ...baseConfig(), github: { owner: "acme", repository: "payments-infra" }, stacks: [{ id: "payments-prod" }, { id: "payments-rc", branch: "release/1.x" }], signing: { trackedReviewers: { users: [1001], teams: [2002] } } });
-    const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")]);
+    // Run from the config's directory, so the key files print as relative paths.
+    const result = runCli(["render", "--config", configFile, "--out", path.join(directory, "out")], { cwd: directory });
     assert.equal(result.status, 0, result.stderr);
     const body = `'{"deployment_branch_policy":{"protected_branches":false,"custom_branch_policies":true},"prevent_self_review":true,"reviewers":[{"type":"User","id":1001},{"type":"Team","id":2002}]}'`;
     const expected = [
@@ -417,9 +418,9 @@ describe("cli: sign -> verify against real OPA", () => {
         return signed.stdout.trim();
       };
       const cases = [
-        { token: sign(stagingKeyFile, stagingKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /may not sign for stack payments-prod/ },
+        { token: sign(stagingKeyFile, stagingKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /key "acme\.payments-infra:tracked:staging:2026-11" may not sign for stack "payments-prod"/ },
         { token: sign(stagingKeyFile, stagingKid, "payments-staging", "TRACKED"), stack: "payments-staging", runType: "TRACKED", allowed: true },
-        { token: sign(proposedKeyFile, proposedKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /may not sign run type TRACKED/ },
+        { token: sign(proposedKeyFile, proposedKid, "payments-prod", "TRACKED"), stack: "payments-prod", runType: "TRACKED", allowed: false, reason: /key "acme\.payments-infra:proposed:2026-11" may not sign run type "TRACKED"/ },
         { token: sign(proposedKeyFile, proposedKid, "payments-prod", "PROPOSED"), stack: "payments-prod", runType: "PROPOSED", allowed: true },
       ];
       for (const opa of [...new Set(opaEngines().map((e) => e.binary))]) {

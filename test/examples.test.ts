@@ -80,7 +80,7 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     const result = spawnSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, EXAMPLE_CONFIG: JSON.stringify(exampleStackConfig()) } });
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exports: string[]; stackIds: string[]; workflowFiles: string[]; policyPackage: boolean };
-    assert.deepEqual(report.exports, ["initializationPolicy", "launcherEnvironment", "pushPolicyId", "stackIds", "trustedKey", "workerPoolId", "workflowFiles"]);
+    assert.deepEqual(report.exports, ["activeKeys", "initializationPolicy", "launcherEnvironment", "pushPolicyId", "stackIds", "trustedKeys", "workerPoolId", "workflowFiles"]);
     assert.deepEqual(report.stackIds, ["payments-prod", "payments-staging"]);
     assert.equal(report.workflowFiles.length, 2);
     assert.equal(report.policyPackage, true);
@@ -111,8 +111,13 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     assert.equal(run.ofType(T.workerPool).length, 1);
     assert.equal(run.ofType(T.policy).length, 1);
     assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs.stackId), ["payments-prod", "payments-staging"]);
-    assert.equal(run.ofType(T.tlsKey).length, 1, "ES256 from signingAlgorithm");
-    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName).sort(), ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET", "SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+    assert.equal(run.ofType(T.tlsKey).length, 3, "ES256: the proposed key and the tracked keys of main and staging");
+    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName).sort(), ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
+    assert.deepEqual(run.ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((s) => [s.inputs.environment, s.inputs.secretName]), [
+      ["spacelift-main", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
+      ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
+    ]);
+    assert.deepEqual((await promiseOf(outputs.activeKeys)).tracked.map((t) => t.kid), ["acme.payments-infra:tracked:main:2026-11", "acme.payments-infra:tracked:staging:2026-11"]);
     const apiKeySecret = run.ofType(T.secret).find((s) => s.inputs.secretName === "SPACELIFT_API_KEY_SECRET")!;
     assert.equal(apiKeySecret.inputs.value, API_KEY_SECRET);
     assert.deepEqual(apiKeySecret.secretInputs, ["value"], "the API key secret from secret config reaches GitHub marked secret");
@@ -238,7 +243,8 @@ describe("examples/monorepo", () => {
       assert.match(String(file.inputs.content), new RegExp(`paths:\\n(\\s+- .*\\n)*\\s+- "?${stack.projectRoot}/\\*\\*"?\\n`), `${stack.id}'s workflow is not filtered by its project root`);
       assert.match(String(file.inputs.content), /id-token: write/);
     }
-    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_2026_11"]);
+    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
+    assert.deepEqual(run.ofType("github:index/repositoryEnvironment:RepositoryEnvironment").map((e) => e.inputs.environment), ["spacelift-main", "spacelift-staging"]);
     const [pool] = run.ofType(T.workerPool);
     const [created] = run.ofType(T.stack);
     assert.equal(created.inputs.slug, "cluster-staging");

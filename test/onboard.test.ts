@@ -153,7 +153,7 @@ describe("onboard: the loop under mocks", () => {
     assert.equal(lines.length, 2 * list.repositories.length + 2);
     list.repositories.forEach((entry, i) => {
       assert.equal(lines[2 * i], `[${i + 1}/3] acme/${entry.repository}: starting, ${entry.stacks.length} stack(s) (${entry.stacks.map((s) => s.id).join(", ")})`);
-      assert.equal(lines[2 * i + 1], `[${i + 1}/3] acme/${entry.repository}: onboarded in 1.0s, keys ${proposedKeyId("acme", entry.repository, "1")}, ${trackedKeyId("acme", entry.repository, "main", "1")}`);
+      assert.equal(lines[2 * i + 1], `[${i + 1}/3] acme/${entry.repository}: onboarded in 1.0s, keys ${[proposedKeyId("acme", entry.repository, "1"), ...[...new Set(entry.stacks.map((s) => s.branch ?? "main"))].map((branch) => trackedKeyId("acme", entry.repository, branch, "1"))].join(", ")}`);
     });
     assert.match(lines[6], /^pool: \S+ trusts 7 key\(s\) of 3 repositories, each for its own stacks/);
     assert.deepEqual(pools[0].map((g) => [g.repository, g.stacks]), list.repositories.map((entry) => [`acme/${entry.repository}`, entry.stacks.map((s) => s.id)]));

@@ -9,4 +9,5 @@ export const stackIds = outputs.stackIds;
 export const workflowFiles = outputs.workflowFiles;
 export const initializationPolicy = outputs.initializationPolicy;
 export const launcherEnvironment = outputs.launcherEnvironment;
-export const trustedKey = outputs.trustedKey;
+export const activeKeys = outputs.activeKeys;
+export const trustedKeys = outputs.trustedKeys;

@@ -77,7 +77,9 @@ export function basicExample(config: BasicExampleConfig) {
       initializationPolicy: signedRuns.initializationPolicy,
       // Always secret: the pool's token and private key.
       launcherEnvironment: signedRuns.launcherEnvironment,
-      trustedKey: signedRuns.trustedKey,
+      // The active kids and secret names (plain), and every trusted key with its stacks and run types.
+      activeKeys: signedRuns.activeKeys,
+      trustedKeys: signedRuns.trustedKeys,
     },
   };
 }
