@@ -125,7 +125,7 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     const said = `${refused.stdout}\n${refused.stderr}`;
     // Server-side apply reports the field as not in the CRD's schema; the engine names the resource, whose name is the component's.
     assert.match(said, /\.spec\.pod\.initContainer\.image: field not declared in schema/);
-    assert.match(said, /kubernetes:workers\.spacelift\.io\/v1beta1:WorkerPool \(signed-pool-kubernetes-worker-pool\):\n\s+error: .*spacelift\/signed-pool/);
+    assert.match(said, /kubernetes:workers\.spacelift\.io\/v1beta1:WorkerPool \(signed-pool-kubernetes-worker-pool\):\n\s+error: 1 error occurred:\n\s+\* the Kubernetes API server reported that "spacelift\/signed-pool"/);
     assert.equal(server.kubectl(["get", "workerpool", "signed-pool", "-n", NAMESPACE, "-o", "jsonpath={.spec.pod.initContainer.image}"]).stdout, "");
     await setConfig(ws, "pod", "{}");
     await previewExpectNoChanges(ws);
