@@ -19,7 +19,7 @@ export interface WorkerPoolPlan {
   policyPath: string;
   existingPoolId: pulumi.Input<string> | undefined;
   /** `launcher.kubernetes`, checked. */
-  kubernetes: KubernetesLauncherPlan | undefined;
+  kubernetes?: KubernetesLauncherPlan;
 }
 
 /**
@@ -44,7 +44,7 @@ export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys
   }
   const selection = args.workerPool as { id?: pulumi.Input<string> } | undefined;
   const kubernetes = planLauncherKubernetes(args, componentName, selection?.id !== undefined);
-  return { maxTokenLifetimeSeconds, issuer: args.issuer, policyPath: kubernetes !== undefined ? KUBERNETES_POLICY_PATH : policyPath, existingPoolId: selection?.id, kubernetes };
+  return { maxTokenLifetimeSeconds, issuer: args.issuer, policyPath: kubernetes !== undefined ? KUBERNETES_POLICY_PATH : policyPath, existingPoolId: selection?.id, ...(kubernetes !== undefined ? { kubernetes } : {}) };
 }
 
 /** `launcher.kubernetes` (issue 12): its pods read the policy where the component mounts it, so `policyPath` is refused beside it. */
