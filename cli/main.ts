@@ -121,7 +121,7 @@ async function renderCommand(options: { config: string; out: string }): Promise<
   const keyFile = (g: string, branch?: string) => shown(branch === undefined ? config.signing.keyFiles[g].proposed : config.signing.keyFiles[g].tracked[branch]);
   out.write(`'pulumi up' creates the environments and sets the secrets; by hand, with generation "${generation}" (gh, run from this directory):\n`);
   for (const line of manualSetupCommands(config, keyFile)) out.write(`  ${line}\n`);
-  out.write(`next: check the files, then 'pulumi up' provisions them all (see README, "Quick start")\n`);
+  out.write(`next: check the files, then 'pulumi up' provisions them all (see README, "Add it to your program")\n`);
 }
 
 async function keygenCommand(options: { algorithm: "HS256" | "ES256"; out: string; force?: boolean }): Promise<void> {

@@ -135,8 +135,8 @@ export interface RunTokenVerdict {
   deny: string[];
 }
 
-// Mirrors token_shape, max_entry_length, max_token_entries, max_metadata_entries, max_quoted_length
-// and unsupported_header_parameters in policies/initialization-policy.rego.
+// Mirrors _token_shape, _max_entry_length, _max_token_entries, _max_metadata_entries, _max_quoted_length
+// and _unsupported_header_parameters in policies/initialization-policy.rego.
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export const MAX_ENTRY_LENGTH = 8192;
 export const MAX_TOKEN_ENTRIES = 16;

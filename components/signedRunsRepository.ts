@@ -33,6 +33,7 @@ import {
   assertSelection,
   assertTokenLifetime,
   checkInput,
+  inputErrorsOf,
   normalizeEndpoint,
   validateStacks,
 } from "./signedRunsValidation";
@@ -317,15 +318,15 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
-    const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v));
-    const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v));
+    const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v), this);
+    const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v), this);
 
     const pushPolicyId = declarePushPolicy(name, args, parent);
     const stackIds = declareStacks(name, args, plan, repository, pushPolicyId, parent);
     const environments = declareTrackedEnvironments(name, plan, repository, parent);
     const keys = declareSigningKeys(name, plan, repository, environments, parent);
     declareApiKeySecrets(name, args, repository, parent);
-    const workflowFiles = declareWorkflowFiles(name, args, plan, owner, repository, parent);
+    const workflowFiles = declareWorkflowFiles(this, name, args, plan, owner, repository);
 
     const trustedKeys = pulumi
       .all([owner, repository, pulumi.all(keys.map((k) => k.material.publicValue))])
@@ -498,28 +499,29 @@ function declareApiKeySecrets(name: string, args: SignedRunsRepositoryArgs, repo
 
 /** Workflow files: the paths were fixed by the dry render; the contents need resolved values. */
 function declareWorkflowFiles(
+  component: pulumi.ComponentResource,
   name: string,
   args: SignedRunsRepositoryArgs,
   plan: RepositoryPlan,
   owner: pulumi.Input<string>,
   repository: pulumi.Input<string>,
-  parent: pulumi.CustomResourceOptions,
 ): pulumi.Output<WorkflowFile[]> {
+  const parent = { parent: component };
   const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
-  const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => normalizeEndpoint("spacelift.endpoint", v));
+  const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => inputErrorsOf(component, () => normalizeEndpoint("spacelift.endpoint", v)));
   const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
-  const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v));
+  const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v), component);
   const workflowFiles = pulumi
     .all([owner, repository, endpoint, oidcApiKeyId])
     .apply(([o, r, e, keyId]) => {
-      const files = renderWorkflowsFor(plan, { owner: o, repository: r, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 });
+      const files = inputErrorsOf(component, () => renderWorkflowsFor(plan, { owner: o, repository: r, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 }));
       const paths = files.map((f) => f.path);
       if (JSON.stringify(paths) !== JSON.stringify(plan.workflowPaths)) {
         throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(plan.workflowPaths)}`);
       }
       return files;
     });
-  const workflowBranch = checkInput(args.workflow?.branch ?? plan.defaultBranch, (v) => assertBranchName("workflow.branch", v));
+  const workflowBranch = checkInput(args.workflow?.branch ?? plan.defaultBranch, (v) => assertBranchName("workflow.branch", v), component);
   plan.workflowPaths.forEach((path, index) => {
     new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
       repository,

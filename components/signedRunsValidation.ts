@@ -9,11 +9,29 @@ import { SignedRunsInputError, quoteValue } from "./inputError";
 import { MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, SIGNING_ALGORITHMS, type SigningAlgorithm } from "./runTokenContract";
 import type { SignedRunsStackArgs } from "./signedRunsArgs";
 
-/** Runs `check` now for a plain value, or when an Output/Promise resolves. */
-export function checkInput<T>(value: pulumi.Input<T>, check: (value: T) => void): pulumi.Input<T> {
+/**
+ * For work inside an `apply` callback: a `SignedRunsInputError` it throws becomes a
+ * `pulumi.ResourceError` tied to `component`, so `pulumi up` reports it against the
+ * component that took the bad input. The message stays `field: problem. Fix: …`;
+ * the stack is hidden because the message says all there is to say.
+ */
+export function inputErrorsOf<T>(component: pulumi.Resource, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SignedRunsInputError) throw new pulumi.ResourceError(error.message, component, true);
+    throw error;
+  }
+}
+
+/**
+ * Runs `check` now for a plain value (throwing `SignedRunsInputError`), or when an
+ * Output/Promise resolves (then as a `ResourceError` of `component`).
+ */
+export function checkInput<T>(value: pulumi.Input<T>, check: (value: T) => void, component: pulumi.Resource): pulumi.Input<T> {
   if (pulumi.Output.isInstance(value) || value instanceof Promise) {
     return pulumi.output(value).apply((resolved) => {
-      check(resolved as T);
+      inputErrorsOf(component, () => check(resolved as T));
       return resolved;
     }) as pulumi.Output<T>;
   }
@@ -22,8 +40,8 @@ export function checkInput<T>(value: pulumi.Input<T>, check: (value: T) => void)
 }
 
 /** Like `checkInput` for a value that may be absent. */
-export function checkOptionalInput<T>(value: pulumi.Input<T> | undefined, check: (value: T) => void): pulumi.Input<T> | undefined {
-  return value === undefined ? undefined : checkInput(value, check);
+export function checkOptionalInput<T>(value: pulumi.Input<T> | undefined, check: (value: T) => void, component: pulumi.Resource): pulumi.Input<T> | undefined {
+  return value === undefined ? undefined : checkInput(value, check, component);
 }
 
 // GitHub: alphanumerics and single hyphens, not at either end, at most 39 characters.

@@ -5,7 +5,7 @@ import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_LAUNCHER_POLICY_PATH, assertLauncherPolicyPath, buildLauncherEnvironment } from "./launcherEnvironment";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
 import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoolSelection } from "./signedRunsArgs";
-import { assertSelection, assertTokenLifetime } from "./signedRunsValidation";
+import { assertSelection, assertTokenLifetime, inputErrorsOf } from "./signedRunsValidation";
 import { WorkerPool } from "./spacelift/workerPool";
 import { declareKubernetesLauncher, planKubernetesLauncher, type KubernetesLauncherPlan, type KubernetesLauncherResources } from "./kubernetes/launcher";
 import { KUBERNETES_POLICY_PATH } from "./kubernetes/manifests";
@@ -148,7 +148,7 @@ export class SignedRunsWorkerPool extends pulumi.ComponentResource {
     const pool = declareWorkerPool(name, args.workerPool, plan, parent);
     this.workerPool = pool.created;
     this.workerPoolId = pool.id;
-    this.initializationPolicy = initializationPolicyFor(grants, plan);
+    this.initializationPolicy = initializationPolicyFor(this, grants, plan);
     this.launcherEnvironment = launcherEnvironmentFor(pool.credentials, plan);
     this.kubernetes = plan.kubernetes === undefined ? undefined : declareKubernetesLauncher(name, plan.kubernetes, {
       policy: this.initializationPolicy,
@@ -185,10 +185,10 @@ function declareWorkerPool(name: string, selection: SignedRunsWorkerPoolSelectio
 }
 
 /** The policy text for the grants; secret whenever it embeds an HS256 key, also when a caller passed the key unmarked. */
-function initializationPolicyFor(grants: PoolGrant[], plan: WorkerPoolPlan): pulumi.Output<string> {
+function initializationPolicyFor(component: pulumi.ComponentResource, grants: PoolGrant[], plan: WorkerPoolPlan): pulumi.Output<string> {
   const resolved = pulumi.all(grants.map((grant) => pulumi.all([grant.repository, grant.trustedKeys]).apply(([repository, trustedKeys]) => ({ repository, stacks: [...grant.stacks], trustedKeys }))));
   return resolved.apply((repositories) => {
-    const text = renderInitializationPolicy({ repositories, maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds, ...(plan.issuer !== undefined ? { issuer: plan.issuer } : {}) });
+    const text = inputErrorsOf(component, () => renderInitializationPolicy({ repositories, maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds, ...(plan.issuer !== undefined ? { issuer: plan.issuer } : {}) }));
     return repositories.some((grant) => grant.trustedKeys.some((key) => key.algorithm === "HS256")) ? pulumi.secret(text) : pulumi.output(text);
   });
 }

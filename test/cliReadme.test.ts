@@ -1,11 +1,13 @@
 /**
  * The README's set-up command and Quick start, run as written (with
  * `npx spacelift-signed-runs` standing for the compiled CLI), and their output
- * compared with what the README shows.
+ * compared with what the README shows; docs/cli.md's options against the CLI's
+ * own --help; and every relative link and anchor of README.md, CONTRIBUTING.md
+ * and docs/*.md.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { CLI, temporaryDirectory } from "./support/cli";
@@ -13,11 +15,12 @@ import { REPO_ROOT } from "./support/opa";
 
 const README = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
 
-function section(heading: string): string {
-  const start = README.indexOf(`\n## ${heading}\n`);
-  assert.ok(start >= 0, `README has no "## ${heading}" section`);
-  const end = README.indexOf("\n## ", start + 1);
-  return README.slice(start, end < 0 ? undefined : end);
+/** The `## ` section whose heading starts with `heading`, up to the next `## `. */
+function section(text: string, heading: string, where = "README"): string {
+  const start = text.indexOf(`\n## ${heading}`);
+  assert.ok(start >= 0, `${where} has no "## ${heading}" section`);
+  const end = text.indexOf("\n## ", start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
 function codeBlocks(text: string, language: string): string[] {
@@ -47,7 +50,7 @@ test("README set-up: the render command works from a clone as written", () => {
 });
 
 test("README quick start: the config shown is examples/basic/signed-runs.json, and render, sign and verify print what it shows", () => {
-  const quickStart = section("Quick start");
+  const quickStart = section(README, "Quick start");
   const [shownConfig] = codeBlocks(quickStart, "json");
   assert.deepEqual(JSON.parse(shownConfig), JSON.parse(readFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), "utf8")));
 
@@ -74,21 +77,70 @@ test("README quick start: the config shown is examples/basic/signed-runs.json, a
   assert.equal(verify.stdout.trimEnd(), shownVerifyOutput);
 });
 
-test("README: every in-page link points at a heading, every file link at a file", () => {
-  const prose = README.replace(/```[\s\S]*?```/g, "");
-  // GitHub's anchors: lower case, punctuation dropped, spaces as '-', repeats numbered.
+test("docs/cli.md names exactly the options each subcommand's --help lists", () => {
+  const page = readFileSync(path.join(REPO_ROOT, "docs", "cli.md"), "utf8");
+  const options = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]).filter((o) => o !== "--help"));
+  for (const subcommand of ["render", "sign", "verify", "keygen", "onboard"]) {
+    const help = spawnSync("node", [CLI, subcommand, "--help"], { encoding: "utf8" });
+    assert.equal(help.status, 0, help.stderr);
+    const documented = section(page, "`" + subcommand, "docs/cli.md");
+    const inHelp = options(help.stdout);
+    // Options named in the prose (code blocks may show other tools' options, e.g. spacectl's).
+    const inProse = options(withoutCode(documented));
+    assert.deepEqual([...inProse].filter((o) => !inHelp.has(o)), [], `docs/cli.md's ${subcommand} section names options the command does not have`);
+    assert.deepEqual([...inHelp].filter((o) => !options(documented).has(o)), [], `docs/cli.md's ${subcommand} section leaves out options of ${subcommand} --help`);
+  }
+});
+
+/** Fenced code blocks and inline code spans removed: links and headings there are not real. */
+function withoutCode(text: string): string {
+  return text.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
+}
+
+const DOCUMENTS = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(REPO_ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as '-', repeats numbered. */
+function anchorsOf(file: string): Set<string> {
+  const text = readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/^```[\s\S]*?^```/gm, "");
   const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const [, heading] of prose.matchAll(/^#{1,6} (.+)$/gm)) {
+  for (const [, heading] of text.matchAll(/^#{1,6} (.+)$/gm)) {
     const base = slug(heading);
     const count = seen.get(base) ?? 0;
     anchors.add(count === 0 ? base : `${base}-${count}`);
     seen.set(base, count + 1);
   }
-  const links = [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-  assert.ok(links.length > 10);
-  assert.deepEqual(links.filter((link) => !anchors.has(link)), []);
-  const files = [...prose.matchAll(/\]\(((?!#|https?:)[^)\s]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(files.filter((file) => !existsSync(path.join(REPO_ROOT, file))), [], "links to files that are not in the repository");
+  return anchors;
+}
+
+test("README.md, CONTRIBUTING.md and docs/*.md: every relative link resolves, every anchor names a heading", () => {
+  assert.ok(DOCUMENTS.length >= 10, `found ${DOCUMENTS.join(", ")}`);
+  const broken: string[] = [];
+  let checked = 0;
+  for (const file of DOCUMENTS) {
+    const text = readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/^```[\s\S]*?^```/gm, "");
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue; // https:, mailto:
+      checked += 1;
+      const [linkPath, anchor] = target.split("#", 2);
+      const resolved = linkPath === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), linkPath));
+      if (resolved.startsWith("..")) {
+        broken.push(`${file}: ${target} leaves the repository`);
+        continue;
+      }
+      if (!existsSync(path.join(REPO_ROOT, resolved))) {
+        broken.push(`${file}: ${target} (no ${resolved})`);
+        continue;
+      }
+      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${file}: ${target} (no heading #${anchor} in ${resolved})`);
+    }
+  }
+  assert.ok(checked > 50, `only ${checked} links checked`);
+  assert.deepEqual(broken, []);
+});
+
+test("README: at most about 250 lines, and it shows the test command", () => {
+  assert.ok(README.split("\n").length <= 260, `README.md has ${README.split("\n").length} lines`);
+  assert.match(README, /^npm ci && npm test$/m);
 });

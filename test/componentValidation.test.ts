@@ -152,9 +152,15 @@ for (const bad of OUTPUT_CASES) {
 
     const run = await runWithMocks(() => new SignedRuns("payments", bad.asOutput(singleStackArgs())));
     const outcomes = await Promise.allSettled([promiseOf(run.result.workflowFiles), promiseOf(run.result.trustedKeys)]);
-    const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected").map((o) => String((o.reason as Error).message));
+    const reasons = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected").map((o) => o.reason as Error);
+    const failures = reasons.map((reason) => String(reason.message));
     // Outputs built from the value fail too (the workflow branch feeds only a resource input).
     if (bad.label !== "workflow branch") assert.ok(failures.length > 0, "an output fails");
+    // Raised inside an apply, the error is a ResourceError of the component that took the value.
+    for (const reason of reasons) {
+      assert.ok(pulumi.ResourceError.isInstance(reason), `${reason.message} is a ResourceError`);
+      assert.equal((reason as pulumi.ResourceError).resource, run.result.repository, "tied to the repository component");
+    }
     // Pulumi prefixes the message with the property path it was serializing ("error serializing property ...: ").
     for (const message of failures) assert.ok(message.endsWith(plainMessage), `${message} ends with ${plainMessage}`);
     assert.equal(run.ofType(bad.blockedType).length, 0, `no ${bad.blockedType} was created from the bad value`);
@@ -192,6 +198,11 @@ test("SignedRunsWorkerPool: a kid trusted under two repositories is rejected whe
   const run = await runWithMocks(() => new SignedRunsWorkerPool("p", {
     repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }, { repository: "acme/s", stacks: ["b"], trustedKeys: pulumi.output([{ ...key, secret: "t".repeat(40) }]) }],
   }));
-  await assert.rejects(promiseOf(run.result.initializationPolicy), { name: "SignedRunsInputError", message: /kid "acme\.r:proposed:1" appears more than once/ });
+  await assert.rejects(promiseOf(run.result.initializationPolicy), (error: unknown) => {
+    assert.ok(pulumi.ResourceError.isInstance(error), "a ResourceError");
+    assert.equal(error.resource, run.result, "tied to the pool component");
+    assert.match(error.message, /kid "acme\.r:proposed:1" appears more than once/);
+    return true;
+  });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");
 });

@@ -21,36 +21,9 @@ import {
   standinEnv,
   standinPlugins,
 } from "./support/standins";
-
-/** The part of test/support/engine.ts (the engine work of issue 9) this test uses. */
-interface EngineResult { code: number | null; stdout: string; stderr: string }
-interface EngineWorkspace {
-  survivors: string[];
-  close(): Promise<string[]>;
-}
-interface EngineApi {
-  BRIDGE_PLUGIN_VERSION: string;
-  createEngineWorkspace(options: { fixture: string; nodeModules?: string[]; plugins?: Array<{ kind: "resource"; name: string; version: string; file: string }>; env?: Record<string, string> }): Promise<EngineWorkspace>;
-  setConfig(ws: EngineWorkspace, key: string, value: string, options?: { secret?: boolean }): Promise<void>;
-  up(ws: EngineWorkspace, options?: { allowFailure?: boolean }): Promise<EngineResult>;
-  previewExpectNoChanges(ws: EngineWorkspace, options?: { allowFailure?: boolean }): Promise<EngineResult>;
-  destroy(ws: EngineWorkspace): Promise<EngineResult>;
-  stackOutputs(ws: EngineWorkspace, options?: { showSecrets?: boolean }): Promise<Record<string, unknown>>;
-  stackExport(ws: EngineWorkspace): Promise<{ text: string }>;
-  backendFilesText(ws: EngineWorkspace): string;
-}
-
-function engineSupport(): EngineApi {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("./support/engine") as EngineApi; // interim: test/support/engine.ts comes with the engine branch of issue 9
-  } catch (error) {
-    throw new Error(`test/support/engine.ts is missing (${String(error).split("\n")[0]}). Fix: merge the engine work of issue 9 (it adds the engine tools and that module), then 'npm run tools'`);
-  }
-}
+import * as engine from "./support/engine";
 
 test("stand-ins under the real engine: up, no-change preview, no plaintext secret in state, misspelled properties fail, destroy empties the fake worlds", async () => {
-  const engine = engineSupport();
   const worlds = mkdtempSync(path.join(tmpdir(), "signed-runs-worlds-"));
   const env = standinEnv(worlds);
   seedFakeGithub(env[FAKE_GITHUB_ENV], [{ fullName: "acme/infra", branches: ["main", "staging"] }], { users: [101], teams: [202] });

@@ -238,7 +238,7 @@ const BAD_CASES: BadCase[] = [
   { why: "absolute project root", options: withStack({ projectRoot: "/etc" }), field: "stacks[0].projectRoot", value: "/etc" },
   { why: "project root with ..", options: withStack({ projectRoot: "a/../b" }), field: "stacks[0].projectRoot", value: "a/../b" },
   { why: "project root with a wildcard", options: withStack({ projectRoot: "stacks/*" }), field: "stacks[0].projectRoot", value: "stacks/*" },
-  { why: "glob escaping the repository", options: withStack({ additionalProjectGlobs: ["../shared/**"] }), field: "stacks[0].additionalProjectGlobs[0]" },
+  { why: "glob escaping the repository", options: withStack({ additionalProjectGlobs: ["../elsewhere/**"] }), field: "stacks[0].additionalProjectGlobs[0]" },
   { why: "absolute glob", options: withStack({ additionalProjectGlobs: ["/x/**"] }), field: "stacks[0].additionalProjectGlobs[0]" },
   { why: "** inside a segment", options: withStack({ additionalProjectGlobs: ["a/b**"] }), field: "stacks[0].additionalProjectGlobs[0]", value: "a/b**" },
   { why: "a negated glob", options: withStack({ additionalProjectGlobs: ["!docs/**"] }), field: "stacks[0].additionalProjectGlobs[0]" },

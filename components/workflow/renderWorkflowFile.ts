@@ -18,7 +18,7 @@ export function workflowPath(stackId: string): string {
 
 /**
  * One workflow per stack, so GitHub's own `on.push.paths` filter decides which
- * stacks a push concerns (see the README's workflow section for why).
+ * stacks a push concerns (docs/workflow.md says why).
  * Built line by line rather than through a YAML serializer so that the file
  * reads like a hand-written one and is byte-stable.
  */

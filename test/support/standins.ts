@@ -162,12 +162,34 @@ export function seedFakeSpacelift(file: string, stacks: Array<{ id: string; repo
   writeJson(file, world);
 }
 
-/** What a program left in the fake Spacelift (seeded stacks do not count). */
-export function fakeSpaceliftLeftovers(world: FakeSpacelift): string[] {
+/**
+ * Adds a policy and a worker pool that exist before the program runs (an "existing" push policy and pool).
+ * They carry no seeded mark (the stand-in rewrites the file without unknown fields), so pass
+ * `seededSpaceliftIds` of the world to fakeSpaceliftLeftovers.
+ */
+export function seedFakeSpaceliftInfrastructure(file: string, options: { policies?: Array<{ id: string; type: string }>; workerPools?: string[] }): void {
+  const world = readFakeSpacelift(file);
+  for (const { id, type } of options.policies ?? []) {
+    world.policies[id] = { name: id, type, engineType: "REGO_V1", body: "package spacelift\n", spaceId: "root" };
+  }
+  for (const id of options.workerPools ?? []) {
+    world.workerPools[id] = { name: id, spaceId: "root", configSha256: "", publicKeyPem: "", tokenResets: 0 };
+  }
+  writeJson(file, world);
+}
+
+/** The ids of everything in the fake Spacelift now, for fakeSpaceliftLeftovers after seeding. */
+export function seededSpaceliftIds(world: FakeSpacelift): Set<string> {
+  return new Set([...Object.keys(world.policies), ...Object.keys(world.stacks), ...Object.keys(world.workerPools), ...Object.keys(world.attachments)]);
+}
+
+/** What a program left in the fake Spacelift (seeded stacks, and anything whose id is in `seeded`, do not count). */
+export function fakeSpaceliftLeftovers(world: FakeSpacelift, seeded: Set<string> = new Set()): string[] {
+  const own = ([id]: [string, unknown]) => !seeded.has(id);
   return [
-    ...Object.keys(world.policies).map((id) => `policy ${id}`),
-    ...Object.entries(world.stacks).filter(([, s]) => !s.seeded).map(([id]) => `stack ${id}`),
-    ...Object.keys(world.workerPools).map((id) => `worker pool ${id}`),
-    ...Object.keys(world.attachments).map((id) => `attachment ${id}`),
+    ...Object.entries(world.policies).filter(own).map(([id]) => `policy ${id}`),
+    ...Object.entries(world.stacks).filter(([, s]) => !s.seeded).filter(own).map(([id]) => `stack ${id}`),
+    ...Object.entries(world.workerPools).filter(own).map(([id]) => `worker pool ${id}`),
+    ...Object.entries(world.attachments).filter(own).map(([id]) => `attachment ${id}`),
   ];
 }
