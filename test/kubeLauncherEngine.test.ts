@@ -2,7 +2,10 @@
  * launcher.kubernetes end to end, against real parts: the real Pulumi engine runs a program with a
  * SignedRunsWorkerPool (its Spacelift pool from the Spacelift stand-in through the real bridge), the real
  * Kubernetes provider (4.25.0) applies the objects to a real kube-apiserver with Spacelift's CRD, and
- * kubectl reads them back. Nothing reconciles the WorkerPool: Spacelift's controller is closed.
+ * kubectl reads them back. Nothing reconciles the WorkerPool: Spacelift's controller is closed. No
+ * kube-controller-manager runs either, so the one thing this API server cannot do by itself, finishing a
+ * Namespace's deletion, is done by a stand-in for the namespace controller's last step (see
+ * finalizeNamespaceWhenTerminating), which also checks that the Namespace was already empty.
  */
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
@@ -14,12 +17,14 @@ import { signRunToken } from "../components/runToken";
 import type { TrustedKey } from "../components/initializationPolicy";
 import { KUBERNETES_POLICY_PATH, POLICY_KEY } from "../components/kubernetes/manifests";
 import { createEngineWorkspace, destroy, previewExpectNoChanges, REPO_ROOT, setConfig, stackExport, stackOutputs, up, type EngineWorkspace } from "./support/engine";
-import { kubeBinary, startKubeApiServer, type KubeApiServer } from "./support/kubeApiServer";
+import { finalizeNamespaceWhenTerminating, kubeBinary, startKubeApiServer, type KubeApiServer } from "./support/kubeApiServer";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";
 import { launcherInput } from "./support/runTokenCases";
 import { FAKE_SPACELIFT_ENV, fakeSpaceliftLeftovers, readFakeSpacelift, spaceliftProviderPath, standinEnv, standinPlugins } from "./support/standins";
 
 const NAMESPACE = "spacelift";
+/** The namespace the component creates in the second half of the test. */
+const CREATED_NAMESPACE = "signed-runs";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const KUBERNETES_PLUGIN_VERSION = readFileSync(path.join(REPO_ROOT, "tools", "go", "pulumi-kubernetes", "plugin-version"), "utf8").trim();
 
@@ -32,8 +37,17 @@ function es256Key(kid: string, runTypes: TrustedKey["runTypes"]) {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function getJson(server: KubeApiServer, kind: string, name: string): Json {
-  return JSON.parse(server.kubectlOk(["get", kind, name, "-n", NAMESPACE, "-o", "json"])) as Json;
+function getJson(server: KubeApiServer, kind: string, name: string, namespace = NAMESPACE): Json {
+  return JSON.parse(server.kubectlOk(["get", kind, name, "-n", namespace, "-o", "json"])) as Json;
+}
+
+/** Every WorkerPool and Secret in the cluster (this API server makes no Secrets of its own: no controllers run). */
+function ourObjects(server: KubeApiServer): string[] {
+  return server
+    .kubectlOk(["get", "workerpools.workers.spacelift.io,secrets", "--all-namespaces", "-o", "jsonpath={range .items[*]}{.metadata.namespace}/{.kind}/{.metadata.name}{\"\\n\"}{end}"])
+    .split("\n")
+    .filter((line) => line !== "")
+    .sort();
 }
 
 /** The resources a `pulumi preview --json` would touch: every step that is not "same". */
@@ -127,11 +141,44 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     assert.match(said, /\.spec\.pod\.initContainer\.image: field not declared in schema/);
     assert.match(said, /kubernetes:workers\.spacelift\.io\/v1beta1:WorkerPool \(signed-pool-kubernetes-worker-pool\):\n\s+error: 1 error occurred:\n\s+\* the Kubernetes API server reported that "spacelift\/signed-pool"/);
     assert.equal(server.kubectl(["get", "workerpool", "signed-pool", "-n", NAMESPACE, "-o", "jsonpath={.spec.pod.initContainer.image}"]).stdout, "");
+    // The refused attempt's inputs are what the state now records for the WorkerPool, so after the fix the
+    // engine re-applies it (and only it); then nothing is left to change.
     await setConfig(ws, "pod", "{}");
+    assert.deepEqual(await changedResources(ws), ["update signed-pool-kubernetes-worker-pool"]);
+    await up(ws);
     await previewExpectNoChanges(ws);
 
-    await destroy(ws);
-    assert.equal(server.kubectlOk(["get", "workerpools.workers.spacelift.io,secrets", "-n", NAMESPACE, "-o", "name"]).trim(), "", "destroy left objects behind");
+    // A namespace the component creates: the objects move there (replaced under the same names, deleted
+    // first), the Namespace carries the labels, and nothing of ours is left in the old one.
+    await setConfig(ws, "namespace", CREATED_NAMESPACE);
+    await setConfig(ws, "createNamespace", "true");
+    await up(ws);
+    const created = JSON.parse(server.kubectlOk(["get", "namespace", CREATED_NAMESPACE, "-o", "json"])) as Json;
+    assert.equal(created.metadata.labels.team, "platform");
+    assert.deepEqual(ourObjects(server), [
+      `${CREATED_NAMESPACE}/Secret/signed-pool-initialization-policy`,
+      `${CREATED_NAMESPACE}/Secret/signed-pool-pool-credentials`,
+      `${CREATED_NAMESPACE}/WorkerPool/signed-pool`,
+    ]);
+    const moved = Buffer.from(getJson(server, "secret", "signed-pool-initialization-policy", CREATED_NAMESPACE).data[POLICY_KEY] as string, "base64").toString("utf8");
+    assert.equal(moved, rotatedPolicy);
+    await previewExpectNoChanges(ws);
+
+    // destroy deletes the objects, then the Namespace, and waits until it is gone; the stand-in finishes
+    // the Namespace's deletion as the namespace controller would, and records what was still in it.
+    const finalizer = finalizeNamespaceWhenTerminating(server, CREATED_NAMESPACE);
+    let seen: Awaited<ReturnType<typeof finalizer.stop>>;
+    try {
+      await destroy(ws);
+    } finally {
+      seen = await finalizer.stop();
+    }
+    assert.equal(seen.finalized, true, "destroy never asked to delete the created Namespace");
+    assert.deepEqual(seen.leftovers, [], "the created Namespace still held objects when destroy deleted it");
+    assert.match(server.kubectl(["get", "namespace", CREATED_NAMESPACE]).stderr, /NotFound|not found/);
+    assert.deepEqual(ourObjects(server), [], "destroy left objects behind");
+    // The namespace the component did not create stays.
+    server.kubectlOk(["get", "namespace", NAMESPACE]);
     assert.deepEqual(fakeSpaceliftLeftovers(readFakeSpacelift(env[FAKE_SPACELIFT_ENV])), []);
     assert.deepEqual(ws.survivors, [], "no process outlived an engine command");
   } finally {

@@ -66,7 +66,7 @@ export function declareKubernetesLauncher(
   parent: pulumi.Resource,
 ): KubernetesLauncherResources {
   const base: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true, ...(plan.provider !== undefined ? { provider: plan.provider } : {}) };
-  const namespace = plan.createNamespace ? new k8s.core.v1.Namespace(`${name}-kubernetes-namespace`, namespaceManifest(plan) as k8s.core.v1.NamespaceArgs, base) : undefined;
+  const namespace = plan.createNamespace ? new k8s.core.v1.Namespace(`${name}-kubernetes-namespace`, namespaceManifest(plan, PULUMI) as k8s.core.v1.NamespaceArgs, base) : undefined;
   const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: namespace !== undefined ? [namespace] : [] };
   const credentials = pulumi.output(values.credentials);
   const credentialsSecret = new k8s.core.v1.Secret(

@@ -165,7 +165,9 @@ type Json = Record<string, unknown>;
 /**
  * Pulumi's Kubernetes provider deletes with foreground propagation unless told otherwise, and then waits for the
  * cluster's garbage collector. The Secrets have no dependents, and the WorkerPool's worker pods are the
- * controller's to end, so deletion (destroy, or a replaced Secret) need not wait on anything.
+ * controller's to end, so deletion (destroy, or a replaced Secret) need not wait on anything. A created
+ * Namespace too: the namespace controller deletes what is left in it whatever the propagation policy, and
+ * the provider still waits until the Namespace itself is gone.
  */
 export const DELETION_PROPAGATION_ANNOTATION = "pulumi.com/deletionPropagationPolicy";
 
@@ -184,8 +186,9 @@ export interface ManifestOptions {
 }
 
 /** The Namespace, when the component creates it. */
-export function namespaceManifest(plan: KubernetesPlan): Json {
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name: plan.namespace, ...(Object.keys(plan.labels).length > 0 ? { labels: { ...plan.labels } } : {}) } };
+export function namespaceManifest(plan: KubernetesPlan, options: ManifestOptions = {}): Json {
+  const { namespace: _, ...cluster } = metadata(plan.namespace, plan, options.pulumi === true);
+  return { apiVersion: "v1", kind: "Namespace", metadata: cluster };
 }
 
 /** The pool's credentials, under the keys the WorkerPool references. T: a string, or an Output of one. */
