@@ -11,6 +11,7 @@ import {
   POLICY_MOUNT_DIRECTORY,
   credentialsSecretManifest,
   kubernetesNames,
+  namespaceManifest,
   planKubernetes,
   policySecretManifest,
   workerPoolManifest,
@@ -102,6 +103,9 @@ test("the WorkerPool references both Secrets by key, mounts the policy read-only
   assert.deepEqual(policySecretManifest(plan, "package spacelift\n"), {
     apiVersion: "v1", kind: "Secret", metadata: { name: "payments-initialization-policy", namespace: "spacelift", labels: { team: "platform" } }, type: "Opaque", stringData: { "initialization-policy.rego": "package spacelift\n" },
   });
+  // render's manifests carry no Pulumi annotation; the component's do.
+  assert.deepEqual(namespaceManifest({ ...plan, createNamespace: true }), { apiVersion: "v1", kind: "Namespace", metadata: { name: "spacelift", labels: { team: "platform" } } });
+  assert.deepEqual(namespaceManifest(plan, { pulumi: true }).metadata, { name: "spacelift", labels: { team: "platform" }, annotations: { "pulumi.com/deletionPropagationPolicy": "background" } });
   // The caller's plan is not changed by building the manifest.
   assert.deepEqual((plan.pod.volumes as unknown[]).length, 1);
 });
@@ -113,6 +117,12 @@ test("SignedRunsWorkerPool with launcher.kubernetes registers the Secrets and th
   });
   assert.deepEqual(run.programErrors, []);
   assert.deepEqual(run.ofType("kubernetes:core/v1:Namespace").map((r) => r.name), ["payments-kubernetes-namespace"]);
+  // Every object the provider deletes asks for background propagation: this cluster-side default (foreground)
+  // would wait for a garbage collector, and the Namespace is no exception.
+  for (const resource of [...run.ofType("kubernetes:core/v1:Namespace"), ...run.ofType(SECRET_TYPE), ...run.ofType(POOL_TYPE)]) {
+    assert.deepEqual((resource.inputs.metadata as { annotations?: unknown }).annotations, { "pulumi.com/deletionPropagationPolicy": "background" }, resource.name);
+  }
+  assert.deepEqual((run.ofType("kubernetes:core/v1:Namespace")[0].inputs.metadata as { name?: string }).name, "spacelift");
   const secrets = run.ofType(SECRET_TYPE);
   assert.deepEqual(secrets.map((r) => r.name).sort(), ["payments-kubernetes-credentials", "payments-kubernetes-policy"]);
   const credentials = run.byName("payments-kubernetes-credentials");
