@@ -1,3 +1,4 @@
+import { KUBERNETES_POLICY_PATH, planKubernetes, type KubernetesPlan } from "../components/kubernetes/manifests";
 import * as path from "node:path";
 import { SignedRunsInputError, quoteValue } from "../components/inputError";
 import type { SigningAlgorithm } from "../components/runTokenContract";
@@ -31,7 +32,7 @@ export interface RenderConfig {
     keyFiles: Record<string, GenerationKeyFiles>;
   };
   workflow: { spacectlVersion?: string; spacectlSha256?: string };
-  launcher: { policyPath: string };
+  launcher: { policyPath: string; kubernetes?: KubernetesPlan };
 }
 
 /** One generation's key files. */
@@ -50,7 +51,7 @@ const FIELDS: Record<string, string[]> = {
   spacelift: ["endpoint", "apiKey"],
   signing: ["algorithm", "keys", "activeKey", "maxTokenLifetimeSeconds", "secretName", "trackedReviewers", "keyDirectory", "keyFiles"],
   workflow: ["branch", "commitMessage", "spacectlVersion", "spacectlSha256"],
-  launcher: ["policyPath"],
+  launcher: ["policyPath", "kubernetes"],
 };
 const STACK_FIELDS = ["id", "branch", "projectRoot", "additionalProjectGlobs", "create"];
 
@@ -132,7 +133,10 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
     workflow,
   } as unknown as SignedRunsRepositoryArgs;
   const plan = planRepository(repositoryArgs);
-  const pool = planWorkerPool({ workerPool: root.workerPool as never, maxTokenLifetimeSeconds: componentSigning.maxTokenLifetimeSeconds as number | undefined, launcher: launcher as never }, { lifetime: "signing.maxTokenLifetimeSeconds" });
+  // launcher.kubernetes is planned here: render has no provider, and never takes the pool's credentials.
+  const { kubernetes: kubernetesRaw, ...vmLauncher } = launcher;
+  const kubernetes = kubernetesRaw === undefined ? undefined : planRenderKubernetes(kubernetesRaw, vmLauncher.policyPath);
+  const pool = planWorkerPool({ workerPool: root.workerPool as never, maxTokenLifetimeSeconds: componentSigning.maxTokenLifetimeSeconds as number | undefined, launcher: vmLauncher as never }, { lifetime: "signing.maxTokenLifetimeSeconds" });
   const owner = repositoryArgs.github.owner as string;
   const repository = repositoryArgs.github.repository as string;
   const endpoint = normalizeEndpoint("spacelift.endpoint", spacelift.endpoint);
@@ -166,8 +170,23 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
       keyFiles,
     },
     workflow: { ...(spacectlVersion === undefined ? {} : { spacectlVersion }), ...(spacectlSha256 === undefined ? {} : { spacectlSha256 }) },
-    launcher: { policyPath: pool.policyPath },
+    launcher: kubernetes === undefined ? { policyPath: pool.policyPath } : { policyPath: KUBERNETES_POLICY_PATH, kubernetes },
   };
+}
+
+/** `launcher.kubernetes` in the config file: as the component's, without `provider` and `credentials`; its name defaults to "signed-runs". */
+function planRenderKubernetes(raw: unknown, policyPath: unknown): KubernetesPlan {
+  if (policyPath !== undefined) {
+    throw new SignedRunsInputError("launcher.policyPath", `${JSON.stringify(policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`, "leave launcher.policyPath out when launcher.kubernetes is set");
+  }
+  if (isObject(raw) && raw.credentials !== undefined) {
+    // The value is not quoted: it is a secret.
+    throw new SignedRunsInputError("launcher.kubernetes.credentials", "the pool's credentials do not belong in the config file", "remove them; render writes launcher/pool-credentials.yaml.template for you to fill in a copy of");
+  }
+  if (isObject(raw) && raw.provider !== undefined) {
+    throw new SignedRunsInputError("launcher.kubernetes.provider", "is a Pulumi setting; render writes manifests for kubectl", "remove it");
+  }
+  return planKubernetes("launcher.kubernetes", raw, "signed-runs");
 }
 
 /** A key's default file name: `<generation>.proposed.<alg>` or `<generation>.tracked.<branch>.<alg>` (the branch as in resource names). */

@@ -7,6 +7,7 @@ import { renderPushPolicy } from "../components/pushPolicy";
 import { parseRenderConfig, type RenderConfig } from "./config";
 import { CliError, ExitCode } from "./errors";
 import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
+import { CREDENTIAL_PLACEHOLDERS, KUBERNETES_DIRECTORY, FILLED_IN_POOL_CREDENTIALS_FILE, POOL_CREDENTIALS_TEMPLATE_FILE, renderKubernetesFiles } from "./renderKubernetes";
 import { activeKeysFor, renderWorkflowsFor, trustedKeysFor as componentTrustedKeys } from "../components/signedRunsRepository";
 
 /** One file `render` writes, relative to the output directory. */
@@ -155,6 +156,7 @@ export function renderFiles(config: RenderConfig, keys: RenderKeys): RenderedFil
     { path: LAUNCHER_ENVIRONMENT_FILE, content: launcherEnvironmentTemplate(config), secret: true },
     { path: PUSH_POLICY_FILE, content: renderPushPolicy(), secret: false },
     ...workflows.map((w) => ({ path: w.path, content: w.content, secret: false })),
+    ...(config.launcher.kubernetes !== undefined ? renderKubernetesFiles(config.launcher.kubernetes, policy, policyHoldsSecret) : []),
   ];
 }
 
@@ -243,6 +245,7 @@ export function renderToDirectory(configFile: string, outDirectory: string): Ren
     throw error;
   }
   refuseFilledInTemplate(outDirectory);
+  refuseFilledInCredentialsTemplate(outDirectory);
   for (const file of files) refuseSymlink(path.join(outDirectory, file.path), "--out");
   for (const file of files) {
     const target = path.join(outDirectory, file.path);
@@ -275,6 +278,19 @@ function refuseFilledInTemplate(outDirectory: string): void {
   }
 }
 
+/** The same for the Kubernetes credentials template: a placeholder gone means a credential is in it. */
+function refuseFilledInCredentialsTemplate(outDirectory: string): void {
+  const template = path.join(outDirectory, POOL_CREDENTIALS_TEMPLATE_FILE);
+  if (!isRegularFile(template)) return;
+  const text = fs.readFileSync(template, "utf8");
+  if (Object.values(CREDENTIAL_PLACEHOLDERS).every((placeholder) => text.includes(placeholder))) return;
+  const copy = path.join(outDirectory, FILLED_IN_POOL_CREDENTIALS_FILE);
+  throw new CliError(
+    ExitCode.Usage,
+    `${template}: a placeholder was replaced, and render rewrites this template. Fix: move it to ${copy} (mv ${template} ${copy}), which render never touches, then render again`,
+  );
+}
+
 function isRegularFile(file: string): boolean {
   try {
     return fs.lstatSync(file).isFile();
@@ -291,13 +307,15 @@ function isRegularFile(file: string): boolean {
  */
 function removeStaleGeneratedFiles(outDirectory: string, files: RenderedFile[]): string[] {
   const current = new Set(files.map((f) => path.normalize(f.path)));
-  const directories = [...new Set(files.map((f) => path.dirname(path.normalize(f.path))))].sort();
+  // kubernetes/ too when this render writes nothing there: the config may have dropped launcher.kubernetes.
+  const directories = [...new Set([...files.map((f) => path.dirname(path.normalize(f.path))), KUBERNETES_DIRECTORY])].sort();
   const removed: string[] = [];
   for (const directory of directories) {
+    if (!fs.existsSync(path.join(outDirectory, directory)) || fs.lstatSync(path.join(outDirectory, directory)).isSymbolicLink()) continue;
     for (const name of fs.readdirSync(path.join(outDirectory, directory)).sort()) {
       const relative = path.join(directory, name);
       const full = path.join(outDirectory, relative);
-      if (current.has(relative) || relative === path.normalize(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE) || !isRegularFile(full)) continue;
+      if (current.has(relative) || relative === path.normalize(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE) || relative === path.normalize(FILLED_IN_POOL_CREDENTIALS_FILE) || !isRegularFile(full)) continue;
       const firstLine = fs.readFileSync(full, "utf8").split("\n", 1)[0];
       if (!GENERATED_HEADER.test(firstLine)) continue;
       fs.unlinkSync(full);

@@ -15,6 +15,7 @@ export type {
   SignedRunsApiKeyArgs,
   SignedRunsArgs,
   SignedRunsGithubArgs,
+  SignedRunsKubernetesLauncherArgs,
   SignedRunsLauncherArgs,
   SignedRunsOutputs,
   SignedRunsPushPolicySelection,

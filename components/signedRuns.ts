@@ -44,6 +44,7 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
     planWorkerPool(
       { workerPool: args.workerPool, maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds, launcher: args.launcher },
       { lifetime: "signing.maxTokenLifetimeSeconds" },
+      name,
     );
     const ownStacks = args.stacks.map((stack) => stack.id);
     const [repositoryKeys, setRepositoryKeys] = pulumi.deferredOutput<TrustedKey[]>();

@@ -3,6 +3,7 @@
  * and `SignedRunsWorkerPool`. Kept in one file so examples and the CLI can code
  * against them without pulling in the components.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TrustedKey } from "./initializationPolicy";
 import type { SigningAlgorithm } from "./runTokenContract";
@@ -202,9 +203,53 @@ export interface SignedRunsWorkflowArgs {
 export interface SignedRunsLauncherArgs {
   /**
    * Where the launcher finds the policy file: an absolute path without spaces, quotes, `$`, backquotes or backslashes, at most
-   * 1024 characters. Default "/etc/spacelift/signed-runs/initialization-policy.rego" (DEFAULT_LAUNCHER_POLICY_PATH).
+   * 1024 characters. Default "/etc/spacelift/signed-runs/initialization-policy.rego" (DEFAULT_LAUNCHER_POLICY_PATH). Not with
+   * `kubernetes`, whose pods read it at "/opt/spacelift/policies/initialization/initialization-policy.rego" (KUBERNETES_POLICY_PATH).
    */
   policyPath?: string;
+  /**
+   * Run the pool's launchers on Kubernetes with Spacelift's worker-pool controller: the component creates, in
+   * `namespace`, a Secret with the pool's token and private key, a Secret with the initialization policy, and
+   * the `workers.spacelift.io/v1beta1` WorkerPool that uses both (docs/kubernetes.md). Default: none.
+   */
+  kubernetes?: SignedRunsKubernetesLauncherArgs;
+}
+
+/**
+ * `launcher.kubernetes`. Every plain value is checked before any resource exists. The objects are named
+ * `<name>` (the WorkerPool), `<name>-pool-credentials` and `<name>-initialization-policy` (Secrets).
+ */
+export interface SignedRunsKubernetesLauncherArgs {
+  /** The namespace of every object: a DNS-1123 label of at most 63 characters, e.g. "spacelift". */
+  namespace: string;
+  /** Create the namespace (and delete it on destroy). Default false: the namespace exists already. */
+  createNamespace?: boolean;
+  /**
+   * Base of the objects' names: a DNS-1123 label of at most 41 characters. Default: the component's name,
+   * which must then be such a label.
+   */
+  name?: string;
+  /** Workers (run pods at a time) the controller keeps: an integer from 0 to 2147483647. Default 2. */
+  poolSize?: number;
+  /** Kubernetes labels put on every object (valid label keys and values). Default: none. */
+  labels?: Record<string, string>;
+  /** The Kubernetes provider for these objects. Default: the parent's, else the default provider (ambient kubeconfig). */
+  provider?: k8s.Provider;
+  /**
+   * The rest of the WorkerPool's `spec.pod` (e.g. `launcherImage`, `serviceAccountName`, `nodeSelector`,
+   * `initContainer.resources`), passed through unchecked except that it must not touch what the component sets:
+   * the volume and init-container mount named "signed-runs-initialization-policy", a mount at or above
+   * "/opt/spacelift/policies/initialization", and the variable SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY.
+   * `volumes`, `initContainer.env` and `initContainer.volumeMounts` must be plain lists; the component appends its own entries.
+   * The API server checks the rest against Spacelift's CRD (an unknown field fails `pulumi up`). Default: none.
+   */
+  pod?: Record<string, unknown>;
+  /**
+   * The pool's token (its `config`) and base64-encoded private key, for an existing pool (`workerPool: { id }`),
+   * whose credentials the component cannot read. Required then, refused for a pool the component creates.
+   * Pass them as secrets (`config.requireSecret(...)`); the component stores them only in the credentials Secret.
+   */
+  credentials?: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> };
 }
 
 /** The arguments of `SignedRuns`: one repository, its stacks and one worker pool. */

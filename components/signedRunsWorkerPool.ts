@@ -7,6 +7,8 @@ import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
 import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoolSelection } from "./signedRunsArgs";
 import { assertSelection, assertTokenLifetime, inputErrorsOf } from "./signedRunsValidation";
 import { WorkerPool } from "./spacelift/workerPool";
+import { declareKubernetesLauncher, planKubernetesLauncher, type KubernetesLauncherPlan, type KubernetesLauncherResources } from "./kubernetes/launcher";
+import { KUBERNETES_POLICY_PATH } from "./kubernetes/manifests";
 
 export const SIGNED_RUNS_WORKER_POOL_TYPE = "spacelift-signed-runs:index:SignedRunsWorkerPool";
 export const WORKER_POOL_CREATE_KEYS = ["name", "description", "labels", "spaceId"] as const;
@@ -16,6 +18,8 @@ export interface WorkerPoolPlan {
   issuer: string | undefined;
   policyPath: string;
   existingPoolId: pulumi.Input<string> | undefined;
+  /** `launcher.kubernetes`, checked. */
+  kubernetes?: KubernetesLauncherPlan;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface PoolGrant {
 }
 
 /** Validates the pool's plain settings (everything but the grants); throws SignedRunsInputError. */
-export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys" | "repositories">, fields: { lifetime: string } = { lifetime: "maxTokenLifetimeSeconds" }): WorkerPoolPlan {
+export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys" | "repositories">, fields: { lifetime: string } = { lifetime: "maxTokenLifetimeSeconds" }, componentName = "signed-runs"): WorkerPoolPlan {
   assertSelection("workerPool", args.workerPool, WORKER_POOL_CREATE_KEYS);
   const maxTokenLifetimeSeconds = args.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   assertTokenLifetime(fields.lifetime, maxTokenLifetimeSeconds);
@@ -39,7 +43,17 @@ export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys
     throw new SignedRunsInputError("issuer", `${quoteValue(args.issuer)} is not an issuer`, "give the iss claim your CI writes (the generated workflow writes \"github-actions\"), or leave it out to accept any");
   }
   const selection = args.workerPool as { id?: pulumi.Input<string> } | undefined;
-  return { maxTokenLifetimeSeconds, issuer: args.issuer, policyPath, existingPoolId: selection?.id };
+  const kubernetes = planLauncherKubernetes(args, componentName, selection?.id !== undefined);
+  return { maxTokenLifetimeSeconds, issuer: args.issuer, policyPath: kubernetes !== undefined ? KUBERNETES_POLICY_PATH : policyPath, existingPoolId: selection?.id, ...(kubernetes !== undefined ? { kubernetes } : {}) };
+}
+
+/** `launcher.kubernetes` (issue 12): its pods read the policy where the component mounts it, so `policyPath` is refused beside it. */
+function planLauncherKubernetes(args: Pick<SignedRunsWorkerPoolArgs, "launcher">, componentName: string, existingPool: boolean): KubernetesLauncherPlan | undefined {
+  if (args.launcher?.kubernetes === undefined) return undefined;
+  if (args.launcher.policyPath !== undefined) {
+    throw new SignedRunsInputError("launcher.policyPath", `${quoteValue(args.launcher.policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`, "leave launcher.policyPath out when launcher.kubernetes is set");
+  }
+  return planKubernetesLauncher("launcher.kubernetes", args.launcher.kubernetes, componentName, existingPool);
 }
 
 const GRANT_EXAMPLE = '[{ repository: "acme/payments-infra", stacks: ["payments-prod"], trustedKeys: repo.trustedKeys }]';
@@ -123,9 +137,11 @@ export class SignedRunsWorkerPool extends pulumi.ComponentResource {
   declare readonly launcherEnvironment: pulumi.Output<LauncherEnvironment>;
   /** The created pool, when the component created one. */
   declare readonly workerPool: WorkerPool | undefined;
+  /** The Kubernetes objects of `launcher.kubernetes`, when given. */
+  declare readonly kubernetes: KubernetesLauncherResources | undefined;
 
   constructor(name: string, args: SignedRunsWorkerPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planWorkerPool(args);
+    const plan = planWorkerPool(args, undefined, name);
     const grants = validateGrants("repositories", args.repositories, (args as { trustedKeys?: unknown }).trustedKeys);
     super(SIGNED_RUNS_WORKER_POOL_TYPE, name, {}, opts);
     const parent = { parent: this };
@@ -135,6 +151,10 @@ export class SignedRunsWorkerPool extends pulumi.ComponentResource {
     this.workerPoolId = pool.id;
     this.initializationPolicy = initializationPolicyFor(this, grants, plan);
     this.launcherEnvironment = launcherEnvironmentFor(pool.credentials, plan);
+    this.kubernetes = plan.kubernetes === undefined ? undefined : declareKubernetesLauncher(name, plan.kubernetes, {
+      policy: this.initializationPolicy,
+      credentials: plan.kubernetes.credentials ?? pool.credentials.apply((c) => ({ token: c?.config ?? "", privateKey: c?.privateKey ?? "" })),
+    }, this);
     this.registerOutputs({
       workerPoolId: this.workerPoolId,
       initializationPolicy: this.initializationPolicy,

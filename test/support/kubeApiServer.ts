@@ -316,3 +316,49 @@ async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: s
     throw error;
   }
 }
+
+export interface NamespaceFinalizer {
+  /** Ends the watch; resolves to what it saw. */
+  stop(): Promise<{ finalized: boolean; leftovers: string[] }>;
+}
+
+/**
+ * This API server runs no kube-controller-manager, so a deleted Namespace stays Terminating for ever: the
+ * namespace controller is what empties it and then removes its `kubernetes` finalizer. This stand-in does
+ * only that last step: once `namespace` is terminating it records every object still in it (a real
+ * controller would delete them; callers expect none, since the provider deletes a namespace's objects
+ * before the namespace) and finalizes it through the `finalize` subresource, as the controller does.
+ */
+export function finalizeNamespaceWhenTerminating(server: KubeApiServer, namespace: string): NamespaceFinalizer {
+  let stopped = false;
+  let finalized = false;
+  let leftovers: string[] = [];
+  // Every namespaced kind that can be listed, except events (the API server's own records, not objects we made).
+  const kinds = server
+    .kubectlOk(["api-resources", "--namespaced=true", "--verbs=list", "-o", "name"])
+    .split("\n")
+    .filter((kind) => kind !== "" && !/^events(\.|$)/.test(kind))
+    .join(",");
+  const watch = (async () => {
+    while (!stopped && !finalized) {
+      const got = server.kubectl(["get", "namespace", namespace, "-o", "json"]);
+      if (got.status === 0) {
+        const object = JSON.parse(got.stdout) as { metadata: { deletionTimestamp?: string }; spec?: { finalizers?: string[] } };
+        if (object.metadata.deletionTimestamp !== undefined) {
+          leftovers = server.kubectlOk(["get", kinds, "-n", namespace, "-o", "name", "--ignore-not-found"]).split("\n").filter((line) => line !== "");
+          server.kubectlOk(["replace", "--raw", `/api/v1/namespaces/${namespace}/finalize`, "-f", "-"], { input: JSON.stringify({ ...object, spec: { ...object.spec, finalizers: [] } }) });
+          finalized = true;
+        }
+      }
+      await sleep(250);
+    }
+  })().catch((error: unknown) => error);
+  return {
+    async stop() {
+      stopped = true;
+      const failed = await watch;
+      if (failed !== undefined) throw failed;
+      return { finalized, leftovers };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * `launcher.kubernetes`: checks it before any resource exists, and declares the
+ * Kubernetes objects (children of the pool component) with @pulumi/kubernetes.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SignedRunsInputError } from "../inputError";
+import type { SignedRunsKubernetesLauncherArgs } from "../signedRunsArgs";
+import {
+  credentialsSecretManifest,
+  kubernetesNames,
+  namespaceManifest,
+  planKubernetes,
+  policySecretManifest,
+  workerPoolManifest,
+  type KubernetesNames,
+  type KubernetesPlan,
+} from "./manifests";
+
+const PULUMI = { pulumi: true };
+
+export interface KubernetesLauncherPlan extends KubernetesPlan {
+  provider: k8s.Provider | undefined;
+  /** Given for an existing pool; undefined when the component creates the pool. */
+  credentials: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> } | undefined;
+}
+
+/** Validates `launcher.kubernetes`; `existingPool` says whether the pool's credentials must be given. */
+export function planKubernetesLauncher(field: string, value: SignedRunsKubernetesLauncherArgs, componentName: string, existingPool: boolean): KubernetesLauncherPlan {
+  const plan = planKubernetes(field, value, componentName);
+  const credentials = value.credentials;
+  if (existingPool && credentials === undefined) {
+    throw new SignedRunsInputError(`${field}.credentials`, "is missing, and the pool is an existing one (workerPool.id), whose token and private key the component cannot read", `pass ${field}.credentials: { token: config.requireSecret("poolToken"), privateKey: config.requireSecret("poolPrivateKey") }`);
+  }
+  if (!existingPool && credentials !== undefined) {
+    throw new SignedRunsInputError(`${field}.credentials`, "is given, but the component creates the pool and uses its own token and private key", `leave ${field}.credentials out, or give workerPool: { id } for an existing pool`);
+  }
+  if (credentials !== undefined && (typeof credentials !== "object" || credentials === null || credentials.token === undefined || credentials.privateKey === undefined)) {
+    throw new SignedRunsInputError(`${field}.credentials`, "needs both token and privateKey", "pass { token, privateKey } (the pool's config and its base64-encoded private key), as secrets");
+  }
+  const provider = value.provider;
+  if (provider !== undefined && !k8s.Provider.isInstance(provider)) {
+    throw new SignedRunsInputError(`${field}.provider`, "is not a kubernetes.Provider", "pass new kubernetes.Provider(...) from @pulumi/kubernetes, or leave it out for the default provider");
+  }
+  return { ...plan, provider, credentials };
+}
+
+export interface KubernetesLauncherResources {
+  names: KubernetesNames;
+  namespace: k8s.core.v1.Namespace | undefined;
+  credentialsSecret: k8s.core.v1.Secret;
+  policySecret: k8s.core.v1.Secret;
+  workerPool: k8s.apiextensions.CustomResource;
+}
+
+/**
+ * Declares the objects. Their Kubernetes names are fixed (no random suffix), so a re-run finds them and a
+ * `kubectl` user can name them; hence deleteBeforeReplace, since a replacement under the same name must
+ * delete first. A new policy text changes the policy Secret only: in place when the provider has
+ * `enableSecretMutable`, else by replacing it under the same name. The pods of later runs mount the new text.
+ */
+export function declareKubernetesLauncher(
+  name: string,
+  plan: KubernetesLauncherPlan,
+  values: { policy: pulumi.Output<string>; credentials: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> } | pulumi.Output<{ token: string; privateKey: string }> },
+  parent: pulumi.Resource,
+): KubernetesLauncherResources {
+  const base: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true, ...(plan.provider !== undefined ? { provider: plan.provider } : {}) };
+  const namespace = plan.createNamespace ? new k8s.core.v1.Namespace(`${name}-kubernetes-namespace`, namespaceManifest(plan, PULUMI) as k8s.core.v1.NamespaceArgs, base) : undefined;
+  const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: namespace !== undefined ? [namespace] : [] };
+  const credentials = pulumi.output(values.credentials);
+  const credentialsSecret = new k8s.core.v1.Secret(
+    `${name}-kubernetes-credentials`,
+    credentialsSecretManifest(plan, { token: pulumi.secret(credentials.token), privateKey: pulumi.secret(credentials.privateKey) }, PULUMI) as k8s.core.v1.SecretArgs,
+    inNamespace,
+  );
+  // The policy stays secret exactly when the component's output is (HS256); a Secret object for both, see policySecretManifest.
+  const policySecret = new k8s.core.v1.Secret(`${name}-kubernetes-policy`, policySecretManifest(plan, values.policy, PULUMI) as k8s.core.v1.SecretArgs, inNamespace);
+  const workerPool = new k8s.apiextensions.CustomResource(
+    `${name}-kubernetes-worker-pool`,
+    workerPoolManifest(plan, PULUMI) as k8s.apiextensions.CustomResourceArgs,
+    { ...inNamespace, dependsOn: [...(namespace !== undefined ? [namespace] : []), credentialsSecret, policySecret] },
+  );
+  return { names: kubernetesNames(plan), namespace, credentialsSecret, policySecret, workerPool };
+}
