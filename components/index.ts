@@ -9,6 +9,8 @@
 export { SignedRuns } from "./signedRuns";
 export { SignedRunsRepository } from "./signedRunsRepository";
 export { SignedRunsWorkerPool } from "./signedRunsWorkerPool";
+export type { KubernetesLauncherResources } from "./kubernetes/launcher";
+export type { KubernetesNames } from "./kubernetes/manifests";
 export type {
   LauncherEnvironment,
   SignedRunsActiveKeys,

@@ -249,7 +249,12 @@ export interface SignedRunsKubernetesLauncherArgs {
    * whose credentials the component cannot read. Required then, refused for a pool the component creates.
    * Pass them as secrets (`config.requireSecret(...)`); the component stores them only in the credentials Secret.
    */
-  credentials?: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> };
+  credentials?: {
+    /** The pool's token (the WorkerPool's `config` in Spacelift's provider). Secret. */
+    token: pulumi.Input<string>;
+    /** The pool's private key, base64-encoded as Spacelift returns it. Secret. */
+    privateKey: pulumi.Input<string>;
+  };
 }
 
 /** The arguments of `SignedRuns`: one repository, its stacks and one worker pool. */

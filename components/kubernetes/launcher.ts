@@ -45,11 +45,17 @@ export function planKubernetesLauncher(field: string, value: SignedRunsKubernete
   return { ...plan, provider, credentials };
 }
 
+/** The Kubernetes objects `launcher.kubernetes` created, for programs that depend on them. */
 export interface KubernetesLauncherResources {
+  /** The objects' Kubernetes names. */
   names: KubernetesNames;
+  /** The Namespace, when `createNamespace` is true. */
   namespace: k8s.core.v1.Namespace | undefined;
+  /** The Secret with the pool's token and private key (keys `token` and `privateKey`). */
   credentialsSecret: k8s.core.v1.Secret;
+  /** The Secret with `initialization-policy.rego`, mounted read-only into each run's init container. */
   policySecret: k8s.core.v1.Secret;
+  /** Spacelift's `workers.spacelift.io/v1beta1` WorkerPool. */
   workerPool: k8s.apiextensions.CustomResource;
 }
 

@@ -45,9 +45,13 @@ export interface KubernetesPlan {
   pod: Record<string, unknown>;
 }
 
+/** The Kubernetes names of the objects, all in the plan's namespace. */
 export interface KubernetesNames {
+  /** The WorkerPool: `<name>`. */
   workerPool: string;
+  /** The credentials Secret: `<name>-pool-credentials`. */
   credentialsSecret: string;
+  /** The policy Secret: `<name>-initialization-policy`. */
   policySecret: string;
 }
 
