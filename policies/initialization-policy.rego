@@ -143,11 +143,12 @@ _candidate_tokens[i] := entry if {
 # check below; the deny messages further down only explain failures, and are
 # worked out only when no token passes. This rule is all an allowed run
 # evaluates, so it is written for OPA 0.70 as much as for 1.x, where every
-# rule reference and built-in call costs: the bounds and the token shape are
-# literals here (the same as _max_entry_length, _token_shape and
-# _max_token_entries, which the messages use), and the run's claims are read
-# from input directly. Each entry is decoded once: its header to find the key,
-# then io.jwt.decode_verify checks the signature under the key's pinned
+# rule reference and built-in call costs: the bounds, the token shape and the
+# refused header parameters are literals here (the same as _max_entry_length,
+# _token_shape, _max_token_entries and _unsupported_header_parameters, which
+# the messages use), and the run's claims are read from input directly.
+# Each entry is decoded once: its header to find the key, then
+# io.jwt.decode_verify checks the signature under the key's pinned
 # algorithm (its alg constraint), exp and nbf (when present) against the clock,
 # and refuses an aud claim. exp - nbf is only defined when both are numbers.
 # The commit set is _run_commits; an empty required_issuer accepts any iss.
