@@ -3,7 +3,7 @@
 # A private worker's launcher evaluates data.spacelift.deny before it starts a
 # run; any message denies the run. A run is allowed only when at least one entry
 # of input.run.user_provided_metadata is a run token (a compact JWS) that passes
-# every check in _valid_tokens. Everything else is denied, with messages saying why.
+# every check in _allowed. Everything else is denied, with messages saying why.
 #
 # Anyone with a Writer API key can attach metadata, so what an entry costs is
 # bounded: at most _max_metadata_entries are read, long entries are not read as
@@ -139,29 +139,57 @@ _candidate_tokens[i] := entry if {
 	not _uses_unsupported_header(object.get(_sent_headers, i, {}))
 }
 
-# The checks a token must pass, all in one rule so that a token is valid only
-# when every one of them holds, and so that an allowed run decodes each entry
-# once. decode_verify checks the signature under the pinned algorithm, exp and
-# nbf (when present) against the clock, and refuses an aud claim. An empty
-# required_issuer accepts any iss. The deny messages below only explain failures.
-_valid_tokens contains i if {
-	not _too_many_token_entries
-	some i, entry in _token_shaped_entries
+# The run is allowed when one examined entry is a token that passes every
+# check below; the deny messages further down only explain failures, and are
+# worked out only when no token passes. This rule is all an allowed run
+# evaluates, so it is written for OPA 0.70 as much as for 1.x, where every
+# rule reference and built-in call costs: the bounds, the token shape and the
+# refused header parameters are literals here (the same as _max_entry_length,
+# _token_shape, _max_token_entries and _unsupported_header_parameters, which
+# the messages use), and the run's claims are read from input directly.
+# Each entry is decoded once: its header to find the key, then
+# io.jwt.decode_verify checks the signature under the key's pinned
+# algorithm (its alg constraint), exp and nbf (when present) against the clock,
+# and refuses an aud claim. exp - nbf is only defined when both are numbers.
+# The commit set is _run_commits; an empty required_issuer accepts any iss.
+_allowed if {
+	some entry in _examined_entries
+	is_string(entry)
+	count(entry) <= 8192
+	regex.match(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`, entry)
 	header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
-	not _uses_unsupported_header(header)
+	count(object.filter(header, {"b64", "crit", "cty"})) == 0
 	key := trusted_keys[header.kid]
-	header.alg == key.alg
-	[true, _, payload] = io.jwt.decode_verify(entry, _verification_constraints(key))
-	is_number(payload.exp)
-	is_number(payload.nbf)
+	[true, _, payload] = io.jwt.decode_verify(entry, object.remove(key, {"run_types", "stacks"}))
 	payload.exp - payload.nbf <= max_token_lifetime_seconds
-	payload.spacelift_stack == _run_env.stack_slug
+	payload.spacelift_stack == input.static_run_environment.stack_slug
 	key.stacks[payload.spacelift_stack]
-	_run_commits == {payload.sub}
-	payload.run_type == _run_env.run_type
+	payload.run_type == input.static_run_environment.run_type
 	key.run_types[payload.run_type]
-	_command_matches(payload)
+	commits := {
+		object.get(input.static_run_environment, "commit_sha", null),
+		object.get(input.run, ["commit", "hash"], null),
+	}
+	commits - {null, ""} == {payload.sub}
+	object.get(payload, "command_sha256", null) == _expected_command_sha256
 	required_issuer in {"", object.get(payload, "iss", null)}
+}
+
+# The entries _allowed examines. Up to 16 entries need no counting of the
+# token-shaped ones; 17 to 64 are narrowed to the token-shaped ones, when
+# there are at most 16 of those.
+_examined_entries := metadata if {
+	metadata := input.run.user_provided_metadata
+	is_array(metadata)
+	count(metadata) <= 16
+} else := [entry | some entry in _token_shaped_entries]
+
+# What a token's command_sha256 must be for this run: absent (null) unless the
+# run is a TASK, and then the SHA-256 of its command, which must be given.
+_expected_command_sha256 := null if {
+	input.static_run_environment.run_type != "TASK"
+} else := crypto.sha256(_run_command) if {
+	input.static_run_environment.run_type == "TASK"
 }
 
 _verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
@@ -173,9 +201,6 @@ _candidate_keys[i] := key if {
 	key := trusted_keys[header.kid]
 	header.alg == key.alg
 }
-
-# Every explanation below waits for the absence of a valid token.
-_any_valid_token if count(_valid_tokens) > 0
 
 # The commit values the run carries (null and "" count as absent); a token's
 # sub must equal every one, and there must be at least one.
@@ -190,36 +215,33 @@ _run_command := _run_env.command if {
 	_run_env.command != ""
 }
 
-_command_matches(payload) if {
-	payload.run_type != "TASK"
-	object.get(payload, "command_sha256", null) == null
-}
-
-_command_matches(payload) if {
-	payload.run_type == "TASK"
-	payload.command_sha256 == crypto.sha256(_run_command)
-}
-
 _issuer_matches(iss) if required_issuer in {"", iss}
 
 # METADATA
 # title: Deny
 # description: Why the run may not start; empty when a valid signed run token is in its metadata.
 # entrypoint: true
-deny contains "no run metadata: the run was not started with a signed run token" if not _metadata_given
-
 deny contains msg if {
+	not _allowed
+	some msg in _denials
+}
+
+# Why the run is denied, worked out only when no token is valid: on an
+# allowed run, deny evaluates _allowed and nothing else.
+_denials contains "no run metadata: the run was not started with a signed run token" if not _metadata_given
+
+_denials contains msg if {
 	_metadata_given
 	not is_array(_metadata)
 	msg := sprintf("run metadata is not a list but a %s", [type_name(_metadata)])
 }
 
-deny contains "run metadata is an empty list: no signed run token" if {
+_denials contains "run metadata is an empty list: no signed run token" if {
 	is_array(_metadata)
 	count(_metadata) == 0
 }
 
-deny contains msg if {
+_denials contains msg if {
 	is_array(_metadata)
 	count(_metadata) > _max_metadata_entries
 	msg := sprintf(
@@ -228,7 +250,7 @@ deny contains msg if {
 	)
 }
 
-deny contains msg if {
+_denials contains msg if {
 	_too_many_token_entries
 	msg := sprintf(
 		"run metadata holds %d token-shaped entries; at most %d are examined, so none was",
@@ -236,21 +258,14 @@ deny contains msg if {
 	)
 }
 
-deny contains "no signed token in run metadata" if {
-	not _any_valid_token
+_denials contains "no signed token in run metadata" if {
 	_readable_metadata
 	count(_metadata) > 0
 	not _too_many_token_entries
 	count(_candidate_tokens) == 0
 }
 
-# On an allowed run this one rule stands for every explanation below.
-deny contains msg if {
-	not _any_valid_token
-	some msg in _explanations
-}
-
-_explanations contains msg if {
+_denials contains msg if {
 	count(_long_entry_positions) > 0
 	msg := sprintf(
 		"%d metadata entries longer than %d characters were not taken for tokens (first: entry %d)",
@@ -258,17 +273,17 @@ _explanations contains msg if {
 	)
 }
 
-_explanations contains msg if {
+_denials contains msg if {
 	count(_candidate_tokens) > 0
 	msg := sprintf("no valid signed token in run metadata (%d checked)", [count(_candidate_tokens)])
 }
 
-_explanations contains msg if {
+_denials contains msg if {
 	some [i, problem] in _token_problems
 	msg := sprintf("metadata entry %d: %s", [i, problem])
 }
 
-_explanations contains msg if {
+_denials contains msg if {
 	some i, parameters in _unsupported_parameters
 	msg := sprintf(
 		"metadata entry %d: token header has %s, which run tokens never use",
