@@ -1,17 +1,42 @@
+/** One thing wrong with an input: the field, what is wrong (with the bad value, unless it is secret) and how to fix it. */
+export interface InputProblem {
+  field: string;
+  problem: string;
+  fix: string;
+}
+
 /**
- * The one error type for bad input. Its message always names the field, says
- * what is wrong (with the bad value, unless it is secret) and how to fix it,
- * so a user never has to read our code to understand a failed `pulumi up`.
+ * The one error type for bad input. Its message names the field, says what is
+ * wrong (with the bad value, unless it is secret) and how to fix it, one line
+ * per problem, `field: problem. Fix: …`, so a user never has to read our code
+ * to understand a failed `pulumi up`. `field`, `problem` and `fix` are the
+ * first problem's; `problems` holds them all.
  */
 export class SignedRunsInputError extends Error {
+  readonly problems: readonly InputProblem[];
+
   constructor(
     readonly field: string,
     readonly problem: string,
     readonly fix: string,
+    more: readonly InputProblem[] = [],
   ) {
-    super(`${field}: ${problem}. Fix: ${fix}`);
+    const problems = [{ field, problem, fix }, ...more];
+    super(problems.map(lineOf).join("\n"));
+    this.problems = problems;
     this.name = "SignedRunsInputError";
   }
+
+  /** One error for a non-empty list of problems. */
+  static of(problems: readonly InputProblem[]): SignedRunsInputError {
+    const [first, ...more] = problems;
+    return new SignedRunsInputError(first.field, first.problem, first.fix, more);
+  }
+}
+
+/** `field: problem. Fix: fix`. */
+export function lineOf(problem: InputProblem): string {
+  return `${problem.field}: ${problem.problem}. Fix: ${problem.fix}`;
 }
 
 /** Quotes a user value for an error message; long values are cut so errors stay readable. */
