@@ -9,7 +9,7 @@ import { quoteValue } from "../inputError";
 import * as c from "./component";
 import * as p from "./primitives";
 import { says } from "./problems";
-import { ALWAYS, trackedBranchRules } from "./rules";
+import { ALWAYS, keyGenerationRules, trackedBranchRules } from "./rules";
 import { choice, list, oneOf, removed, strict } from "./shapes";
 
 const path = (fix: string) => z.string({ error: (issue) => (issue.input === undefined ? says("is missing", fix) : says(`${quoteValue(issue.input)} is not a non-empty string`, fix)) }).min(1, { error: () => says("is an empty string", fix) });
@@ -45,7 +45,7 @@ const configSigning = strict(
   },
   "{ \"algorithm\": \"ES256\" }",
   { hidden: ["additionalTrustedKeys"] },
-);
+).superRefine(keyGenerationRules, ALWAYS);
 
 /** `signing.keyFiles` names only listed generations and tracked branches. */
 function keyFileRules(config: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
