@@ -182,14 +182,14 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
     { stack: parseStack(options.stack), sha: parseSha(options.sha), runType: parseRunType(options.runType), branch: options.branch },
     readToken(options.token),
   );
-  const opa = options.engine === "builtin" ? undefined : findOpa(options.opa);
+  const opa = options.engine === "builtin" ? undefined : findOpa(options.opa, options.policy !== undefined || options.engine === "opa");
   if (options.engine === "opa" && opa === undefined) {
-    throw usage("--engine opa", "no opa found on PATH", "put opa on PATH, pass --opa PATH (npm run tools builds one into .tools/bin/), or use --engine auto");
+    throw usage("--engine opa", "no opa found on PATH or in ./.tools/bin", "put opa on PATH, pass --opa PATH, run from a clone where `npm run tools` built .tools/bin/opa-v1, or use --engine auto");
   }
   let verdict: Verdict;
   if (options.policy !== undefined) {
     if (opa === undefined) {
-      throw usage("--policy", options.engine === "builtin" ? "a policy file can only be checked by OPA" : "no opa found on PATH to evaluate it", "put opa on PATH or pass --opa PATH; or verify with --config instead, which the built-in jose verifier can check");
+      throw usage("--policy", options.engine === "builtin" ? "a policy file can only be checked by OPA" : "no opa found on PATH or in ./.tools/bin to evaluate it", "put opa on PATH, pass --opa PATH, or run from a clone where `npm run tools` built .tools/bin/opa-v1; or verify with --config instead, which the built-in jose verifier can check");
     }
     if (!fs.existsSync(options.policy)) throw usage("--policy", `${options.policy} does not exist`, "pass the launcher/initialization-policy.rego that render wrote");
     verdict = verifyWithOpa(opa, options.policy, input);

@@ -95,7 +95,7 @@ export function policyOptionsFor(config: RenderConfig, keys: RenderKeys): Initia
 
 /** Quotes a value for a POSIX shell. */
 function shellQuote(value: string): string {
-  return /^[A-Za-z0-9._\/:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+  return /^[A-Za-z0-9._/:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 /**
@@ -221,7 +221,7 @@ export function ensureKeys(config: RenderConfig): { keys: Map<string, LoadedKey>
 
 /** An existing symlink where render writes is refused: writing through it would put a secret wherever it points. */
 function refuseSymlink(file: string, field: string): void {
-  let isLink = false;
+  let isLink: boolean;
   try {
     isLink = fs.lstatSync(file).isSymbolicLink();
   } catch {

@@ -16,8 +16,15 @@ export interface Verdict {
 
 export const BUILT_IN_ENGINE = "built-in jose verifier";
 
-/** An `opa` executable: the one given, else the first on PATH, else undefined. */
-export function findOpa(given: string | undefined): string | undefined {
+/** Where `npm run tools` builds OPA in a clone of this repository, relative to the working directory. */
+export const CLONE_OPA = path.join(".tools", "bin", "opa-v1");
+
+/**
+ * An `opa` executable: the one given, else the first on PATH, else, when OPA is
+ * required (`--policy`, `--engine opa`), the one `npm run tools` built in the
+ * working directory's clone, else undefined.
+ */
+export function findOpa(given: string | undefined, required: boolean): string | undefined {
   if (given !== undefined) {
     if (!isExecutable(given)) {
       throw new CliError(ExitCode.Usage, `--opa: ${given} is not an executable file. Fix: give the path of an opa binary (npm run tools builds one into .tools/bin/)`);
@@ -29,7 +36,8 @@ export function findOpa(given: string | undefined): string | undefined {
     const candidate = path.join(directory, "opa");
     if (isExecutable(candidate)) return candidate;
   }
-  return undefined;
+  const built = path.resolve(CLONE_OPA);
+  return required && isExecutable(built) ? built : undefined;
 }
 
 function isExecutable(file: string): boolean {

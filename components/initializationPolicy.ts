@@ -5,24 +5,33 @@ import { assertKeyId, assertStackId, assertUnique } from "./identifiers";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType } from "./runTokenContract";
 
+/** An HS256 key the policy trusts. Its secret is written into the policy, which is then secret too. */
 export interface HmacTrustedKey {
+  /** The key id tokens name in their header: 1 to 128 letters, digits, `.`, `_`, `:`, `-`; unique among the keys. */
   kid: string;
+  /** "HS256". */
   algorithm: "HS256";
-  /** At least 32 bytes. */
+  /** The shared secret: at least 32 bytes; never the same material as another kid's. Secret. */
   secret: string;
+  /** The stack ids the key may sign for (intersected with its grant's): at least one. */
   stacks: string[];
   /** The run types this key may sign: a non-empty subset of TRACKED, PROPOSED, TASK. Required, no default. */
   runTypes: RunType[];
 }
+/** An ES256 key the policy trusts: only its public half reaches the policy. */
 export interface EcdsaTrustedKey {
+  /** The key id tokens name in their header: 1 to 128 letters, digits, `.`, `_`, `:`, `-`; unique among the keys. */
   kid: string;
+  /** "ES256". */
   algorithm: "ES256";
-  /** SPKI PEM of a P-256 public key. */
+  /** SPKI PEM of a P-256 public key; never the same key as another kid's. */
   publicKeyPem: string;
+  /** The stack ids the key may sign for (intersected with its grant's): at least one. */
   stacks: string[];
   /** The run types this key may sign: a non-empty subset of TRACKED, PROPOSED, TASK. Required, no default. */
   runTypes: RunType[];
 }
+/** A key the policy trusts, told apart by `algorithm`. */
 export type TrustedKey = HmacTrustedKey | EcdsaTrustedKey;
 
 /**
@@ -39,17 +48,19 @@ export interface RepositoryGrant {
   trustedKeys: TrustedKey[];
 }
 
+/** What `renderInitializationPolicy` needs: who may sign for which stacks, and the token rules. */
 export interface InitializationPolicyOptions {
   /** Grants, the normal form for a pool shared by repositories. */
   repositories?: RepositoryGrant[];
   /** Keys the pool owner trusts directly, for exactly their own stacks. With `repositories`, at least one key in all. */
   trustedKeys?: TrustedKey[];
-  /** Default 3600; between 60 and 86400. */
+  /** The longest token lifetime (`exp - iat`) accepted, in seconds. Default 3600; between 60 and 86400. */
   maxTokenLifetimeSeconds?: number;
-  /** When set, the iss claim must equal it. */
+  /** When set, the iss claim must equal it, e.g. "github-actions". Default: any issuer. */
   issuer?: string;
-  /** Adds a `sample` rule. With any HS256 key this needs `acknowledgeSampleLogsSecret`. */
+  /** Adds `sample := true`, Spacelift's switch that logs sampled evaluations (policy body included). With any HS256 key this needs `acknowledgeSampleLogsSecret`. Default false. */
   sample?: boolean;
+  /** Confirms that the launcher's log may hold the HS256 secret (sampled evaluations log the policy body): it is as protected as the secret. Default false. */
   acknowledgeSampleLogsSecret?: boolean;
 }
 

@@ -16,8 +16,11 @@ export class SignedRunsInputError extends Error {
   readonly problems: readonly InputProblem[];
 
   constructor(
+    /** The input at fault, as a path from the arguments' root, e.g. `key.secret`. */
     readonly field: string,
+    /** What is wrong, quoting the bad value unless it is secret. */
     readonly problem: string,
+    /** What to do instead. */
     readonly fix: string,
     more: readonly InputProblem[] = [],
   ) {

@@ -18,15 +18,46 @@ export const MAX_COMMAND_LENGTH = 65536;
 
 /** A signing key. `algorithm` defaults to DEFAULT_SIGNING_ALGORITHM (ES256); HS256 must be asked for. */
 export type RunSigningKey =
-  | { kid: string; algorithm: "HS256"; secret: string }
-  | { kid: string; algorithm?: "ES256"; privateKeyPem: string };
+  | {
+      /**
+       * The key id written to the token header; the policy looks the key up by it. 1 to 128 characters of
+       * letters, digits, `.`, `_`, `:` and `-`, starting with a letter or digit (it appears in logs and deny messages).
+       */
+      kid: string;
+      /** HMAC-SHA256: the launcher's policy then holds the same secret. Must be given explicitly. */
+      algorithm: "HS256";
+      /** The shared secret, at least 32 bytes of UTF-8. Secret: never shown in errors. */
+      secret: string;
+    }
+  | {
+      /**
+       * The key id written to the token header; the policy looks the key up by it. 1 to 128 characters of
+       * letters, digits, `.`, `_`, `:` and `-`, starting with a letter or digit (it appears in logs and deny messages).
+       */
+      kid: string;
+      /** ECDSA P-256 with SHA-256; the default when `algorithm` is left out. */
+      algorithm?: "ES256";
+      /** A P-256 (prime256v1) private key as PKCS#8 or SEC1 PEM. Secret: never shown in errors. */
+      privateKeyPem: string;
+    };
 
+/** What {@link signRunToken} signs, and with which key. Every field is checked before signing; a bad one throws {@link SignedRunsInputError}. */
 export interface SignRunTokenOptions {
+  /** The key to sign with; its kid must be one the initialization policy trusts for `stack` and `runType`. Secret. */
   key: RunSigningKey;
+  /** The commit the run is for (the `sub` claim): the full 40 lowercase hex digits, as `git rev-parse HEAD` prints them. */
   commitSha: string;
+  /**
+   * The Spacelift stack id (slug) the run is for (the `spacelift_stack` claim): lowercase letters, digits, `-` and `_`,
+   * starting with a letter or digit, at most 100 characters.
+   */
   stack: string;
+  /** The run type the token allows (the `run_type` claim): `TRACKED`, `PROPOSED` or `TASK`. */
   runType: RunType;
-  /** The branch the commit was pushed to; recorded in the token, not compared by the policy. */
+  /**
+   * The branch the commit was pushed to, without `refs/heads/`; not empty. Recorded in the token, not compared
+   * by the policy (Spacelift does not report the pushed branch for API-triggered runs).
+   */
   branch: string;
   /**
    * The task's command, exactly as the TASK run will carry it: required when
@@ -34,11 +65,14 @@ export interface SignRunTokenOptions {
    * refused otherwise. At most 65536 characters.
    */
   command?: string;
-  /** Default DEFAULT_ISSUER. */
+  /** The `iss` claim; a non-empty string. Default `github-actions` (DEFAULT_ISSUER); must match the policy's issuer when it sets one. */
   issuer?: string;
-  /** Default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
+  /**
+   * Seconds from issue to expiry (`exp - nbf`): a whole number from 60 to 86400, and at most the policy's
+   * maxTokenLifetimeSeconds or the policy refuses the token. Default 3600 (DEFAULT_MAX_TOKEN_LIFETIME_SECONDS).
+   */
   lifetimeSeconds?: number;
-  /** Seconds since the epoch; default now. */
+  /** The issue time (`iat` = `nbf`), in whole seconds since the epoch, not negative. Default: the current time. */
   now?: number;
 }
 
@@ -121,15 +155,48 @@ function signingKeyObject(key: RunSigningKey): KeyObject {
   throw new SignedRunsInputError("key.algorithm", `${quoteValue((key as { algorithm: unknown }).algorithm)} is not a supported algorithm`, "use \"HS256\" or \"ES256\"");
 }
 
-/** The parts of the launcher's input the policy reads. */
+/**
+ * The parts of the launcher's input the policy reads: the document Spacelift's private worker-pool launcher
+ * hands to the initialization policy. Other keys are allowed and ignored. Typed loosely on purpose: the
+ * verifier must answer like the policy for any JSON, including malformed input.
+ */
 export interface LauncherInput {
   // A null or empty commit value counts as absent, as in the policy.
-  run?: { user_provided_metadata?: unknown; commit?: { hash?: string | null; [k: string]: unknown } | null; [k: string]: unknown };
-  static_run_environment?: { stack_slug?: string; commit_sha?: string | null; commit_branch?: string; run_type?: string; command?: string; [k: string]: unknown };
+  /** The run being started. */
+  run?: {
+    /**
+     * The metadata passed with `spacectl ... --run-metadata`: a list of strings, where the signed token is looked for.
+     * More than 64 entries, or more than 16 token-shaped ones, and none is read; entries over 8192 characters are not taken for tokens.
+     */
+    user_provided_metadata?: unknown;
+    /** The run's commit, when the launcher reports it; a null or empty hash counts as absent. */
+    commit?: {
+      /** The commit SHA the token's `sub` must equal. */
+      hash?: string | null;
+      [k: string]: unknown;
+    } | null;
+    [k: string]: unknown;
+  };
+  /** The run's environment as the launcher reports it. */
+  static_run_environment?: {
+    /** The stack id (slug) the token's `spacelift_stack` must equal. */
+    stack_slug?: string;
+    /** The commit SHA the token's `sub` must equal, like `run.commit.hash`; a null or empty value counts as absent. */
+    commit_sha?: string | null;
+    /** The branch Spacelift reports; not compared (it is `-` or the tracked branch for API-triggered runs). */
+    commit_branch?: string;
+    /** The run type the token's `run_type` must equal: `TRACKED`, `PROPOSED` or `TASK`. */
+    run_type?: string;
+    /** A TASK run's command, whose SHA-256 the token's `command_sha256` must equal. */
+    command?: string;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
+/** The answer of {@link verifyRunToken}: the initialization policy's decision for one launcher input. */
 export interface RunTokenVerdict {
+  /** `true` exactly when `deny` is empty: some token in the metadata passed every check. */
   allowed: boolean;
   /** The deny messages, as the policy would give them. */
   deny: string[];
@@ -329,9 +396,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Characters as Rego's count counts them (code points), not UTF-16 units. */
 function runeLength(text: string): number {
-  let length = 0;
-  for (const _ of text) length++;
-  return length;
+  return Array.from(text).length;
 }
 
 /** JSON as OPA's json.marshal writes it (Go's encoding/json): object keys sorted, <, >, &, U+2028 and U+2029 escaped. */

@@ -34,7 +34,9 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
   declare readonly activeKeys: pulumi.Output<SignedRunsActiveKeys>;
   declare readonly signingKeys: pulumi.Output<SignedRunsSigningKeys>;
   declare readonly stackIds: pulumi.Output<string[]>;
+  /** The repository's side (stacks, keys, GitHub environments, secrets and workflows), a child component. */
   declare readonly repository: SignedRunsRepository;
+  /** The pool's side (worker pool, initialization policy, launcher environment), a child component. */
   declare readonly pool: SignedRunsWorkerPool;
 
   constructor(name: string, args: SignedRunsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -25,22 +25,46 @@ export interface SignedRunsGithubArgs {
 export interface SignedRunsStackCreateArgs {
   /** The stack's display name. Default: the stack id. */
   name?: pulumi.Input<string>;
+  /** The Spacelift space the stack belongs to, e.g. "root" or a space id. Default: Spacelift's (the root space). */
   spaceId?: pulumi.Input<string>;
+  /** Labels on the stack, e.g. ["team:payments"]. Default: none. */
   labels?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Free text shown in Spacelift. Default: none. */
   description?: pulumi.Input<string>;
   /** Whether the stack may manage other Spacelift resources. */
   administrative?: pulumi.Input<boolean>;
   /** Whether a tracked run applies without manual confirmation. */
   autodeploy?: pulumi.Input<boolean>;
+  /** The container image runs of this stack use. Default: Spacelift's runner image for the vendor. */
   runnerImage?: pulumi.Input<string>;
+  /** Refuse to delete the stack (also through Pulumi) until this is turned off. Default: false. */
   protectFromDeletion?: pulumi.Input<boolean>;
   /** The IaC tool. Default: Spacelift's default (Terraform FOSS). */
   vendor?: SignedRunsStackVendor;
 }
 
+/** The IaC tool of a created stack: exactly one of `pulumi` or `terraform`. */
 export type SignedRunsStackVendor =
-  | { pulumi: { loginUrl: pulumi.Input<string>; stackName: pulumi.Input<string> } }
-  | { terraform: { workflowTool?: "TERRAFORM_FOSS" | "OPEN_TOFU" | "CUSTOM"; version?: pulumi.Input<string>; workspace?: pulumi.Input<string> } };
+  | {
+      /** A Pulumi stack. */
+      pulumi: {
+        /** The state backend the run logs in to, e.g. "s3://acme-pulumi-state" or "https://api.pulumi.com". */
+        loginUrl: pulumi.Input<string>;
+        /** The Pulumi stack name, e.g. "prod". */
+        stackName: pulumi.Input<string>;
+      };
+    }
+  | {
+      /** A Terraform or OpenTofu stack. */
+      terraform: {
+        /** Which binary runs: "TERRAFORM_FOSS" (Spacelift's default), "OPEN_TOFU" or "CUSTOM". */
+        workflowTool?: "TERRAFORM_FOSS" | "OPEN_TOFU" | "CUSTOM";
+        /** The tool's version, e.g. "1.5.7". Default: Spacelift's. */
+        version?: pulumi.Input<string>;
+        /** The Terraform workspace. Default: "default". */
+        workspace?: pulumi.Input<string>;
+      };
+    };
 
 /** One Spacelift stack whose runs must be signed by this repository's CI. */
 export interface SignedRunsStackArgs {
@@ -59,10 +83,24 @@ export interface SignedRunsStackArgs {
 /** How the generated workflow authenticates to Spacelift. */
 export type SignedRunsApiKeyArgs =
   /** A secret API key; both values are stored as GitHub secrets. */
-  | { id: pulumi.Input<string>; secret: pulumi.Input<string> }
+  | {
+      /** The API key's id as Spacelift shows it (1 to 128 letters, digits, `_`, `-`); stored as the `SPACELIFT_API_KEY_ID` secret. */
+      id: pulumi.Input<string>;
+      /** The API key's secret; stored as the `SPACELIFT_API_KEY_SECRET` secret, never in a file or a plain output. */
+      secret: pulumi.Input<string>;
+    }
   /** An OIDC API key; GitHub stores no Spacelift credential at all. */
-  | { oidc: { apiKeyId: pulumi.Input<string>; audience?: string } };
+  | {
+      /** The OIDC API key. */
+      oidc: {
+        /** The OIDC API key's id (1 to 128 letters, digits, `_`, `-`); written into the workflow as plain text. */
+        apiKeyId: pulumi.Input<string>;
+        /** The audience the workflow requests its GitHub OIDC token for: 1 to 256 printable characters, no spaces. Default: the endpoint's host, e.g. "acme.app.spacelift.io". */
+        audience?: string;
+      };
+    };
 
+/** The Spacelift account and how the workflow authenticates to it. */
 export interface SignedRunsSpaceliftArgs {
   /** The account URL, e.g. "https://acme.app.spacelift.io" (https, a host, no path). */
   endpoint: pulumi.Input<string>;
@@ -73,19 +111,39 @@ export interface SignedRunsSpaceliftArgs {
   apiKey?: SignedRunsApiKeyArgs;
 }
 
+/** The private worker pool: an existing one (`{ id }`) or settings of the one the component creates. */
 export type SignedRunsWorkerPoolSelection =
   /** An existing pool. The launcher environment then holds only the policy path. */
-  | { id: pulumi.Input<string> }
+  | {
+      /** The existing pool's id. */
+      id: pulumi.Input<string>;
+    }
   /** A pool the component creates (the default). */
-  | { name?: pulumi.Input<string>; description?: pulumi.Input<string>; labels?: pulumi.Input<pulumi.Input<string>[]>; spaceId?: pulumi.Input<string> };
+  | {
+      /** Default: `<component name> (signed runs)`. */
+      name?: pulumi.Input<string>;
+      /** Free text shown in Spacelift. Default: none. */
+      description?: pulumi.Input<string>;
+      /** Labels on the pool. Default: none. */
+      labels?: pulumi.Input<pulumi.Input<string>[]>;
+      /** The Spacelift space of the pool. Default: Spacelift's (the root space). */
+      spaceId?: pulumi.Input<string>;
+    };
 
+/** The push policy that stops Spacelift from starting runs on pushes: an existing one (`{ id }`) or settings of the created one. */
 export type SignedRunsPushPolicySelection =
   /** An existing GIT_PUSH policy that ignores pushes; it is attached to every stack. */
-  | { id: pulumi.Input<string> }
+  | {
+      /** The existing policy's id. */
+      id: pulumi.Input<string>;
+    }
   /** A policy the component creates (the default). */
   | {
+      /** Default: `<component name>: ignore pushes (signed runs)`. */
       name?: pulumi.Input<string>;
+      /** Labels on the policy. Default: none. */
       labels?: pulumi.Input<pulumi.Input<string>[]>;
+      /** The Spacelift space of the policy; it must be able to reach the stacks' spaces. Default: Spacelift's (the root space). */
       spaceId?: pulumi.Input<string>;
       /** Sent only when set; unset, the provider's default applies (docs/spacelift-provider.md says which provider serves it). */
       engineType?: "REGO_V0" | "REGO_V1";
@@ -99,6 +157,7 @@ export interface SignedRunsTrackedReviewersArgs {
   teams?: number[];
 }
 
+/** The run-signing keys: algorithm, generations, lifetime, GitHub secret names and reviewers. */
 export interface SignedRunsSigningArgs {
   /** Default "ES256" (DEFAULT_SIGNING_ALGORITHM); "HS256" puts the secret itself into the policy. */
   algorithm?: SigningAlgorithm;
@@ -109,7 +168,7 @@ export interface SignedRunsSigningArgs {
   keys?: string[];
   /** The generation GitHub signs with. Default: the last of `keys`. */
   activeKey?: string;
-  /** Default 3600 seconds; between 60 and 86400. */
+  /** How long a signed token is valid, in whole seconds: the workflow signs `exp = iat + this`, the policy refuses longer. Default 3600; 60 to 86400. */
   maxTokenLifetimeSeconds?: number;
   /**
    * Prefix of the GitHub secret names: each generation's proposed key is the repository secret `<prefix>_PROPOSED_<GENERATION>`,
@@ -127,6 +186,7 @@ export interface SignedRunsSigningArgs {
   additionalTrustedKeys?: never;
 }
 
+/** Where and how the generated workflow files are committed. */
 export interface SignedRunsWorkflowArgs {
   /** The branch the workflow files are committed to. Default: `github.branch`. */
   branch?: pulumi.Input<string>;
@@ -138,22 +198,32 @@ export interface SignedRunsWorkflowArgs {
   spacectlSha256?: string;
 }
 
+/** The launcher host's side. */
 export interface SignedRunsLauncherArgs {
-  /** Where the launcher finds the policy file. Default DEFAULT_LAUNCHER_POLICY_PATH. */
+  /**
+   * Where the launcher finds the policy file: an absolute path without spaces, quotes, `$`, backquotes or backslashes, at most
+   * 1024 characters. Default "/etc/spacelift/signed-runs/initialization-policy.rego" (DEFAULT_LAUNCHER_POLICY_PATH).
+   */
   policyPath?: string;
 }
 
+/** The arguments of `SignedRuns`: one repository, its stacks and one worker pool. */
 export interface SignedRunsArgs {
+  /** The repository whose CI signs the runs. Required. */
   github: SignedRunsGithubArgs;
-  /** At least one. */
+  /** The stacks whose runs must be signed: at least one, ids unique. */
   stacks: SignedRunsStackArgs[];
+  /** The Spacelift account. Required. */
   spacelift: SignedRunsSpaceliftArgs;
   /** Default: create a pool. */
   workerPool?: SignedRunsWorkerPoolSelection;
   /** Default: create a GIT_PUSH policy that ignores every push. */
   pushPolicy?: SignedRunsPushPolicySelection;
+  /** The signing keys. Default: one ES256 generation "1", tokens valid 3600 seconds. */
   signing?: SignedRunsSigningArgs;
+  /** The workflow files. Default: committed to `github.branch` with the pinned spacectl. */
   workflow?: SignedRunsWorkflowArgs;
+  /** The launcher's policy path. Default: see SignedRunsLauncherArgs. */
   launcher?: SignedRunsLauncherArgs;
   /** Other repositories the pool also runs signed runs for, each granted its own stacks (none of this repository's). Default: none. */
   additionalRepositories?: SignedRunsRepositoryGrant[];
@@ -161,14 +231,19 @@ export interface SignedRunsArgs {
 
 /** One repository: its stacks' attachments, its keys, its GitHub side and its trusted keys. */
 export interface SignedRunsRepositoryArgs {
+  /** The repository whose CI signs the runs. Required. */
   github: SignedRunsGithubArgs;
+  /** The repository's stacks: at least one, ids unique. */
   stacks: SignedRunsStackArgs[];
+  /** The Spacelift account. Required. */
   spacelift: SignedRunsSpaceliftArgs;
   /** The pool the created stacks (`stacks[].create`) run on. Required when any stack is created. */
   workerPoolId?: pulumi.Input<string>;
+  /** Default: create a GIT_PUSH policy that ignores every push, attached to every stack. */
   pushPolicy?: SignedRunsPushPolicySelection;
   /** As in SignedRunsArgs. */
   signing?: Omit<SignedRunsSigningArgs, "additionalTrustedKeys">;
+  /** As in SignedRunsArgs. */
   workflow?: SignedRunsWorkflowArgs;
 }
 
@@ -187,6 +262,7 @@ export interface SignedRunsRepositoryGrant {
 
 /** One pool whose launchers trust the keys of many repositories, each only for the stacks its grant lists. */
 export interface SignedRunsWorkerPoolArgs {
+  /** Default: create a pool. */
   workerPool?: SignedRunsWorkerPoolSelection;
   /** The grants, at least one: `[{ repository: "acme/payments-infra", stacks: ["payments-prod"], trustedKeys: repo.trustedKeys }]`. */
   repositories: SignedRunsRepositoryGrant[];
@@ -200,6 +276,7 @@ export interface SignedRunsWorkerPoolArgs {
   maxTokenLifetimeSeconds?: number;
   /** The `iss` claim every token must carry, e.g. "github-actions" (what the generated workflow writes). Default: any issuer. SignedRuns sets "github-actions". */
   issuer?: string;
+  /** The launcher's policy path. Default: see SignedRunsLauncherArgs. */
   launcher?: SignedRunsLauncherArgs;
 }
 
@@ -209,19 +286,37 @@ export interface LauncherEnvironment {
   SPACELIFT_TOKEN?: string;
   /** The pool's private key, base64 encoded as the launcher expects; absent for an existing pool. */
   SPACELIFT_POOL_PRIVATE_KEY?: string;
+  /** The path of the policy file on the launcher host (`launcher.policyPath`). */
   SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: string;
 }
 
 /** The kids and GitHub secrets the workflow of the active generation signs with. Plain (no key material). */
 export interface SignedRunsActiveKeys {
   /** Signs PROPOSED runs of every stack; a repository Actions secret. */
-  proposed: { kid: string; secretName: string };
+  proposed: {
+    /** E.g. "acme.payments-infra:proposed:2026-11". */
+    kid: string;
+    /** The repository secret, e.g. "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11". */
+    secretName: string;
+  };
   /** One per tracked branch: signs TRACKED and TASK runs of the stacks tracking it; an environment secret of `environment`. */
-  tracked: Array<{ branch: string; environment: string; kid: string; secretName: string; stacks: string[] }>;
+  tracked: Array<{
+    /** The tracked branch, e.g. "main". */
+    branch: string;
+    /** The GitHub environment that admits only that branch, e.g. "spacelift-main". */
+    environment: string;
+    /** E.g. "acme.payments-infra:tracked:main:2026-11". */
+    kid: string;
+    /** The environment secret, e.g. "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11". */
+    secretName: string;
+    /** The stacks that track the branch. */
+    stacks: string[];
+  }>;
 }
 
 /** The active generation's signing keys (HS256 secret or ES256 PKCS#8 PEM), as GitHub holds them. Secret. */
 export interface SignedRunsSigningKeys {
+  /** The proposed key. */
   proposed: string;
   /** By tracked branch. */
   tracked: Record<string, string>;
@@ -231,9 +326,13 @@ export interface SignedRunsSigningKeys {
 export interface SignedRunsOutputs {
   /** The launcher's initialization policy text; secret whenever it holds an HS256 key. */
   initializationPolicy: pulumi.Output<string>;
+  /** The worker pool's id, created or given. */
   workerPoolId: pulumi.Output<string>;
+  /** The push policy's id, created or given. */
   pushPolicyId: pulumi.Output<string>;
+  /** What the launcher host needs in its environment. Secret (it holds the pool's token and private key). */
   launcherEnvironment: pulumi.Output<LauncherEnvironment>;
+  /** The workflow files exactly as committed, one per stack; no file holds a secret. */
   workflowFiles: pulumi.Output<WorkflowFile[]>;
   /**
    * Every listed generation's keys, proposed and tracked: kid, public material (the secret for HS256), stacks and runTypes.
@@ -244,5 +343,6 @@ export interface SignedRunsOutputs {
   activeKeys: pulumi.Output<SignedRunsActiveKeys>;
   /** The active generation's signing keys. Secret. (Replaces the single-key `signingKey` output.) */
   signingKeys: pulumi.Output<SignedRunsSigningKeys>;
+  /** The stacks' ids, in the order of `stacks`, created ones included. */
   stackIds: pulumi.Output<string[]>;
 }

@@ -219,8 +219,11 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
   declare readonly activeKeys: pulumi.Output<SignedRunsActiveKeys>;
   /** The active generation's signing keys: HS256 secrets or ES256 PKCS#8 PEMs. Secret. */
   declare readonly signingKeys: pulumi.Output<SignedRunsSigningKeys>;
+  /** The workflow files exactly as committed, one per stack; no file holds a secret. */
   declare readonly workflowFiles: pulumi.Output<WorkflowFile[]>;
+  /** The push policy's id, created or given. */
   declare readonly pushPolicyId: pulumi.Output<string>;
+  /** The stacks' ids, in the order of `stacks`, created ones included. */
   declare readonly stackIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: SignedRunsRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -47,6 +47,7 @@ export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys
  * stacks its grant lists only, and the launcher's environment.
  */
 export class SignedRunsWorkerPool extends pulumi.ComponentResource {
+  /** The pool's id, created or given. */
   declare readonly workerPoolId: pulumi.Output<string>;
   /** The initialization policy text; secret whenever it holds an HS256 key. */
   declare readonly initializationPolicy: pulumi.Output<string>;

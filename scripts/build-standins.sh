@@ -6,7 +6,7 @@
 #   terraform-provider-spacelift
 #       a Terraform provider (plugin protocol 5) that Pulumi's dynamic bridge loads with the
 #       parameter {"local":{"path":".tools/standins/terraform-provider-spacelift"}}.
-# It writes .tools/standins/plugins.tsv (kind, name, version, file) for `pulumi plugin install`,
+# It writes .tools/standins/plugins.tsv (kind, name, version, file name in that folder) for `pulumi plugin install`,
 # and rebuilds only when the Go sources or the requested versions changed.
 set -euo pipefail
 
@@ -14,8 +14,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$root/.tools/standins"
 src="$root/test/standins"
 mkdir -p "$out"
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
-command -v go >/dev/null 2>&1 || { echo "build-standins: no Go toolchain (install Go >= 1.24)" >&2; exit 1; }
+# shellcheck source=scripts/lib/go-tools.sh
+. "$root/scripts/lib/go-tools.sh"
+use_go build-standins "the stand-in providers"
 
 plugin_version() { # the version the npm package's SDK asks the engine for
   node -e 'const p = require(process.argv[1]); if (!p.pulumi || !p.pulumi.version) process.exit(1); console.log(p.pulumi.version)' \
@@ -27,7 +28,7 @@ random=$(plugin_version random)
 tls=$(plugin_version tls)
 
 want=$({ (cd "$src" && find . -name '*.go' -o -name go.mod -o -name go.sum) | LC_ALL=C sort | (cd "$src" && xargs cat); echo "$github $random $tls"; } | sha256sum | cut -c1-16)
-if [ "$(cat "$out/.pin" 2>/dev/null)" = "$want" ] && [ -f "$out/plugins.tsv" ]; then
+if is_current "$out/.pin" "$want" "$out/pulumi-resource-github" "$out/pulumi-resource-random" "$out/pulumi-resource-tls" "$out/terraform-provider-spacelift" && [ -f "$out/plugins.tsv" ]; then
   echo "build-standins: stand-ins are up to date"
   exit 0
 fi
@@ -43,9 +44,9 @@ pkg=github.com/signed-runs/standins/internal
   go build -trimpath -o "$out/terraform-provider-spacelift" ./cmd/terraform-provider-spacelift
 )
 printf '%s\t%s\t%s\t%s\n' \
-  resource github "$github" "$out/pulumi-resource-github" \
-  resource random "$random" "$out/pulumi-resource-random" \
-  resource tls "$tls" "$out/pulumi-resource-tls" \
-  terraform spacelift local "$out/terraform-provider-spacelift" >"$out/plugins.tsv"
+  resource github "$github" pulumi-resource-github \
+  resource random "$random" pulumi-resource-random \
+  resource tls "$tls" pulumi-resource-tls \
+  terraform spacelift local terraform-provider-spacelift >"$out/plugins.tsv"
 echo "$want" >"$out/.pin"
 echo "build-standins: built in $((SECONDS - started))s"

@@ -13,14 +13,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$root/.tools/bin"
 mkdir -p "$bin"
 
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH="/usr/local/go/bin:$PATH"
-  else
-    echo "install-kube-tools: no Go toolchain found (looked on PATH and in /usr/local/go/bin); install Go >= 1.26 to build kube-apiserver, kubectl, etcd and the Kubernetes provider" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/lib/go-tools.sh
+. "$root/scripts/lib/go-tools.sh"
+use_go install-kube-tools "kube-apiserver, kubectl, etcd and the Kubernetes provider"
 
 pin_of() { # the stamp a build is recorded under: the hash of its module's own files
   local dir="$root/tools/go/$1" file
@@ -70,11 +65,11 @@ build_pulumi-kubernetes() {
 }
 
 build() {
-  local name=$1 want stamp out missing=0
+  local name=$1 want stamp out binaries=()
   want=$(pin_of "$name")
   stamp="$bin/.$name.pin"
-  for out in ${outputs[$name]}; do [ -x "$bin/$out" ] || missing=1; done
-  if [ $missing = 0 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  for out in ${outputs[$name]}; do binaries+=("$bin/$out"); done
+  if is_current "$stamp" "$want" "${binaries[@]}"; then
     echo "install-kube-tools: $name is up to date"
     return
   fi

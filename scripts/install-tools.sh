@@ -3,7 +3,7 @@
 #   opa-v1, opa-v0  OPA 1.x and the last 0.x line, built from the Go module proxy
 #   actionlint      GitHub Actions workflow linter (Go module)
 #   regal           Rego linter (Go module)
-#   shellcheck      from Debian, used by actionlint for run: scripts
+#   ShellCheck      a Debian package, used by actionlint for run: scripts
 #   pulumi          the Pulumi CLI and engine, built from pulumi/pkg (Go module)
 #   pulumi-language-nodejs  our own minimal Node.js language host (tools/go/pulumi-language-nodejs)
 #   pulumi-resource-terraform-provider  Pulumi's dynamic Terraform bridge (Go module)
@@ -15,14 +15,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$root/.tools/bin"
 mkdir -p "$bin"
 
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH="/usr/local/go/bin:$PATH"
-  else
-    echo "install-tools: no Go toolchain found (looked on PATH and in /usr/local/go/bin); install Go >= 1.24 to build OPA, actionlint and regal" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/lib/go-tools.sh
+. "$root/scripts/lib/go-tools.sh"
+use_go install-tools "OPA, actionlint, regal and the Pulumi engine"
 
 # The module path of the tool each wrapper module builds.
 declare -A package=(
@@ -67,7 +62,7 @@ build() {
   local name=$1 want stamp
   want=$(pin_of "$name")
   stamp="$bin/.$name.pin"
-  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  if is_current "$stamp" "$want" "$bin/$name"; then
     echo "install-tools: $name is up to date"
     return
   fi
@@ -91,7 +86,7 @@ build() {
   echo "install-tools: built $name in $((SECONDS - started))s"
 }
 
-# shellcheck comes from Debian; actionlint runs it on every run: script.
+# ShellCheck is a Debian package; actionlint runs it on every run: script.
 if ! command -v shellcheck >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install-tools: installing shellcheck from Debian ..."

@@ -71,7 +71,7 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
 fi
 mkdir -p "$PULUMI_HOME"
 
-# The bridge is installed under the version the Spacelift binding asks for (components/spacelift/package.ts).
+# The bridge is installed under the version the Spacelift binding asks for (components/spacelift/resourceOptions.ts).
 bridge_version=$(cat "$root/tools/go/terraform-bridge/plugin-version")
 bridge_dir="$PULUMI_HOME/plugins/resource-terraform-provider-v$bridge_version"
 bridge_stamp="$bridge_dir/.installed-from"
@@ -90,7 +90,7 @@ if [ -n "$standins" ]; then
     [ "$kind" = resource ] || continue
     stamp="$PULUMI_HOME/plugins/resource-$name-v$version/.installed-from"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$standins_pin" ]; then
-      # The manifest may name another checkout's copy of .tools; the binary beside it is the same build.
+      # The manifest names files in its own folder (older builds wrote absolute paths), so a moved .tools still works.
       "$bin/pulumi" plugin install resource "$name" "$version" --file "$standins/$(basename "$file")" --reinstall >/dev/null
       echo "$standins_pin" >"$stamp"
     fi

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash, createPrivateKey } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { proposedKeyId, trackedKeyId } from "../components/keyGenerations";
@@ -475,9 +475,22 @@ describe("cli: sign -> verify against real OPA", () => {
   it("verify --policy with no OPA anywhere exits 2 and says how to get one", () => {
     const { out, result } = renderSetup("ES256");
     assert.equal(result.status, 0);
-    const verify = runCli(["verify", "--policy", path.join(out, "launcher/initialization-policy.rego"), "--token", "a.b.c", "--stack", "payments-prod", "--sha", SHA, "--run-type", "TRACKED", "--branch", "main"]);
+    const args = ["verify", "--policy", path.join(out, "launcher/initialization-policy.rego"), "--token", "a.b.c", "--stack", "payments-prod", "--sha", SHA, "--run-type", "TRACKED", "--branch", "main"];
+    const verify = runCli(args, { cwd: temporaryDirectory("no-tools") });
     assert.equal(verify.status, 2);
-    assert.match(verify.stderr, /--policy: no opa found on PATH.*--opa PATH/);
+    assert.match(verify.stderr, /--policy: no opa found on PATH or in \.\/\.tools\/bin.*--opa PATH.*npm run tools/);
+  });
+
+  it("verify --policy finds the OPA that `npm run tools` built in the clone it runs from", () => {
+    const { out, result } = renderSetup("ES256");
+    assert.equal(result.status, 0);
+    const clone = temporaryDirectory("clone");
+    mkdirSync(path.join(clone, ".tools", "bin"), { recursive: true });
+    symlinkSync(opaEngines()[0].binary, path.join(clone, ".tools", "bin", "opa-v1"));
+    const args = ["verify", "--policy", path.join(out, "launcher/initialization-policy.rego"), "--token", "a.b.c", "--stack", "payments-prod", "--sha", SHA, "--run-type", "TRACKED", "--branch", "main"];
+    const verify = runCli(args, { cwd: clone });
+    assert.equal(verify.status, 1, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^denied \(engine: opa 1\./);
   });
 
   it("sign refuses bad input with exit 2 and a fix", () => {

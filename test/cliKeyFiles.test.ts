@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { writeOwnerOnlyFile, writePublicFile } from "../cli/keyFiles";
 import { temporaryDirectory } from "./support/cli";
 // The module object itself (not an import namespace), so a spy on it sees keyFiles' calls.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a namespace import could not be spied on
 import fs = require("node:fs");
 
 function modeOf(file: string): number {

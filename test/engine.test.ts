@@ -4,7 +4,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   backendFilesText,
   createEngineWorkspace,
@@ -70,5 +74,23 @@ test("engine: a component with a secret output goes up, previews without changes
     const left = await ws.close();
     assert.deepEqual(left, [], "no process of the workspace was still running at the end");
     assert.deepEqual(killProcessesMarkedWith([ws.root]), []);
+  }
+});
+
+test("engine clean-up kills a process whose environment points into the workspace, and spares one that only names it", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "signed-runs-marker-"));
+  const marked = spawn("sleep", ["300"], { env: { ...process.env, PULUMI_HOME: path.join(root, "home") }, stdio: "ignore" });
+  const named = spawn(process.execPath, ["-e", "setTimeout(() => {}, 300000)", root], { stdio: "ignore" });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const killed = killProcessesMarkedWith([root]);
+    assert.equal(killed.length, 1, `killed: ${killed.join(", ")}`);
+    assert.match(killed[0], new RegExp(`^${marked.pid} `));
+    assert.equal(named.exitCode, null);
+    assert.equal(named.signalCode, null, "the process that only names the path is still running");
+  } finally {
+    marked.kill("SIGKILL");
+    named.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -117,15 +117,34 @@ function assertGenerationSecrets(repo: FakeRepository, generation: string, keys:
   assert.equal(distinct.size, 1 + Object.keys(keys.tracked).length, `${step}: the proposed key and each tracked key of ${generation} are different keys`);
 }
 
+/** Seeds the fake worlds with what exists before the program (seed-standins arguments); returns Spacelift's seeded ids. */
+async function seed(project: EngineProject, args: string[]): Promise<{ baseline: ReturnType<typeof seededSpaceliftIds>; stdout: string }> {
+  const seeded = await project.withEngine(["seed-standins", ...args]);
+  return { baseline: seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld)), stdout: seeded.stdout };
+}
+
+/** Makes the stack `dev` and sets its configuration, one key at a time as a user would. */
+async function initStack(project: EngineProject, config: Record<string, string>): Promise<void> {
+  await project.withEngine(["pulumi", "stack", "init", "dev"]);
+  for (const [key, value] of Object.entries(config)) await project.withEngine(["pulumi", "config", "set", key, value]);
+}
+
+/** `destroy`, then neither fake world holds anything the program made, and no engine process outlived its command. */
+async function destroyLeavesNothing(project: EngineProject, baseline: ReturnType<typeof seededSpaceliftIds>): Promise<void> {
+  await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
+  assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
+  assert.deepEqual(fakeSpaceliftLeftovers(readFakeSpacelift(project.spaceliftWorld), baseline), []);
+  assert.deepEqual(project.survivors, [], "no process outlived an engine command");
+}
+
 test("root project, as the README's quick start runs it with Pulumi.example.yaml: up, no-change preview, no plaintext secret in state, the policy allows each key only its run types and stacks in OPA, the rotation runbook, destroy empties the fake worlds", async () => {
   const project = createEngineProject();
   try {
     const repo = "acme/payments-infra";
     const branches = ["main", "staging"];
     // The quick start's repository and stacks exist already (the example config does not create them).
-    const seeded = await project.withEngine(["seed-standins", "--repository", `${repo}:main,staging`, "--stack", "payments-prod=payments-infra@main", "--stack", "payments-staging=payments-infra@staging"]);
-    assert.match(seeded.stdout, /fake GitHub: repository acme\/payments-infra \(branches main, staging\)/);
-    const baseline = seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld));
+    const { baseline, stdout } = await seed(project, ["--repository", `${repo}:main,staging`, "--stack", "payments-prod=payments-infra@main", "--stack", "payments-staging=payments-infra@staging"]);
+    assert.match(stdout, /fake GitHub: repository acme\/payments-infra \(branches main, staging\)/);
 
     // Step 4 of the quick start, with scripts/with-engine.sh in front.
     copyFileSync(path.join(project.dir, "Pulumi.example.yaml"), path.join(project.dir, "Pulumi.dev.yaml"));
@@ -225,10 +244,7 @@ test("root project, as the README's quick start runs it with Pulumi.example.yaml
     assert.equal((await opaAllows(project, policy, proposed(keys2026, "2026-11"))).code, 1, "step 4: the retired proposed key is denied");
     await project.withEngine(["pulumi", "preview", "--expect-no-changes"]);
 
-    await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
-    assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
-    assert.deepEqual(fakeSpaceliftLeftovers(readFakeSpacelift(project.spaceliftWorld), baseline), []);
-    assert.deepEqual(project.survivors, [], "no process outlived an engine command");
+    await destroyLeavesNothing(project, baseline);
   } finally {
     assert.deepEqual(await project.close(), [], "no process was left when the project closed");
   }
@@ -238,12 +254,8 @@ test("examples/existing-infrastructure on an existing pool and push policy: up, 
   const project = createEngineProject({ main: "examples/existing-infrastructure/index.ts" });
   try {
     const repo = "acme/payments-infra";
-    await project.withEngine(["seed-standins", "--repository", `${repo}:main`, "--policy", "existing-push:GIT_PUSH", "--worker-pool", "existing-pool"]);
-    const baseline = seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld));
-    await project.withEngine(["pulumi", "stack", "init", "dev"]);
-    for (const [key, value] of [["githubOwner", "acme"], ["githubRepository", "payments-infra"], ["spaceliftEndpoint", "https://acme.app.spacelift.io"], ["existingWorkerPoolId", "existing-pool"], ["existingPushPolicyId", "existing-push"], ["github:owner", "acme"]]) {
-      await project.withEngine(["pulumi", "config", "set", key, value]);
-    }
+    const { baseline } = await seed(project, ["--repository", `${repo}:main`, "--policy", "existing-push:GIT_PUSH", "--worker-pool", "existing-pool"]);
+    await initStack(project, { githubOwner: "acme", githubRepository: "payments-infra", spaceliftEndpoint: "https://acme.app.spacelift.io", existingWorkerPoolId: "existing-pool", existingPushPolicyId: "existing-push", "github:owner": "acme" });
     await project.withEngine(["pulumi", "up", "--yes", "--skip-preview"]);
 
     const gh = readFakeGithub(project.githubWorld).repositories[repo];
@@ -262,12 +274,9 @@ test("examples/existing-infrastructure on an existing pool and push policy: up, 
     assertGenerationSecrets(gh, "1", keys, "up");
     await assertNoPlaintextSecrets(project, "dev", [keys.proposed, keys.tracked.main]);
 
-    await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
-    assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
+    await destroyLeavesNothing(project, baseline);
     const after = readFakeSpacelift(project.spaceliftWorld);
-    assert.deepEqual(fakeSpaceliftLeftovers(after, baseline), []);
     assert.deepEqual([Object.keys(after.policies), Object.keys(after.workerPools)], [["existing-push"], ["existing-pool"]], "what existed before stays");
-    assert.deepEqual(project.survivors, [], "no process outlived an engine command");
   } finally {
     assert.deepEqual(await project.close(), [], "no process was left when the project closed");
   }
@@ -277,12 +286,8 @@ test("examples/monorepo: a GitHub fault fails `up` naming the resource, a second
   const project = createEngineProject({ main: "examples/monorepo/index.ts" });
   try {
     const repo = "acme/platform-infra";
-    await project.withEngine(["seed-standins", "--repository", `${repo}:main,staging`, "--stack", "network-prod=platform-infra@main", "--stack", "cluster-prod=platform-infra@main"]);
-    const baseline = seededSpaceliftIds(readFakeSpacelift(project.spaceliftWorld));
-    await project.withEngine(["pulumi", "stack", "init", "dev"]);
-    for (const [key, value] of [["githubOwner", "acme"], ["githubRepository", "platform-infra"], ["spaceliftEndpoint", "https://acme.app.spacelift.io"], ["spaceliftOidcApiKeyId", "01HXAMPLEOIDCKEY00000000000"], ["github:owner", "acme"]]) {
-      await project.withEngine(["pulumi", "config", "set", key, value]);
-    }
+    const { baseline } = await seed(project, ["--repository", `${repo}:main,staging`, "--stack", "network-prod=platform-infra@main", "--stack", "cluster-prod=platform-infra@main"]);
+    await initStack(project, { githubOwner: "acme", githubRepository: "platform-infra", spaceliftEndpoint: "https://acme.app.spacelift.io", spaceliftOidcApiKeyId: "01HXAMPLEOIDCKEY00000000000", "github:owner": "acme" });
     // The first create of an Actions secret answers 502 once (the count lives in the world file).
     const faults = { SIGNED_RUNS_FAKE_GITHUB_FAULTS: "create:ActionsSecret:1" };
     const failed = await project.withEngine(["pulumi", "up", "--yes", "--skip-preview"], { allowFailure: true, env: faults });
@@ -310,10 +315,7 @@ test("examples/monorepo: a GitHub fault fails `up` naming the resource, a second
     const launcher = JSON.parse((await project.withEngine(["pulumi", "stack", "output", "launcherEnvironment", "--show-secrets", "--json"])).stdout) as Record<string, string>;
     await assertNoPlaintextSecrets(project, "dev", [keys.proposed, keys.tracked.main, keys.tracked.staging, launcher.SPACELIFT_TOKEN, launcher.SPACELIFT_POOL_PRIVATE_KEY]);
 
-    await project.withEngine(["pulumi", "destroy", "--yes", "--skip-preview"]);
-    assert.deepEqual(fakeGithubLeftovers(readFakeGithub(project.githubWorld)), []);
-    assert.deepEqual(fakeSpaceliftLeftovers(readFakeSpacelift(project.spaceliftWorld), baseline), []);
-    assert.deepEqual(project.survivors, [], "no process outlived an engine command");
+    await destroyLeavesNothing(project, baseline);
   } finally {
     assert.deepEqual(await project.close(), [], "no process was left when the project closed");
   }

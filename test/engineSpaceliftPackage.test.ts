@@ -27,7 +27,7 @@ interface SentResource { type: string; packageRef: string; version: string; plug
 async function recordMonitor(program: () => pulumi.Resource[]): Promise<{ packages: SentPackage[]; resources: SentResource[] }> {
   await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "p", "s", false);
   // The monitor is Pulumi's MockMonitor; its requests are the protobuf messages a real engine would get.
-  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (req: any, cb: (err: unknown, resp: unknown) => void) => void>;
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
   const packages: SentPackage[] = [];
   const resources: SentResource[] = [];
   const registerPackage = monitor.registerPackage.bind(monitor);
@@ -48,6 +48,24 @@ async function recordMonitor(program: () => pulumi.Resource[]): Promise<{ packag
   const made = program();
   await Promise.all(made.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   return { packages, resources };
+}
+
+/** The parts of Pulumi's MockMonitor and its protobuf requests that this test reads. */
+type Callback = (err: unknown, resp: unknown) => void;
+interface PackageRequest {
+  getName(): string;
+  getVersion(): string;
+  getParameterization(): { getName(): string; getVersion(): string; getValue_asU8(): Uint8Array };
+}
+interface ResourceRequest {
+  getType(): string;
+  getPackageref(): string;
+  getVersion(): string;
+  getPlugindownloadurl(): string;
+}
+interface MockMonitor {
+  registerPackage(req: PackageRequest, cb: Callback): void;
+  registerResource(req: ResourceRequest, cb: Callback): void;
 }
 
 function allFour(): pulumi.Resource[] {

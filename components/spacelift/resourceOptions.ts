@@ -25,8 +25,22 @@ export const SPACELIFT_PLUGIN_VERSION = "2.1.2";
  * provider binary (`local`, a path to a file named `terraform-provider-*`, e.g. a test double or a dev build).
  */
 export type TerraformBridgeParameter =
-  | { remote: { url: string; version: string } }
-  | { local: { path: string } };
+  | {
+      /** A provider the bridge downloads from a registry. */
+      remote: {
+        /** The provider's registry address, e.g. {@link SPACELIFT_TERRAFORM_PROVIDER_URL}. */
+        url: string;
+        /** The exact provider version, e.g. {@link SPACELIFT_TERRAFORM_PROVIDER_VERSION}; also the package version. */
+        version: string;
+      };
+    }
+  | {
+      /** A provider binary on this machine; the package version is then `0.0.0`. */
+      local: {
+        /** The binary's path; its file name must start with `terraform-provider-` (checked by {@link setSpaceliftPackageSource}). */
+        path: string;
+      };
+    };
 
 /**
  * Which provider serves the `spacelift:*` resources when no explicit provider is given.
@@ -39,8 +53,16 @@ export type TerraformBridgeParameter =
  * `spacelift`) always wins over either.
  */
 export type SpaceliftPackageSource =
-  | { kind: "terraformBridge"; parameter?: TerraformBridgeParameter }
-  | { kind: "legacyPlugin" };
+  | {
+      /** Spacelift's Terraform provider through Pulumi's Terraform bridge (needs Pulumi CLI 3.147 or newer). */
+      kind: "terraformBridge";
+      /** Which Terraform provider the bridge loads. Default: {@link defaultTerraformBridgeParameter}. */
+      parameter?: TerraformBridgeParameter;
+    }
+  | {
+      /** The deprecated `spacelift` 2.1.2 Pulumi plugin; it cannot set a policy's `engineType`. */
+      kind: "legacyPlugin";
+    };
 
 /**
  * When set, the default package loads this local Terraform provider binary instead of the registry's

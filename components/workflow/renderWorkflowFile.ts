@@ -3,9 +3,11 @@ import type { ResolvedSigner, ResolvedStack, ResolvedWorkflowOptions } from "./w
 import { SPACELIFT_API_KEY_ID_SECRET, SPACELIFT_API_KEY_SECRET_SECRET } from "./workflowOptions";
 import { FETCH_OIDC_TOKEN_SCRIPT, INSTALL_SPACECTL_SCRIPT, SIGN_RUN_TOKEN_SCRIPT, triggerRunScript } from "./stepScripts";
 
+/** One generated GitHub Actions workflow file: where it goes in the repository and its text. */
 export interface WorkflowFile {
-  /** Repository-relative, under .github/workflows/. */
+  /** Repository-relative, under .github/workflows/: `spacelift-signed-run-STACK.yml`. */
   path: string;
+  /** The YAML, ending in a newline; byte-for-byte the same for the same options. Holds no secret, only secret names. */
   content: string;
 }
 

@@ -9,16 +9,32 @@ import {
 } from "../runTokenContract";
 import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION } from "./spacectlRelease";
 
+/** One stack the renderer writes a workflow file for. */
 export interface WorkflowStack {
+  /** The stack id (slug): lowercase letters, digits, `-`, `_`, at most 100 characters; unique among the stacks. */
   id: string;
   /** The stack's tracked branch; a push there makes a TRACKED run, anywhere else a PROPOSED one. Default "main". */
   branch?: string;
   /** The stack's project root in the repository; "" or undefined means the whole repository. */
   projectRoot?: string;
+  /** More paths (GitHub `on.push.paths` globs, relative, no `..`) whose changes also trigger the stack. Default: none. */
   additionalProjectGlobs?: string[];
 }
 
-export type SpaceliftAuth = { type: "apiKey" } | { type: "oidc"; apiKeyId: string; audience?: string };
+/** How the workflow authenticates spacectl to Spacelift. */
+export type SpaceliftAuth =
+  | {
+      /** A secret API key, read from the `SPACELIFT_API_KEY_ID` and `SPACELIFT_API_KEY_SECRET` GitHub secrets. */
+      type: "apiKey";
+    }
+  | {
+      /** An OIDC API key: the job exchanges its GitHub OIDC token, so GitHub stores no Spacelift credential. */
+      type: "oidc";
+      /** The OIDC API key's id, written into the workflow as plain text. */
+      apiKeyId: string;
+      /** The audience of the GitHub OIDC token. Default: the endpoint's host. */
+      audience?: string;
+    };
 
 /**
  * Which key signs which run type, and where the workflow reads it.
@@ -34,19 +50,43 @@ export interface WorkflowSigning {
   /** `HS256` or `ES256`, for every key. */
   algorithm: SigningAlgorithm;
   /** Signs PROPOSED runs of every stack; read from a repository Actions secret. */
-  proposed: { kid: string; secretName: string };
+  proposed: {
+    /** The key's kid, written into each token's header. */
+    kid: string;
+    /** The repository Actions secret that holds the key. */
+    secretName: string;
+  };
   /**
    * One per distinct tracked branch among the stacks (no more, no fewer); read from an environment secret of
    * `environment`. Branch names with glob characters are refused; environment names are compared ignoring case
    * (as GitHub does) and must differ between entries; at most 255 characters.
    */
-  tracked: Array<{ branch: string; environment: string; kid: string; secretName: string }>;
+  tracked: Array<{
+    /** The tracked branch, compared exactly. */
+    branch: string;
+    /** The GitHub environment the tracked job names. */
+    environment: string;
+    /** The key's kid, written into each token's header. */
+    kid: string;
+    /** The environment secret that holds the key. */
+    secretName: string;
+  }>;
 }
 
+/** What `renderWorkflows` needs: the stacks, the keys, and the Spacelift account. */
 export interface WorkflowOptions {
+  /** One workflow file each; at least one, ids unique. */
   stacks: WorkflowStack[];
+  /** Which key signs which run type. */
   signing: WorkflowSigning;
-  spacelift: { endpoint: string; auth: SpaceliftAuth };
+  /** The Spacelift account. */
+  spacelift: {
+    /** The account URL, e.g. "https://acme.app.spacelift.io" (https, a host, no path); plain text in the workflow. */
+    endpoint: string;
+    /** How spacectl authenticates. */
+    auth: SpaceliftAuth;
+  };
+  /** The lifetime of the tokens the workflow signs, in seconds. Default 3600; 60 to 86400. */
   maxTokenLifetimeSeconds?: number;
   /** Default PINNED_SPACECTL_VERSION. Another version needs `spacectlSha256`. */
   spacectlVersion?: string;

@@ -1,4 +1,6 @@
 // A Pulumi program entry point: `main: dist/examples/existing-infrastructure/index.js` (after npm run build) in a Pulumi.yaml at the repository root.
+// GitHub resources take the repository name without its owner, so set the provider's owner too:
+// `pulumi config set github:owner <githubOwner>` (or GITHUB_OWNER), the same value as githubOwner.
 import * as pulumi from "@pulumi/pulumi";
 import { existingInfrastructureExample } from "./program";
 

@@ -9,7 +9,7 @@
  * can assert that nothing outlived the engine.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findPackageRoot } from "../../components/packageRoot";
@@ -231,7 +231,15 @@ export function runInGroup(
   });
 }
 
-interface ProcessInfo { pid: number; pgid: number; cmdline: string; environ: string }
+interface ProcessInfo {
+  pid: number;
+  pgid: number;
+  cmdline: string;
+  /** The values of its environment variables. */
+  environment: string[];
+  /** Its working directory, when readable. */
+  cwd: string;
+}
 
 function listProcesses(): ProcessInfo[] {
   const found: ProcessInfo[] = [];
@@ -245,9 +253,15 @@ function listProcesses(): ProcessInfo[] {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (fields[0] === "Z") continue; // a zombie is already dead; its parent reaps it
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      let environ = "";
-      try { environ = readFileSync(`/proc/${pid}/environ`, "utf8"); } catch { /* another user's process */ }
-      found.push({ pid, pgid: Number(fields[2]), cmdline, environ });
+      let environment: string[] = [];
+      let cwd = "";
+      try {
+        environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").map((entry) => entry.slice(entry.indexOf("=") + 1));
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        // Another user's process.
+      }
+      found.push({ pid, pgid: Number(fields[2]), cmdline, environment, cwd });
     } catch {
       // The process ended while being read.
     }
@@ -271,10 +285,17 @@ function killGroup(pgid: number | undefined): string[] {
   return alive.map(describe);
 }
 
-/** Kills every process whose environment or command line mentions one of `markers`; returns them. */
+/**
+ * Kills every process that belongs to a workspace directory in `markers`: one with an environment variable
+ * (such as PULUMI_HOME) set to it or to a path inside it, or running inside it. Command lines are not read,
+ * so a process that merely names the path (an editor, `rm -rf`, another test's argv) is left alone.
+ */
 export function killProcessesMarkedWith(markers: string[]): string[] {
   if (markers.length === 0) return [];
-  const marked = listProcesses().filter((p) => markers.some((m) => p.environ.includes(m) || p.cmdline.includes(m)));
+  const inside = (value: string, marker: string) => value === marker || value.startsWith(`${marker}/`);
+  const marked = listProcesses().filter((p) =>
+    markers.some((m) => inside(p.cwd, m) || p.environment.some((value) => inside(value, m))),
+  );
   for (const p of marked) {
     try {
       process.kill(p.pid, "SIGKILL");

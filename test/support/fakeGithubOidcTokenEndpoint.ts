@@ -25,9 +25,8 @@ export class FakeGithubOidcTokenEndpoint {
   ) {}
 
   static async start(subject: string): Promise<FakeGithubOidcTokenEndpoint> {
-    let endpoint: FakeGithubOidcTokenEndpoint | undefined;
-    const server = http.createServer((request, response) => endpoint?.handle(request, response));
-    endpoint = new FakeGithubOidcTokenEndpoint(server, subject);
+    const server = http.createServer((request, response) => endpoint.handle(request, response));
+    const endpoint = new FakeGithubOidcTokenEndpoint(server, subject);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return endpoint;
   }

@@ -77,11 +77,10 @@ export class FakeSpaceliftApi {
   ) {}
 
   static async start(options: FakeSpaceliftApiOptions): Promise<FakeSpaceliftApi> {
-    let api: FakeSpaceliftApi | undefined;
     const server = http.createServer((request, response) => {
-      void api?.handle(request, response);
+      void api.handle(request, response);
     });
-    api = new FakeSpaceliftApi(server, options);
+    const api = new FakeSpaceliftApi(server, options);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return api;
   }
@@ -135,7 +134,7 @@ export class FakeSpaceliftApi {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    let body: RecordedRequest["body"] = null;
+    let body: RecordedRequest["body"];
     try {
       body = text === "" ? null : (JSON.parse(text) as RecordedRequest["body"]);
     } catch {

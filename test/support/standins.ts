@@ -39,7 +39,8 @@ function manifest(): string[][] {
 export function standinPlugins(): StandinPlugin[] {
   const plugins = manifest()
     .filter(([kind]) => kind === "resource")
-    .map(([, name, version, file]): StandinPlugin => ({ kind: "resource", name, version, file }));
+    // The manifest names files in its own folder, so a .tools restored elsewhere (a CI cache) still resolves.
+    .map(([, name, version, file]): StandinPlugin => ({ kind: "resource", name, version, file: path.join(STANDINS_DIR, path.basename(file)) }));
   for (const p of plugins) {
     if (!existsSync(p.file)) throw new Error(`stand-in plugin ${p.file} is missing. ${BUILD_FIX}`);
   }
@@ -49,8 +50,9 @@ export function standinPlugins(): StandinPlugin[] {
 /** The Spacelift Terraform provider stand-in, for the bridge's {"local":{"path":…}} parameter. */
 export function spaceliftProviderPath(): string {
   const row = manifest().find(([kind, name]) => kind === "terraform" && name === "spacelift");
-  if (row === undefined || !existsSync(row[3])) throw new Error(`the Spacelift stand-in is not built. ${BUILD_FIX}`);
-  return row[3];
+  const file = row === undefined ? undefined : path.join(STANDINS_DIR, path.basename(row[3]));
+  if (file === undefined || !existsSync(file)) throw new Error(`the Spacelift stand-in is not built. ${BUILD_FIX}`);
+  return file;
 }
 
 /** Settings that point the stand-ins at the worlds in `dir`, with credentials of the shape the providers require. */
