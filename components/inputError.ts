@@ -1,7 +1,10 @@
 /** One thing wrong with an input: the field, what is wrong (with the bad value, unless it is secret) and how to fix it. */
 export interface InputProblem {
+  /** The input at fault, as a path from the arguments' root, e.g. `stacks[0].id`. */
   field: string;
+  /** What is wrong, quoting the bad value unless it is secret. */
   problem: string;
+  /** What to do instead. */
   fix: string;
 }
 
@@ -13,6 +16,7 @@ export interface InputProblem {
  * first problem's; `problems` holds them all.
  */
 export class SignedRunsInputError extends Error {
+  /** Every problem found, in the order the input was read; the first is also `field`, `problem` and `fix`. */
   readonly problems: readonly InputProblem[];
 
   constructor(

@@ -186,6 +186,8 @@ test("SignedRunsWorkerPool: grants are checked before any resource, and the old 
     [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }, { repository: "acme/s", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/r too/],
     [{ repositories: [{ repository: "r", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[0\]\.repository: "r" is not "owner\/name"/],
     [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }], maxTokenLifetimeSeconds: 100000 }, /^maxTokenLifetimeSeconds: "100000" is not/],
+    // A plain key list is parsed with the TrustedKey schema renderInitializationPolicy uses, every problem at once.
+    [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [{ ...key, kid: "bad kid", secret: "short", runTypes: undefined }] }] }, /^repositories\[0\]\.trustedKeys\[0\]\.kid: "bad kid" is not a valid key id \(kid\)\..*\nrepositories\[0\]\.trustedKeys\[0\]\.secret: is shorter than 32 bytes \(value not shown\)\..*\nrepositories\[0\]\.trustedKeys\[0\]\.runTypes: is missing/],
   ] as const) {
     const run = await runWithMocks(() => {
       assert.throws(() => new SignedRunsWorkerPool("p", args as never), { name: "SignedRunsInputError", message });
@@ -206,4 +208,14 @@ test("SignedRunsWorkerPool: a kid trusted under two repositories is rejected whe
     return true;
   });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");
+});
+
+test("SignedRunsWorkerPool: an Output key list is parsed with the same TrustedKey schema when it resolves", async () => {
+  const key = { kid: "acme.r:proposed:1", algorithm: "ES256" as const, publicKeyPem: "not a key", stacks: ["a"], runTypes: ["PROPOSED" as const] };
+  const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: pulumi.output([key]) }] }));
+  await assert.rejects(promiseOf(run.result.initializationPolicy), (error: unknown) => {
+    assert.ok(pulumi.ResourceError.isInstance(error), "a ResourceError");
+    assert.match(error.message, /repositories\[0\]\.trustedKeys\[0\]\.publicKeyPem: is not a PEM public key \(value not shown\)\. Fix: /);
+    return true;
+  });
 });

@@ -21,6 +21,7 @@ import { declareRepository, declareSharedPool, repositoryStackName } from "../cl
 import { runCli, temporaryDirectory } from "./support/cli";
 import { evaluateDeny, opaEngines, REPO_ROOT } from "./support/opa";
 import { promiseOf, runWithMocks } from "./support/pulumiMocks";
+import { ES_KEY } from "./support/runTokenCases";
 
 const SAMPLE_FILE = path.join(REPO_ROOT, "examples/bulk-onboarding/repositories.json");
 const SHA = "89abcdef0123456789abcdef0123456789abcdef";
@@ -207,7 +208,7 @@ describe("onboard: the loop under mocks", () => {
   });
 
   it("the pool refuses grants that give one stack to two repositories, before any resource, naming every problem", async () => {
-    const keys: TrustedKey[] = [{ kid: "k", algorithm: "ES256", publicKeyPem: "x", stacks: ["a"], runTypes: ["PROPOSED"] }];
+    const keys: TrustedKey[] = [{ kid: "k", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["a"], runTypes: ["PROPOSED"] }];
     const run = await runWithMocks(() => {
       assert.throws(
         () => declareSharedPool([{ repository: "acme/one", stacks: ["a", "b"], trustedKeys: keys }, { repository: "acme/two", stacks: ["a"], trustedKeys: keys }, { repository: "acme/three", stacks: ["b"], trustedKeys: keys }], settings),

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { quoteValue } from "../inputError";
-import type { TrustedKey } from "../initializationPolicy";
 import * as p from "./primitives";
+import { trustedKey } from "./renderOptions";
 import { says } from "./problems";
 import { ALWAYS, grantRules, grantsOf, keyGenerationRules, reviewerRules, trackedBranchRules, uniqueStackIds, REVIEWERS_FIX } from "./rules";
 import { choice, deferrable, flag, list, oneOf, removed, strict } from "./shapes";
@@ -168,8 +168,11 @@ export const workflow = strict(
 
 export const launcher = strict({ policyPath: p.launcherPolicyPath.optional() }, "{ policyPath? }");
 
-/** Keys are checked in full by renderInitializationPolicy when they resolve; here only that they are a list. */
-const trustedKeyList = deferrable(list(z.custom<TrustedKey>((v) => typeof v === "object" && v !== null, { error: () => says("is not a key", "pass the repository's keys, e.g. repository.trustedKeys") }), { missing: "pass the repository's keys, e.g. repository.trustedKeys" }));
+/**
+ * The repository's keys, with the schema renderInitializationPolicy parses them with:
+ * a plain list now, an Output when the pool's policy is rendered from it.
+ */
+const trustedKeyList = deferrable(list(trustedKey, { missing: "pass the repository's keys, e.g. repository.trustedKeys" }));
 
 export const GRANT_EXAMPLE = '[{ repository: "acme/payments-infra", stacks: ["payments-prod"], trustedKeys: repo.trustedKeys }]';
 export const grant = strict(
@@ -182,19 +185,14 @@ export const grant = strict(
 );
 const grants = (empty: string) => list(grant, { missing: `pass ${GRANT_EXAMPLE}`, empty: [empty, `pass ${GRANT_EXAMPLE}`], of: "grants" });
 
-const repositoryShape = {
-  github,
-  stacks,
-  spacelift,
-  workerPoolId: deferrable(plainText).optional(),
-  pushPolicy: pushPolicySelection.optional(),
-  signing: signing.optional(),
-  workflow: workflow.optional(),
-};
+// SignedRuns takes everything a repository takes except workerPoolId (it owns its pool).
+const repositoryHead = { github, stacks, spacelift };
+const repositoryTail = { pushPolicy: pushPolicySelection.optional(), signing: signing.optional(), workflow: workflow.optional() };
+const repositoryShape = { ...repositoryHead, workerPoolId: deferrable(plainText).optional(), ...repositoryTail };
+const signedRunsShape = { ...repositoryHead, ...repositoryTail };
 
 export const signedRunsRepositoryArgs = strict(repositoryShape, "{ github, stacks, spacelift }").superRefine(trackedBranchRules, ALWAYS);
 
-const { workerPoolId: _poolId, ...signedRunsShape } = repositoryShape;
 export const signedRunsArgs = strict(
   {
     ...signedRunsShape,

@@ -18,7 +18,8 @@ function toJson(schema: z.ZodType): Record<string, unknown> {
     override: (ctx) => {
       const form = JSON_FORM.get(ctx.zodSchema);
       if (form === undefined) return;
-      const { $schema: _drop, ...json } = toJson(form);
+      const json = toJson(form);
+      delete json.$schema;
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
       Object.assign(ctx.jsonSchema, json);
     },

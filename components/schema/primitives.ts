@@ -30,6 +30,7 @@ export const githubRepositoryPath = text({
   pattern: /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/,
 });
 
+// eslint-disable-next-line no-control-regex -- git refuses control characters in a ref name
 const GIT_BRANCH_FORBIDDEN = /(^[/.-])|([/.]$)|\.\.|\/\/|@\{|[\x00-\x20\x7f~^:?*[\\]|\.lock(\/|$)/;
 const branchVerdict = (v: unknown): Verdict => [`${quoteValue(v)} is not a valid Git branch name`, "use a branch name as `git check-ref-format --branch` accepts it, e.g. \"main\""];
 /** A Git branch name (`git check-ref-format --branch`). */
@@ -116,6 +117,7 @@ export const tokenLifetime = wholeNumber({
 });
 
 const relativePathRule = (what: string) => (v: string): Verdict | undefined =>
+  // eslint-disable-next-line no-control-regex -- a control character has no place in a repository path
   v.startsWith("/") || /[\x00-\x1f\x7f]/.test(v) || v.split("/").includes("..")
     ? [`${quoteValue(v)} is not a ${what} relative to the repository root`, `give a ${what} inside the repository without '..' or a leading '/', e.g. "network"`]
     : undefined;
