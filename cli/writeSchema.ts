@@ -1,11 +1,17 @@
 /**
- * `npm run schema`: writes schema/signed-runs.schema.json from the config
- * file's zod schema. Not part of the CLI; run from the repository root.
+ * `npm run schema`: writes the JSON Schemas of the CLI's files
+ * (schema/signed-runs.schema.json, schema/onboarding.schema.json) from their
+ * zod schemas. Not part of the CLI; run from the repository root.
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { renderConfigJsonSchema } from "../components/schema/jsonSchema";
+import { onboardingJsonSchema, renderConfigJsonSchema } from "../components/schema/jsonSchema";
 
-const target = path.join(__dirname, "..", "..", "schema", "signed-runs.schema.json");
-writeFileSync(target, renderConfigJsonSchema());
-process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
+for (const [name, text] of [
+  ["signed-runs.schema.json", renderConfigJsonSchema()],
+  ["onboarding.schema.json", onboardingJsonSchema()],
+] as const) {
+  const target = path.join(__dirname, "..", "..", "schema", name);
+  writeFileSync(target, text);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
+}

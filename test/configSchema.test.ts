@@ -10,13 +10,16 @@ import { test } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
 import { parseRenderConfig } from "../cli/config";
 import { SignedRunsInputError } from "../components/inputError";
-import { renderConfigJsonSchema } from "../components/schema/jsonSchema";
+import { parseOnboardingFile } from "../cli/onboardFile";
+import { onboardingJsonSchema, renderConfigJsonSchema } from "../components/schema/jsonSchema";
 import { SignedRuns } from "../components/signedRuns";
 import { singleStackArgs } from "./support/componentScenarios";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SHIPPED = path.join(ROOT, "schema", "signed-runs.schema.json");
+const SHIPPED_ONBOARDING = path.join(ROOT, "schema", "onboarding.schema.json");
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(SHIPPED, "utf8")));
+const validateOnboarding = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(SHIPPED_ONBOARDING, "utf8")));
 
 const base = () => ({
   $schema: "./node_modules/pulumi-spacelift-signed-runs/schema/signed-runs.schema.json",
@@ -104,4 +107,39 @@ test("SignedRuns with five mistakes reports all five before any resource", () =>
     assert.deepEqual(error.problems.map((p) => p.field), ["github.owner", "stacks[0].id", "spacelift.endpoint", "signing.algorithm", "signing.keys"]);
     return true;
   });
+});
+
+test("the shipped onboarding JSON Schema is what `npm run schema` writes today", () => {
+  assert.equal(readFileSync(SHIPPED_ONBOARDING, "utf8"), onboardingJsonSchema(), "run npm run schema and commit schema/onboarding.schema.json");
+});
+
+test("the example repositories file validates against the onboarding JSON Schema; bad files are rejected by it and by onboard alike", () => {
+  const example = JSON.parse(readFileSync(path.join(ROOT, "examples", "bulk-onboarding", "repositories.json"), "utf8"));
+  const good: Record<string, unknown> = {
+    "examples/bulk-onboarding/repositories.json": example,
+    "with $schema and every optional part": {
+      $schema: "./node_modules/pulumi-spacelift-signed-runs/schema/onboarding.schema.json",
+      ...example,
+      algorithm: "HS256",
+      workerPool: { name: "shared", labels: ["team:platform"] },
+    },
+  };
+  for (const [name, file] of Object.entries(good)) {
+    assert.ok(validateOnboarding(file), `${name}: ${JSON.stringify(validateOnboarding.errors)}`);
+    assert.doesNotThrow(() => parseOnboardingFile(file, name), name);
+  }
+  const one = { owner: "acme", repository: "billing", stacks: [{ id: "billing-prod" }] };
+  const bad: Record<string, unknown> = {
+    "no repositories": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [] },
+    "no endpoint": { repositories: [one] },
+    "a misspelt field": { spaceliftEndpoint: "https://acme.app.spacelift.io", repository: [one] },
+    "an owner/name in repository": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [{ ...one, repository: "acme/billing" }] },
+    "a bad stack id": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [{ ...one, stacks: [{ id: "Billing Prod" }] }] },
+    "an unknown algorithm": { spaceliftEndpoint: "https://acme.app.spacelift.io", algorithm: "RS256", repositories: [one] },
+    "a pool id with settings": { spaceliftEndpoint: "https://acme.app.spacelift.io", workerPool: { id: "01H", name: "x" }, repositories: [one] },
+  };
+  for (const [name, file] of Object.entries(bad)) {
+    assert.equal(validateOnboarding(file), false, `${name}: the JSON Schema accepted it`);
+    assert.throws(() => parseOnboardingFile(file, name), { name: "OnboardingFileError" }, name);
+  }
 });

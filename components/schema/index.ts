@@ -5,5 +5,5 @@
  */
 export { signedRunsArgs, signedRunsRepositoryArgs, signedRunsWorkerPoolArgs } from "./component";
 export { onboardingFile, renderConfig } from "./configFiles";
-export { renderConfigJsonSchema, SCHEMA_ID } from "./jsonSchema";
+export { onboardingJsonSchema, renderConfigJsonSchema, ONBOARDING_SCHEMA_ID, SCHEMA_ID } from "./jsonSchema";
 export { parseInput, parsedWhenResolved, inputErrorsOf } from "./problems";

@@ -1,13 +1,16 @@
 /**
- * The JSON Schema of `render`'s config file, generated from the same zod
- * schema `render` parses with. Shipped as schema/signed-runs.schema.json
- * (`npm run schema` rewrites it; a test checks it is current).
+ * The JSON Schemas of the CLI's files, generated from the same zod schemas the
+ * CLI parses with: `render`'s config (schema/signed-runs.schema.json) and
+ * `onboard`'s repositories file (schema/onboarding.schema.json).
+ * `npm run schema` rewrites both; a test checks they are current.
  */
 import { z } from "zod";
-import { renderConfig } from "./configFiles";
+import { onboardingFile, renderConfig } from "./configFiles";
 import { JSON_FORM } from "./shapes";
 
-export const SCHEMA_ID = "https://github.com/spacelift-signed-runs/pulumi-spacelift-signed-runs/schema/signed-runs.schema.json";
+const SCHEMA_BASE = "https://github.com/spacelift-signed-runs/pulumi-spacelift-signed-runs/schema/";
+export const SCHEMA_ID = `${SCHEMA_BASE}signed-runs.schema.json`;
+export const ONBOARDING_SCHEMA_ID = `${SCHEMA_BASE}onboarding.schema.json`;
 
 function toJson(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, {
@@ -26,8 +29,17 @@ function toJson(schema: z.ZodType): Record<string, unknown> {
   }) as Record<string, unknown>;
 }
 
+function shipped(schema: z.ZodType, id: string, title: string): string {
+  const { $schema, ...rest } = toJson(schema);
+  return `${JSON.stringify({ $schema, $id: id, title, ...rest }, null, 2)}\n`;
+}
+
 /** The config file's JSON Schema, as the text shipped in the package. */
 export function renderConfigJsonSchema(): string {
-  const { $schema, ...rest } = toJson(renderConfig);
-  return `${JSON.stringify({ $schema, $id: SCHEMA_ID, title: "spacelift-signed-runs render config (signed-runs.json)", ...rest }, null, 2)}\n`;
+  return shipped(renderConfig, SCHEMA_ID, "spacelift-signed-runs render config (signed-runs.json)");
+}
+
+/** The onboarding repositories file's JSON Schema, as the text shipped in the package. */
+export function onboardingJsonSchema(): string {
+  return shipped(onboardingFile, ONBOARDING_SCHEMA_ID, "spacelift-signed-runs onboard repositories file");
 }
