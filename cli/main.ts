@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { findPackageRoot } from "../components/packageRoot";
-import { assertKeyId, assertStackId } from "../components/identifiers";
+import { keyId, stackId } from "../components/schema/primitives";
+import { parseInput } from "../components/schema/problems";
 import { SignedRunsInputError } from "../components/inputError";
 import { renderInitializationPolicy } from "../components/initializationPolicy";
 import { signRunToken, type RunSigningKey } from "../components/runToken";
@@ -74,7 +75,7 @@ function parseSha(value: string | undefined): string | undefined {
 }
 
 function parseStack(value: string | undefined): string | undefined {
-  if (value !== undefined) assertStackId("--stack", value);
+  if (value !== undefined) parseInput(stackId, value, "--stack");
   return value;
 }
 
@@ -134,7 +135,7 @@ async function keygenCommand(options: { algorithm: "HS256" | "ES256"; out: strin
 }
 
 async function signCommand(options: { key: string; kid: string; stack: string; sha: string; runType: string; branch: string; command?: string; lifetime?: string; issuer?: string }): Promise<void> {
-  assertKeyId("--kid", options.kid);
+  parseInput(keyId, options.kid, "--kid");
   const stack = parseStack(options.stack)!;
   const commitSha = parseSha(options.sha)!;
   const runType = parseRunType(options.runType)!;

@@ -37,6 +37,7 @@ export type {
 
 // Bad input, before any resource is registered.
 export { SignedRunsInputError } from "./inputError";
+export type { InputProblem } from "./inputError";
 
 // The renderers, for programs that provision the pieces themselves.
 export { renderInitializationPolicy } from "./initializationPolicy";

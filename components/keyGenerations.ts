@@ -9,13 +9,9 @@
  * plain values: the same inputs give the same names.
  */
 import { createHash } from "node:crypto";
-import { assertKeyId, assertUnique } from "./identifiers";
-import { SignedRunsInputError, quoteValue } from "./inputError";
 import { DEFAULT_SIGNING_SECRET_NAME } from "./runTokenContract";
+import { generationSecretName } from "./schema/rules";
 
-/** The GitHub secrets the workflow reads for the Spacelift API key. */
-const RESERVED_SECRET_NAMES = ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET"];
-const GENERATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const MAX_KEY_ID_LENGTH = 128;
 /** GitHub: environment names are at most 255 characters. */
 const MAX_ENVIRONMENT_LENGTH = 255;
@@ -33,16 +29,6 @@ export interface KeyGenerationPlan {
   /** The environment secret (in each tracked branch's environment) that holds this generation's tracked key: `<prefix>_TRACKED_<GENERATION>`. */
   trackedSecretName: string;
   active: boolean;
-}
-
-export function assertGeneration(field: string, value: unknown): asserts value is string {
-  if (typeof value !== "string" || !GENERATION.test(value)) {
-    throw new SignedRunsInputError(
-      field,
-      `${quoteValue(value)} is not a key generation name`,
-      "use 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. \"2026-11\"",
-    );
-  }
 }
 
 function shortHash(text: string, length: number): string {
@@ -71,7 +57,7 @@ function keyIdFrom(head: string, generation: string): string {
     const room = MAX_KEY_ID_LENGTH - generation.length - hash.length - 2;
     kid = `${head.slice(0, room)}-${hash}:${generation}`;
   }
-  assertKeyId("signing.keys", kid);
+  // Made of parsed names only, so always within the kid alphabet and length.
   return kid;
 }
 
@@ -109,18 +95,14 @@ export function branchResourceSuffix(branch: string): string {
   return slug(branch, KID_SAFE);
 }
 
-function secretSuffix(generation: string): string {
-  return generation.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
-}
-
 /** The repository secret of a generation's proposed key: `<prefix>_PROPOSED_<GENERATION>`, upper case, '.' and '-' as '_'. */
 export function proposedSecretName(prefix: string, generation: string): string {
-  return `${prefix}_PROPOSED_${secretSuffix(generation)}`;
+  return generationSecretName(prefix, "PROPOSED", generation);
 }
 
 /** The environment secret of a generation's tracked key: `<prefix>_TRACKED_<GENERATION>` (one per tracked branch's environment). */
 export function trackedSecretName(prefix: string, generation: string): string {
-  return `${prefix}_TRACKED_${secretSuffix(generation)}`;
+  return generationSecretName(prefix, "TRACKED", generation);
 }
 
 export interface KeyGenerationOptions {
@@ -129,46 +111,15 @@ export interface KeyGenerationOptions {
   secretName?: string;
 }
 
-/** Validates `signing.keys`/`activeKey`/`secretName` and plans one entry per generation, oldest first. */
+/** One entry per generation, oldest first, for `signing` values the schema accepted (see keyGenerationRules). */
 export function planKeyGenerations(options: KeyGenerationOptions): KeyGenerationPlan[] {
   const keys = options.keys ?? ["1"];
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw new SignedRunsInputError("signing.keys", "lists no key generation", "list at least one generation, e.g. [\"2026-11\"], or leave it out for the default [\"1\"]");
-  }
-  keys.forEach((key, index) => assertGeneration(`signing.keys[${index}]`, key));
-  assertUnique("signing.keys", keys, "key generation");
   const active = options.activeKey ?? keys[keys.length - 1];
-  if (!keys.includes(active)) {
-    throw new SignedRunsInputError("signing.activeKey", `${quoteValue(active)} is not one of signing.keys ${quoteValue(keys)}`, "set activeKey to a listed generation, or add it to signing.keys first");
-  }
   const prefix = options.secretName ?? DEFAULT_SIGNING_SECRET_NAME;
-  assertGithubSecretName("signing.secretName", prefix);
-  const plans = keys.map((generation) => ({
+  return keys.map((generation) => ({
     generation,
     proposedSecretName: proposedSecretName(prefix, generation),
     trackedSecretName: trackedSecretName(prefix, generation),
     active: generation === active,
   }));
-  assertUnique("signing.keys", plans.map((p) => p.proposedSecretName), "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)");
-  for (const plan of plans) {
-    for (const secretName of [plan.proposedSecretName, plan.trackedSecretName]) {
-      assertGithubSecretName("signing.secretName", secretName);
-      if (RESERVED_SECRET_NAMES.includes(secretName.toUpperCase())) {
-        throw new SignedRunsInputError("signing.secretName", `with generation ${quoteValue(plan.generation)} gives ${quoteValue(secretName)}, the name of the Spacelift API key's GitHub secret`, "choose another secretName prefix or generation name");
-      }
-    }
-  }
-  return plans;
-}
-
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** GitHub's rules for Actions secret names. */
-export function assertGithubSecretName(field: string, value: unknown): asserts value is string {
-  if (typeof value !== "string" || !SECRET_NAME.test(value) || value.length > 200) {
-    throw new SignedRunsInputError(field, `${quoteValue(value)} is not a valid GitHub secret name`, "use letters, digits and '_', not starting with a digit, e.g. \"SPACELIFT_RUN_SIGNING_KEY\"");
-  }
-  if (/^GITHUB_/i.test(value)) {
-    throw new SignedRunsInputError(field, `${quoteValue(value)} starts with GITHUB_, which GitHub reserves`, "choose a name that does not start with GITHUB_");
-  }
 }

@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
 import { SignJWT, compactVerify, importSPKI } from "jose";
-import { assertKeyId, assertStackId } from "./identifiers";
 import { SignedRunsInputError, quoteValue } from "./inputError";
 import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "./initializationPolicy";
 import {
@@ -12,6 +11,8 @@ import {
   RUN_TYPES,
   type RunType,
 } from "./runTokenContract";
+import { keyId, stackId } from "./schema/primitives";
+import { parseInput } from "./schema/problems";
 
 /** The longest task command signRunToken binds. */
 export const MAX_COMMAND_LENGTH = 65536;
@@ -89,11 +90,11 @@ export async function signRunToken(options: SignRunTokenOptions): Promise<string
   if (typeof key !== "object" || key === null) {
     throw new SignedRunsInputError("key", "is missing", "give { kid, algorithm: \"HS256\", secret } or { kid, algorithm: \"ES256\", privateKeyPem }");
   }
-  assertKeyId("key.kid", key.kid);
+  parseInput(keyId, key.kid, "key.kid");
   if (typeof options.commitSha !== "string" || !COMMIT_SHA.test(options.commitSha)) {
     throw new SignedRunsInputError("commitSha", `${quoteValue(options.commitSha)} is not a full commit SHA`, "give the 40 lowercase hex digits of the commit (git rev-parse HEAD)");
   }
-  assertStackId("stack", options.stack);
+  parseInput(stackId, options.stack, "stack");
   if (!RUN_TYPES.includes(options.runType)) {
     throw new SignedRunsInputError("runType", `${quoteValue(options.runType)} is not a run type`, `use one of ${RUN_TYPES.join(", ")}`);
   }

@@ -8,10 +8,11 @@ import type {
   SignedRunsSigningKeys,
   SignedRunsWorkerPoolArgs,
 } from "./signedRunsArgs";
-import { SignedRunsInputError } from "./inputError";
+import * as schema from "./schema/component";
+import { parseInput } from "./schema/problems";
 import { DEFAULT_ISSUER } from "./runTokenContract";
 import { SignedRunsRepository, planRepository } from "./signedRunsRepository";
-import { SignedRunsWorkerPool, planWorkerPool, validateGrants, type PoolGrant } from "./signedRunsWorkerPool";
+import { PARSED, SignedRunsWorkerPool, planWorkerPool, type PoolGrant } from "./signedRunsWorkerPool";
 import type { WorkflowFile } from "./workflows";
 
 export const SIGNED_RUNS_TYPE = "spacelift-signed-runs:index:SignedRuns";
@@ -39,30 +40,18 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
   declare readonly pool: SignedRunsWorkerPool;
 
   constructor(name: string, args: SignedRunsArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every plain value is checked here, before this component or any child is registered.
-    planRepository(args, { poolProvided: true });
-    planWorkerPool(
-      { workerPool: args.workerPool, maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds, launcher: args.launcher },
-      { lifetime: "signing.maxTokenLifetimeSeconds" },
-      name,
-    );
-    const ownStacks = args.stacks.map((stack) => stack.id);
+    // Every plain value is parsed here, before this component or any child is registered.
+    parseInput(schema.signedRunsArgs, args, "", "args");
+    planRepository(args, { poolProvided: true, parsed: true });
+    // launcher.kubernetes is checked now too: the pool, which uses it, is registered only after this component.
+    planWorkerPool({ workerPool: args.workerPool, launcher: args.launcher }, name);
     const [repositoryKeys, setRepositoryKeys] = pulumi.deferredOutput<TrustedKey[]>();
     const ownGrant: PoolGrant = {
-      // Plain when both parts are, so a stack also granted elsewhere is reported with this repository's name.
-      repository:
-        typeof args.github.owner === "string" && typeof args.github.repository === "string"
-          ? `${args.github.owner}/${args.github.repository}`
-          : pulumi.all([args.github.owner, args.github.repository]).apply(([owner, repository]) => `${owner}/${repository}`),
-      stacks: ownStacks,
+      repository: pulumi.all([args.github.owner, args.github.repository]).apply(([owner, repository]) => `${owner}/${repository}`),
+      stacks: args.stacks.map((stack) => stack.id),
       trustedKeys: repositoryKeys,
     };
-    const additional = args.additionalRepositories ?? [];
-    if (!Array.isArray(additional)) {
-      throw new SignedRunsInputError("additionalRepositories", "is not a list", 'pass [{ repository: "acme/search", stacks: ["search-prod"], trustedKeys: search.trustedKeys }]');
-    }
-    // The own grant first, so a stack also granted to another repository is reported at that repository's entry.
-    const grants = validateGrants("additionalRepositories", [ownGrant, ...additional], undefined, (index) => (index === 0 ? "github" : `additionalRepositories[${index - 1}]`));
+    const grants = [ownGrant, ...(args.additionalRepositories ?? [])];
     super(SIGNED_RUNS_TYPE, name, {}, opts);
 
     // The pool's policy needs the repository's keys and the repository's created stacks need the pool's id:
@@ -75,7 +64,8 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
       // The generated workflow writes this issuer; tokens from anything else are not this repository's CI.
       issuer: DEFAULT_ISSUER,
       launcher: args.launcher,
-    }, { parent: this });
+      [PARSED]: true,
+    } as SignedRunsWorkerPoolArgs, { parent: this });
     const repository = new SignedRunsRepository(name, {
       github: args.github,
       stacks: args.stacks,

@@ -3,8 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import type { TrustedKey } from "./initializationPolicy";
-import { assertUnique } from "./identifiers";
-import { SignedRunsInputError, quoteValue } from "./inputError";
+import { SignedRunsInputError } from "./inputError";
 import {
   branchResourceSuffix,
   planKeyGenerations,
@@ -21,22 +20,10 @@ import type {
   SignedRunsRepositoryArgs,
   SignedRunsSigningKeys,
   SignedRunsStackArgs,
-  SignedRunsTrackedReviewersArgs,
 } from "./signedRunsArgs";
-import {
-  assertAlgorithm,
-  assertApiKeyId,
-  assertApiKeyShape,
-  assertBranchName,
-  assertGithubOwner,
-  assertGithubRepositoryName,
-  assertSelection,
-  assertTokenLifetime,
-  checkInput,
-  inputErrorsOf,
-  normalizeEndpoint,
-  validateStacks,
-} from "./signedRunsValidation";
+import * as schema from "./schema/component";
+import { normalizeEndpoint } from "./schema/primitives";
+import { inputErrorsOf, isOutputLike, parseInput, parsedWhenResolved } from "./schema/problems";
 import { Policy } from "./spacelift/policy";
 import { PolicyAttachment } from "./spacelift/policyAttachment";
 import { Stack } from "./spacelift/stack";
@@ -51,13 +38,9 @@ export const DEFAULT_REPOSITORY_BRANCH = "main";
 export const API_KEY_ID_SECRET_NAME = "SPACELIFT_API_KEY_ID";
 export const API_KEY_SECRET_SECRET_NAME = "SPACELIFT_API_KEY_SECRET";
 
-export const PUSH_POLICY_CREATE_KEYS = ["name", "labels", "spaceId", "engineType"] as const;
-
 /** The run types of each kind of key: a proposed key can never sign a TRACKED run, a tracked key never a PROPOSED one. */
 export const PROPOSED_RUN_TYPES: readonly RunType[] = ["PROPOSED"];
 export const TRACKED_RUN_TYPES: readonly RunType[] = ["TRACKED", "TASK"];
-/** GitHub allows at most six required reviewers (users and teams together) on an environment. */
-const MAX_REVIEWERS = 6;
 
 /** One tracked branch: its environment, the stacks tracking it, and the suffix of its resources' names. */
 export interface TrackedBranchPlan {
@@ -84,71 +67,36 @@ export interface RepositoryPlan {
 }
 
 /**
- * Validates every plain value of SignedRunsRepositoryArgs; throws SignedRunsInputError.
+ * Parses every plain value of SignedRunsRepositoryArgs (all problems in one
+ * SignedRunsInputError) and plans what follows from them.
  * `poolProvided`: a caller (SignedRuns) supplies the pool id later, so created stacks need no `workerPoolId` here.
+ * `parsed`: the caller parsed the arguments already (as part of its own schema).
  */
-export function planRepository(args: SignedRunsRepositoryArgs, options: { poolProvided?: boolean } = {}): RepositoryPlan {
-  if (typeof args !== "object" || args === null) throw new SignedRunsInputError("args", "are missing", "pass the component arguments");
-  if (typeof args.github !== "object" || args.github === null) {
-    throw new SignedRunsInputError("github", "is missing", "give { owner, repository } of the GitHub repository whose CI signs the runs");
-  }
-  if (!isOutputLike(args.github.owner)) assertGithubOwner("github.owner", args.github.owner);
-  if (!isOutputLike(args.github.repository)) assertGithubRepositoryName("github.repository", args.github.repository);
-  if (isOutputLike(args.github.branch)) {
-    throw new SignedRunsInputError("github.branch", "is an Output or a Promise", "give a plain string: the default tracked branch names its GitHub environment and the resources of its keys");
-  }
-  const defaultBranch = args.github.branch ?? DEFAULT_REPOSITORY_BRANCH;
-  assertBranchName("github.branch", defaultBranch);
-  validateStacks(args.stacks);
-  if (typeof args.spacelift !== "object" || args.spacelift === null) {
-    throw new SignedRunsInputError("spacelift", "is missing", "give { endpoint: \"https://<account>.app.spacelift.io\" }");
-  }
-  if (!isOutputLike(args.spacelift.endpoint)) normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint);
-  assertApiKeyShape("spacelift.apiKey", args.spacelift.apiKey);
-  const apiKey = args.spacelift.apiKey;
-  if (apiKey !== undefined && "oidc" in apiKey && !isOutputLike(apiKey.oidc.apiKeyId)) assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", apiKey.oidc.apiKeyId);
-  assertSelection("pushPolicy", args.pushPolicy, PUSH_POLICY_CREATE_KEYS);
-  const pushPolicy = args.pushPolicy as { engineType?: unknown } | undefined;
-  if (pushPolicy?.engineType !== undefined && pushPolicy.engineType !== "REGO_V0" && pushPolicy.engineType !== "REGO_V1") {
-    throw new SignedRunsInputError("pushPolicy.engineType", `${JSON.stringify(pushPolicy.engineType)} is not a policy engine`, "use \"REGO_V1\" or \"REGO_V0\", or leave it out for the provider's default");
-  }
+export function planRepository(args: SignedRunsRepositoryArgs, options: { poolProvided?: boolean; parsed?: boolean } = {}): RepositoryPlan {
+  if (!options.parsed) parseInput(schema.signedRunsRepositoryArgs, args, "", "args");
   const created = args.stacks.findIndex((stack) => stack.create !== undefined);
   if (created >= 0 && args.workerPoolId === undefined && !options.poolProvided) {
     throw new SignedRunsInputError(`stacks[${created}].create`, "needs a worker pool for the stack it creates", "pass workerPoolId (e.g. a SignedRunsWorkerPool's workerPoolId), or use SignedRuns, which creates the pool");
   }
   const signing = args.signing ?? {};
-  if ((signing as { additionalTrustedKeys?: unknown }).additionalTrustedKeys !== undefined) {
-    throw new SignedRunsInputError(
-      "signing.additionalTrustedKeys",
-      "is no longer taken: the pool's owner grants each repository its stacks",
-      "pass additionalRepositories: [{ repository: \"owner/name\", stacks: [...], trustedKeys: other.trustedKeys }] to SignedRuns, or use SignedRunsWorkerPool's repositories",
-    );
-  }
-  const algorithm = signing.algorithm ?? DEFAULT_SIGNING_ALGORITHM;
-  assertAlgorithm("signing.algorithm", algorithm);
-  const maxTokenLifetimeSeconds = signing.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-  assertTokenLifetime("signing.maxTokenLifetimeSeconds", maxTokenLifetimeSeconds);
-  const generations = planKeyGenerations(signing);
-  const reviewers = planReviewers(signing.trackedReviewers);
-  const trackedBranches = planTrackedBranches(args.stacks, defaultBranch);
-  if (args.workflow?.branch !== undefined && !isOutputLike(args.workflow.branch)) assertBranchName("workflow.branch", args.workflow.branch);
-  const authMode = apiKey === undefined ? "external" : "oidc" in apiKey ? "oidc" : "apiKey";
+  const defaultBranch = args.github.branch ?? DEFAULT_REPOSITORY_BRANCH;
+  const apiKey = args.spacelift.apiKey;
   const plan: RepositoryPlan = {
-    algorithm,
-    generations,
+    algorithm: signing.algorithm ?? DEFAULT_SIGNING_ALGORITHM,
+    generations: planKeyGenerations(signing),
     defaultBranch,
-    trackedBranches,
-    ...(reviewers !== undefined ? { reviewers } : {}),
-    maxTokenLifetimeSeconds,
+    trackedBranches: planTrackedBranches(args.stacks, defaultBranch),
+    ...(signing.trackedReviewers !== undefined ? { reviewers: { users: [...(signing.trackedReviewers.users ?? [])], teams: [...(signing.trackedReviewers.teams ?? [])] } } : {}),
+    maxTokenLifetimeSeconds: signing.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     stacks: args.stacks,
-    authMode,
+    authMode: apiKey === undefined ? "external" : "oidc" in apiKey ? "oidc" : "apiKey",
     workflowPaths: [],
   };
   // The workflow generator's own checks run here too, so they also fail before any resource exists.
   plan.workflowPaths = renderWorkflowsFor(plan, {
     owner: plainOr(args.github.owner, "owner"),
     repository: plainOr(args.github.repository, "repository"),
-    endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint("spacelift.endpoint", args.spacelift.endpoint),
+    endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint(args.spacelift.endpoint as string),
     oidcApiKeyId: "placeholder",
     oidcAudience: apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc.audience : undefined,
     spacectlVersion: args.workflow?.spacectlVersion,
@@ -157,50 +105,16 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
   return plan;
 }
 
-/** The distinct tracked branches and the stacks tracking each; a branch with a glob character is refused (a deployment branch policy reads it as a pattern). */
+/** The distinct tracked branches and the stacks tracking each (the schema refused branches with glob characters). */
 export function planTrackedBranches(stacks: SignedRunsStackArgs[], defaultBranch: string): TrackedBranchPlan[] {
   const byBranch = new Map<string, TrackedBranchPlan>();
-  stacks.forEach((stack, index) => {
+  for (const stack of stacks) {
     const branch = stack.branch ?? defaultBranch;
-    if (/[*?[\]{}!]/.test(branch)) {
-      throw new SignedRunsInputError(
-        stack.branch !== undefined ? `stacks[${index}].branch` : "github.branch",
-        `${quoteValue(branch)} has a glob character (*, ?, [, ], {, }, !), which a deployment branch policy reads as a pattern`,
-        "track a branch whose name has none, so its environment admits exactly that branch",
-      );
-    }
     const plan = byBranch.get(branch) ?? { branch, environment: trackedEnvironmentName(branch), stacks: [], resourceSuffix: branchResourceSuffix(branch) };
     plan.stacks.push(stack.id);
     byBranch.set(branch, plan);
-  });
-  return [...byBranch.values()];
-}
-
-/** `signing.trackedReviewers`: positive integer ids, 1 to 6 in all. */
-export function planReviewers(value: SignedRunsTrackedReviewersArgs | undefined): RepositoryPlan["reviewers"] {
-  if (value === undefined) return undefined;
-  const field = "signing.trackedReviewers";
-  const fix = "give { users?: [GitHub user ids], teams?: [GitHub team ids] }, 1 to 6 ids in all, e.g. { teams: [4455667] }";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SignedRunsInputError(field, `${quoteValue(value)} is not an object`, fix);
-  const unknown = Object.keys(value).filter((key) => key !== "users" && key !== "teams");
-  if (unknown.length > 0) throw new SignedRunsInputError(`${field}.${unknown[0]}`, "is not a known field", fix);
-  const ids = (kind: "users" | "teams"): number[] => {
-    const list: unknown = value[kind] ?? [];
-    if (!Array.isArray(list)) throw new SignedRunsInputError(`${field}.${kind}`, `${quoteValue(list)} is not a list`, fix);
-    list.forEach((id: unknown, index) => {
-      if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
-        throw new SignedRunsInputError(`${field}.${kind}[${index}]`, `${quoteValue(id)} is not a GitHub ${kind === "users" ? "user" : "team"} id`, `give the numeric id (not the name), e.g. from gh api ${kind === "users" ? "users/<login>" : "orgs/<org>/teams/<slug>"} --jq .id`);
-      }
-    });
-    assertUnique(`${field}.${kind}`, (list as number[]).map(String), kind === "users" ? "user id" : "team id");
-    return [...(list as number[])];
-  };
-  const users = ids("users");
-  const teams = ids("teams");
-  if (users.length + teams.length === 0 || users.length + teams.length > MAX_REVIEWERS) {
-    throw new SignedRunsInputError(field, `lists ${users.length + teams.length} reviewers`, `${fix}; leave it out for no required reviewers`);
   }
-  return { users, teams };
+  return [...byBranch.values()];
 }
 
 /** The workflow generator's fields, named as the component's arguments name them. */
@@ -221,10 +135,6 @@ export function renderWorkflowsFor(plan: RepositoryPlan, resolved: Parameters<ty
     if (mapped === undefined) throw error;
     throw new SignedRunsInputError(error.field.replace(mapped[0], mapped[1]), error.problem, error.fix);
   }
-}
-
-export function isOutputLike(value: unknown): boolean {
-  return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** The workflow options for resolved values; shared by the dry render (file paths) and the real one. */
@@ -321,8 +231,8 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     super(SIGNED_RUNS_REPOSITORY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
-    const owner = checkInput(args.github.owner, (v) => assertGithubOwner("github.owner", v), this);
-    const repository = checkInput(args.github.repository, (v) => assertGithubRepositoryName("github.repository", v), this);
+    const owner = parsedWhenResolved(this, schema.github.shape.owner, "github.owner", args.github.owner);
+    const repository = parsedWhenResolved(this, schema.github.shape.repository, "github.repository", args.github.repository);
 
     const pushPolicyId = declarePushPolicy(name, args, parent);
     const stackIds = declareStacks(name, args, plan, repository, pushPolicyId, parent);
@@ -511,9 +421,9 @@ function declareWorkflowFiles(
 ): pulumi.Output<WorkflowFile[]> {
   const parent = { parent: component };
   const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
-  const endpoint = pulumi.output(args.spacelift.endpoint).apply((v) => inputErrorsOf(component, () => normalizeEndpoint("spacelift.endpoint", v)));
+  const endpoint = pulumi.output(parsedWhenResolved(component, schema.spacelift.shape.endpoint, "spacelift.endpoint", args.spacelift.endpoint)).apply(normalizeEndpoint);
   const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
-  const oidcApiKeyId = oidc === undefined ? undefined : checkInput(oidc.apiKeyId, (v) => assertApiKeyId("spacelift.apiKey.oidc.apiKeyId", v), component);
+  const oidcApiKeyId = oidc === undefined ? undefined : parsedWhenResolved(component, schema.oidcApiKey.shape.oidc.shape.apiKeyId, "spacelift.apiKey.oidc.apiKeyId", oidc.apiKeyId);
   const workflowFiles = pulumi
     .all([owner, repository, endpoint, oidcApiKeyId])
     .apply(([o, r, e, keyId]) => {
@@ -524,7 +434,7 @@ function declareWorkflowFiles(
       }
       return files;
     });
-  const workflowBranch = checkInput(args.workflow?.branch ?? plan.defaultBranch, (v) => assertBranchName("workflow.branch", v), component);
+  const workflowBranch = parsedWhenResolved(component, schema.workflow.shape.branch, "workflow.branch", args.workflow?.branch ?? plan.defaultBranch);
   plan.workflowPaths.forEach((path, index) => {
     new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
       repository,

@@ -5,12 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { assertKeyId } from "../components/identifiers";
+import * as schema from "../components/schema/component";
+import { keyId, githubOwner, githubRepositoryName, branchName, launcherPolicyPath, normalizeEndpoint, spaceliftEndpoint } from "../components/schema/primitives";
+import { parseInput } from "../components/schema/problems";
+import { SignedRunsInputError } from "../components/inputError";
 import { planKeyGenerations, proposedKeyId, proposedSecretName, trackedEnvironmentName, trackedKeyId, trackedSecretName } from "../components/keyGenerations";
 import { DEFAULT_LAUNCHER_POLICY_PATH, buildLauncherEnvironment } from "../components/launcherEnvironment";
-import { planRepository, planReviewers, planTrackedBranches, workflowResourceSuffix } from "../components/signedRunsRepository";
-import { assertBranchName, assertGithubOwner, assertGithubRepositoryName, normalizeEndpoint } from "../components/signedRunsValidation";
-import { planWorkerPool, validateGrants } from "../components/signedRunsWorkerPool";
+import { planRepository, planTrackedBranches, workflowResourceSuffix } from "../components/signedRunsRepository";
+import { planWorkerPool } from "../components/signedRunsWorkerPool";
+
+const assertKeyId = (field: string, value: unknown) => parseInput(keyId, value, field);
 
 test("kids: <owner>.<repository>:proposed:<generation> and <owner>.<repository>:tracked:<branch>:<generation>, lowercased owner and repository, deterministic", () => {
   assert.equal(proposedKeyId("acme", "payments-infra", "2026-11"), "acme.payments-infra:proposed:2026-11");
@@ -76,13 +80,18 @@ test("tracked branches: distinct, in the order of their first stack, each with i
     ["release/1", "spacelift-release/1", ["d"]],
   ]);
   assert.match(plan[2].resourceSuffix, /^release-1-[0-9a-f]{8}$/);
-  assert.throws(() => planTrackedBranches([{ id: "a" }, { id: "b", branch: "release-{1,2}" }], "main"), { name: "SignedRunsInputError", message: /^stacks\[1\]\.branch: "release-\{1,2\}" has a glob character/ });
+  const github = { owner: "acme", repository: "r" };
+  const spacelift = { endpoint: "https://acme.app.spacelift.io" };
+  assert.throws(() => parseInput(schema.signedRunsRepositoryArgs, { github, spacelift, stacks: [{ id: "a" }, { id: "b", branch: "release-{1,2}" }] }), { name: "SignedRunsInputError", message: /^stacks\[1\]\.branch: "release-\{1,2\}" has a glob character/ });
+  assert.throws(() => parseInput(schema.signedRunsRepositoryArgs, { github: { ...github, branch: "v{1}" }, spacelift, stacks: [{ id: "a" }] }), { message: /^github\.branch: "v\{1\}" has a glob character/ });
 });
 
 test("tracked reviewers: 1 to 6 positive ids, users and teams", () => {
-  assert.equal(planReviewers(undefined), undefined);
-  assert.deepEqual(planReviewers({ teams: [7] }), { users: [], teams: [7] });
-  assert.deepEqual(planReviewers({ users: [1, 2], teams: [3] }), { users: [1, 2], teams: [3] });
+  const planReviewers = (trackedReviewers: unknown) => parseInput(schema.trackedReviewers, trackedReviewers, "signing.trackedReviewers");
+  const base = { github: { owner: "acme", repository: "r" }, stacks: [{ id: "s" }], spacelift: { endpoint: "https://acme.app.spacelift.io" } };
+  assert.equal(planRepository(base).reviewers, undefined);
+  assert.deepEqual(planRepository({ ...base, signing: { trackedReviewers: { teams: [7] } } }).reviewers, { users: [], teams: [7] });
+  assert.deepEqual(planRepository({ ...base, signing: { trackedReviewers: { users: [1, 2], teams: [3] } } }).reviewers, { users: [1, 2], teams: [3] });
   for (const [bad, field] of [
     [{}, "signing.trackedReviewers"],
     [{ users: [1, 2, 3, 4], teams: [5, 6, 7] }, "signing.trackedReviewers"],
@@ -96,15 +105,19 @@ test("tracked reviewers: 1 to 6 positive ids, users and teams", () => {
 });
 
 test("endpoint: https origin only; a trailing slash is dropped", () => {
-  assert.equal(normalizeEndpoint("e", "https://acme.app.spacelift.io/"), "https://acme.app.spacelift.io");
-  assert.equal(normalizeEndpoint("e", "https://acme.app.spacelift.io"), "https://acme.app.spacelift.io");
-  assert.equal(normalizeEndpoint("e", "https://spacelift.internal:8443"), "https://spacelift.internal:8443");
+  const normalized = (value: string) => normalizeEndpoint(parseInput(spaceliftEndpoint, value, "e"));
+  assert.equal(normalized("https://acme.app.spacelift.io/"), "https://acme.app.spacelift.io");
+  assert.equal(normalized("https://acme.app.spacelift.io"), "https://acme.app.spacelift.io");
+  assert.equal(normalized("https://spacelift.internal:8443"), "https://spacelift.internal:8443");
   for (const bad of ["http://acme.app.spacelift.io", "https://acme.app.spacelift.io/graphql", "https://acme.app.spacelift.io/#x", "ftp://x", "", 42]) {
-    assert.throws(() => normalizeEndpoint("spacelift.endpoint", bad), { name: "SignedRunsInputError", message: /^spacelift\.endpoint: / }, String(bad));
+    assert.throws(() => parseInput(spaceliftEndpoint, bad, "spacelift.endpoint"), { name: "SignedRunsInputError", message: /^spacelift\.endpoint: / }, String(bad));
   }
 });
 
 test("GitHub names and branches follow GitHub's and Git's rules", () => {
+  const assertGithubOwner = (field: string, value: string) => parseInput(githubOwner, value, field);
+  const assertGithubRepositoryName = (field: string, value: string) => parseInput(githubRepositoryName, value, field);
+  const assertBranchName = (field: string, value: string) => parseInput(branchName(), value, field);
   for (const good of ["acme", "a", "acme-corp", "A1-b2"]) assert.doesNotThrow(() => assertGithubOwner("o", good), good);
   for (const bad of ["", "-acme", "acme-", "ac--me", "ac.me", "o".repeat(40)]) assert.throws(() => assertGithubOwner("o", bad), { name: "SignedRunsInputError" }, bad);
   for (const good of ["payments", "a.b_c-d", ".github"]) assert.doesNotThrow(() => assertGithubRepositoryName("r", good), good);
@@ -120,34 +133,37 @@ test("launcher environment: the pool's config and base64 key, then the policy pa
     SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/p.rego",
   });
   assert.deepEqual(buildLauncherEnvironment(undefined, DEFAULT_LAUNCHER_POLICY_PATH), { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: DEFAULT_LAUNCHER_POLICY_PATH });
-  assert.throws(() => buildLauncherEnvironment(undefined, "/with space.rego"), { message: /^launcher\.policyPath: / });
+  assert.throws(() => parseInput(launcherPolicyPath, "/with space.rego", "launcher.policyPath"), { message: /^launcher\.policyPath: "\/with space\.rego" is not an absolute path/ });
 });
 
 test("worker pool plan: existing id or settings, lifetime, issuer and path defaults", () => {
   assert.deepEqual(planWorkerPool({}), { maxTokenLifetimeSeconds: 3600, issuer: undefined, policyPath: DEFAULT_LAUNCHER_POLICY_PATH, existingPoolId: undefined });
   assert.equal(planWorkerPool({ workerPool: { id: "01H" } }).existingPoolId, "01H");
   assert.equal(planWorkerPool({ issuer: "github-actions" }).issuer, "github-actions");
-  assert.throws(() => planWorkerPool({ issuer: "" }), { message: /^issuer: "" is not an issuer/ });
-  assert.throws(() => planWorkerPool({ workerPool: { id: "01H", labels: ["x"] } as never }), { message: /^workerPool: gives id together with labels/ });
+  const repositories = [{ repository: "acme/billing", stacks: ["billing-prod"], trustedKeys: pulumiLessKeys() }];
+  assert.throws(() => parseInput(schema.signedRunsWorkerPoolArgs, { repositories, issuer: "" }), { message: /^issuer: "" is not an issuer/ });
+  assert.throws(() => parseInput(schema.signedRunsWorkerPoolArgs, { repositories, workerPool: { id: "01H", labels: ["x"] } }), { message: /^workerPool: gives id together with labels/ });
 });
 
 test("grants: plain stacks each granted once, a repository granted once; every problem reported; the old trustedKeys argument names the fix", () => {
   const keys = pulumiLessKeys();
   const grants = [{ repository: "acme/billing", stacks: ["billing-prod"], trustedKeys: keys }, { repository: "acme/search", stacks: ["search-prod"], trustedKeys: keys }];
-  assert.equal(validateGrants("repositories", grants), grants);
-  assert.throws(() => validateGrants("repositories", grants, [keys]), { name: "SignedRunsInputError", message: /^trustedKeys: is no longer taken.*Fix: pass repositories: \[\{ repository: "acme\/payments-infra"/ });
-  assert.throws(() => validateGrants("repositories", []), { message: /^repositories: lists no repository/ });
+  const validateGrants = (repositories: unknown, trustedKeys?: unknown) => parseInput(schema.signedRunsWorkerPoolArgs, { repositories, trustedKeys });
+  assert.doesNotThrow(() => validateGrants(grants));
+  assert.throws(() => validateGrants(grants, [keys]), { name: "SignedRunsInputError", message: /^trustedKeys: is no longer taken.*Fix: pass repositories: \[\{ repository: "acme\/payments-infra"/ });
+  assert.throws(() => validateGrants([]), { message: /^repositories: lists no repository/ });
   const twice = [
     { repository: "acme/billing", stacks: ["shared-prod", "billing-prod"], trustedKeys: keys },
     { repository: "acme/search", stacks: ["shared-prod"], trustedKeys: keys },
     { repository: "ACME/billing", stacks: ["billing-prod", "Bad Stack"], trustedKeys: keys },
   ];
-  assert.throws(() => validateGrants("repositories", twice), (error: Error & { field?: string }) => {
-    assert.equal(error.field, "repositories[1].stacks[0]");
-    assert.match(error.message, /stack "shared-prod" is granted to acme\/billing too/);
-    assert.match(error.message, /also repositories\[2\]\.repository: "ACME\/billing" is granted in repositories\[0\] too/);
-    assert.match(error.message, /repositories\[2\]\.stacks\[0\]: stack "billing-prod" is granted to acme\/billing too/);
-    assert.match(error.message, /repositories\[2\]\.stacks\[1\]: "Bad Stack" is not a Spacelift stack id/);
+  assert.throws(() => validateGrants(twice), (error: SignedRunsInputError) => {
+    const lines = error.message.split("\n");
+    assert.equal(lines.length, 4, error.message);
+    assert.match(error.message, /^repositories\[2\]\.stacks\[1\]: "Bad Stack" is not a Spacelift stack id/m);
+    assert.match(error.message, /^repositories\[1\]\.stacks\[0\]: stack "shared-prod" is granted to acme\/billing too\. Fix: /m);
+    assert.match(error.message, /^repositories\[2\]\.repository: "ACME\/billing" is granted in repositories\[0\] too\. Fix: /m);
+    assert.match(error.message, /^repositories\[2\]\.stacks\[0\]: stack "billing-prod" is granted to acme\/billing too\. Fix: /m);
     return true;
   });
 });

@@ -35,7 +35,8 @@ const BAD_CASES: BadCase[] = [
   { label: "repository '..'", args: withGithub({ repository: ".." }), message: /^github\.repository: "\.\." is not/ },
   { label: "bad branch", args: withGithub({ branch: "release..1" }), message: /^github\.branch: "release\.\.1" is not a valid Git branch name/ },
   { label: "no stacks", args: withStacks([]), message: /^stacks: lists no stack\. Fix: list at least one/ },
-  { label: "stacks not a list", args: withStacks(undefined), message: /^stacks: lists no stack/ },
+  { label: "stacks missing", args: withStacks(undefined), message: /^stacks: is missing\. Fix: list at least one/ },
+  { label: "stacks not a list", args: withStacks("payments-prod"), message: /^stacks: "payments-prod" is not a list\. Fix: list at least one/ },
   { label: "bad stack id", args: withStacks([{ id: "Payments Prod" }]), message: /^stacks\[0\]\.id: "Payments Prod" is not a Spacelift stack id/ },
   { label: "duplicate stack", args: withStacks([{ id: "a" }, { id: "b" }, { id: "a" }]), message: /^stacks: stack id "a" appears more than once\. Fix: list each stack id once/ },
   { label: "project root escaping the repository", args: withStacks([{ id: "a", projectRoot: "../elsewhere" }]), message: /^stacks\[0\]\.projectRoot: "\.\.\/elsewhere" is not a directory relative/ },
@@ -53,7 +54,7 @@ const BAD_CASES: BadCase[] = [
   { label: "OIDC key id not printable", args: withApiKey({ oidc: { apiKeyId: "key id; rm -rf" } }), message: /^spacelift\.apiKey\.oidc\.apiKeyId: "key id; rm -rf" is not a Spacelift API key id/ },
   { label: "OIDC audience with spaces", args: withApiKey({ oidc: { apiKeyId: "01HKEY", audience: "a b" } }), message: /^spacelift\.apiKey\.oidc\.audience: "a b" is not a valid audience/ },
   { label: "pool id with pool settings", args: (b) => ({ ...b, workerPool: { id: "01HPOOL", name: "x" } as never }), message: /^workerPool: gives id together with name\. Fix: give only id/ },
-  { label: "unknown pool setting", args: (b) => ({ ...b, workerPool: { nmae: "x" } as never }), message: /^workerPool: has unknown setting "nmae"/ },
+  { label: "unknown pool setting", args: (b) => ({ ...b, workerPool: { nmae: "x" } as never }), message: /^workerPool\.nmae: is not a known field\. Fix: remove it or fix its spelling; the known fields here are name, description, labels, spaceId$/ },
   { label: "push policy id with settings", args: (b) => ({ ...b, pushPolicy: { id: "p", labels: ["x"] } as never }), message: /^pushPolicy: gives id together with labels/ },
   { label: "push policy engine", args: (b) => ({ ...b, pushPolicy: { engineType: "REGO_V2" as never } }), message: /^pushPolicy\.engineType: "REGO_V2" is not a policy engine/ },
   { label: "algorithm", args: withSigning({ algorithm: "RS256" as never }), message: /^signing\.algorithm: "RS256" is not a supported algorithm\. Fix: use one of HS256, ES256/ },
@@ -64,7 +65,7 @@ const BAD_CASES: BadCase[] = [
   { label: "active key not listed", args: withSigning({ keys: ["2026-05"], activeKey: "2026-11" }), message: /^signing\.activeKey: "2026-11" is not one of signing\.keys/ },
   { label: "reserved secret name", args: withSigning({ secretName: "GITHUB_SIGNING" }), message: /^signing\.secretName: "GITHUB_SIGNING" starts with GITHUB_/ },
   { label: "secret name starting with a digit", args: withSigning({ secretName: "1KEY" }), message: /^signing\.secretName: "1KEY" is not a valid GitHub secret name/ },
-  { label: "a signing secret longer than GitHub allows", args: withSigning({ secretName: `K${"E".repeat(190)}` }), message: /^signing\.secretName: "KE+\.\.\." is not a valid GitHub secret name/ },
+  { label: "a signing secret longer than GitHub allows", args: withSigning({ secretName: `K${"E".repeat(190)}` }), message: /^signing\.secretName: with generation "1" gives "KE+\.\.\.", longer than GitHub's 200 characters\. Fix: / },
   { label: "token lifetime", args: withSigning({ maxTokenLifetimeSeconds: 10 }), message: /^signing\.maxTokenLifetimeSeconds: "10" is not a whole number of seconds between 60 and 86400/ },
   { label: "the old additionalTrustedKeys", args: withSigning({ additionalTrustedKeys: [] as never }), message: /^signing\.additionalTrustedKeys: is no longer taken: the pool's owner grants each repository its stacks\. Fix: pass additionalRepositories: / },
   { label: "a tracked branch with a glob character", args: withStacks([{ id: "a" }, { id: "b", branch: "release-{1,2}" }]), message: /^stacks\[1\]\.branch: "release-\{1,2\}" has a glob character/ },
@@ -185,6 +186,8 @@ test("SignedRunsWorkerPool: grants are checked before any resource, and the old 
     [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }, { repository: "acme/s", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/r too/],
     [{ repositories: [{ repository: "r", stacks: ["a"], trustedKeys: [key] }] }, /^repositories\[0\]\.repository: "r" is not "owner\/name"/],
     [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [key] }], maxTokenLifetimeSeconds: 100000 }, /^maxTokenLifetimeSeconds: "100000" is not/],
+    // A plain key list is parsed with the TrustedKey schema renderInitializationPolicy uses, every problem at once.
+    [{ repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: [{ ...key, kid: "bad kid", secret: "short", runTypes: undefined }] }] }, /^repositories\[0\]\.trustedKeys\[0\]\.kid: "bad kid" is not a valid key id \(kid\)\..*\nrepositories\[0\]\.trustedKeys\[0\]\.secret: is shorter than 32 bytes \(value not shown\)\..*\nrepositories\[0\]\.trustedKeys\[0\]\.runTypes: is missing/],
   ] as const) {
     const run = await runWithMocks(() => {
       assert.throws(() => new SignedRunsWorkerPool("p", args as never), { name: "SignedRunsInputError", message });
@@ -205,4 +208,14 @@ test("SignedRunsWorkerPool: a kid trusted under two repositories is rejected whe
     return true;
   });
   assert.ok(run.programErrors.some((e) => e.includes("appears more than once")), "the program fails");
+});
+
+test("SignedRunsWorkerPool: an Output key list is parsed with the same TrustedKey schema when it resolves", async () => {
+  const key = { kid: "acme.r:proposed:1", algorithm: "ES256" as const, publicKeyPem: "not a key", stacks: ["a"], runTypes: ["PROPOSED" as const] };
+  const run = await runWithMocks(() => new SignedRunsWorkerPool("p", { repositories: [{ repository: "acme/r", stacks: ["a"], trustedKeys: pulumi.output([key]) }] }));
+  await assert.rejects(promiseOf(run.result.initializationPolicy), (error: unknown) => {
+    assert.ok(pulumi.ResourceError.isInstance(error), "a ResourceError");
+    assert.match(error.message, /repositories\[0\]\.trustedKeys\[0\]\.publicKeyPem: is not a PEM public key \(value not shown\)\. Fix: /);
+    return true;
+  });
 });

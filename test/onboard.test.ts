@@ -21,6 +21,7 @@ import { declareRepository, declareSharedPool, repositoryStackName } from "../cl
 import { runCli, temporaryDirectory } from "./support/cli";
 import { evaluateDeny, opaEngines, REPO_ROOT } from "./support/opa";
 import { promiseOf, runWithMocks } from "./support/pulumiMocks";
+import { ES_KEY } from "./support/runTokenCases";
 
 const SAMPLE_FILE = path.join(REPO_ROOT, "examples/bulk-onboarding/repositories.json");
 const SHA = "89abcdef0123456789abcdef0123456789abcdef";
@@ -61,29 +62,29 @@ describe("onboard: the repositories file", () => {
       ],
     });
     assert.deepEqual(problems.map((p) => p.split(":")[0]), [
-      "extra",
+      "spaceliftEndpoint",
       "algorithm",
       "repositories[0].owner",
       "repositories[0].repository",
       "repositories[0].stacks[0].id",
       "repositories[1].stacks",
       "repositories[2].team",
-      "spaceliftEndpoint",
+      "extra",
       "repositories[3].stacks[0].id",
       "repositories[4]",
     ]);
     for (const problem of problems) assert.match(problem, /^\S+: .+\. Fix: .+/, problem);
-    assert.match(problems[0], /^extra: is not a known field\. Fix: remove it, or use one of \$schema, spaceliftEndpoint, algorithm, workerPool, repositories$/);
+    assert.match(problems[7], /^extra: is not a known field\. Fix: remove it or fix its spelling; the known fields here are spaceliftEndpoint, algorithm, workerPool, repositories$/);
     assert.match(problems[3], /^repositories\[0\]\.repository: is missing\. Fix: /);
     assert.match(problems[4], /^repositories\[0\]\.stacks\[0\]\.id: "Not A Slug" is not a Spacelift stack id/);
-    assert.match(problems[7], /^spaceliftEndpoint: "http:\/\/acme\.app\.spacelift\.io" does not use https/);
+    assert.match(problems[0], /^spaceliftEndpoint: "http:\/\/acme\.app\.spacelift\.io" does not use https/);
     assert.match(problems[8], /stack "shared-prod" is also listed under repositories\[2\]/);
     assert.match(problems[9], /repository "acme\/billing" is listed again \(first at repositories\[2\]\)/);
   });
 
   it("a missing endpoint and list read 'is missing'; a file that is not an object says so", () => {
     assert.deepEqual(problemsOf({}).map((p) => p.split(".")[0]), ["spaceliftEndpoint: is missing", "repositories: is missing"]);
-    assert.match(problemsOf([]).join("\n"), /^\(the file\): is not a JSON object\. Fix: /);
+    assert.match(problemsOf([]).join("\n"), /^\(the file\): "\[\]" is not an object\. Fix: give an object such as /);
   });
 
   it("the bin lists every problem and exits 2 before it looks for Pulumi", () => {
@@ -207,11 +208,11 @@ describe("onboard: the loop under mocks", () => {
   });
 
   it("the pool refuses grants that give one stack to two repositories, before any resource, naming every problem", async () => {
-    const keys: TrustedKey[] = [{ kid: "k", algorithm: "ES256", publicKeyPem: "x", stacks: ["a"], runTypes: ["PROPOSED"] }];
+    const keys: TrustedKey[] = [{ kid: "k", algorithm: "ES256", publicKeyPem: ES_KEY.publicKeyPem, stacks: ["a"], runTypes: ["PROPOSED"] }];
     const run = await runWithMocks(() => {
       assert.throws(
         () => declareSharedPool([{ repository: "acme/one", stacks: ["a", "b"], trustedKeys: keys }, { repository: "acme/two", stacks: ["a"], trustedKeys: keys }, { repository: "acme/three", stacks: ["b"], trustedKeys: keys }], settings),
-        { name: "SignedRunsInputError", message: /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/one too; also repositories\[2\]\.stacks\[0\]: stack "b" is granted to acme\/one too\. Fix: / },
+        { name: "SignedRunsInputError", message: /^repositories\[1\]\.stacks\[0\]: stack "a" is granted to acme\/one too\. Fix: .*\nrepositories\[2\]\.stacks\[0\]: stack "b" is granted to acme\/one too\. Fix: / },
       );
     });
     assert.deepEqual(run.resources, []);

@@ -83,7 +83,7 @@ const invalid: Array<{ name: string; options: unknown; field: string; secrets?: 
   { name: "an old-shaped key in a grant (no runTypes)", options: { repositories: [grant("acme/billing", ["web-prod"], [hsKey({ runTypes: undefined })])] }, field: "repositories[0].trustedKeys[0].runTypes", fix: /runTypes/ },
   { name: "an unknown grant field", options: { repositories: [{ ...grant("acme/billing", ["web-prod"], [hsKey()]), branch: "main" }] }, field: "repositories[0].branch" },
   { name: "a kid under a grant and among the direct keys", options: { repositories: [grant("acme/billing", ["web-prod"], [hsKey()])], trustedKeys: [esKey({ kid: "hs-1" })] }, field: "trustedKeys" },
-  { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "options.maxTokenLifetime", secrets: [HS_SECRET] },
+  { name: "misspelt option", options: { trustedKeys: [hsKey()], maxTokenLifetime: 600 }, field: "maxTokenLifetime", secrets: [HS_SECRET] },
 ];
 
 describe("renderInitializationPolicy validation", () => {
