@@ -6,9 +6,9 @@
  */
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import type { TrustedKey } from "../components/initializationPolicy";
-import { SignedRunsRepository } from "../components/signedRunsRepository";
-import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import type { TrustedKey } from "../components/policy/initializationPolicy";
+import { SignedRunsRepository } from "../components/signedRuns/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 import { promiseOf, runWithMocks } from "../test/support/pulumiMocks";
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as os from "node:os";
-import type { LauncherInput } from "../components/runToken";
+import type { LauncherInput } from "../components/runToken/runToken";
 import { REFERENCE_INITIALIZATION_POLICY_FILE } from "../test/support/fixtures";
 import { opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch, type OpaEngine } from "../test/support/opa";
 import { BENCH_SECRET, HOSTILE_BUDGET_MS, policyScenarios } from "./policyScenarios";

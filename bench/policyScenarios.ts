@@ -5,8 +5,8 @@
  * carries the decision it must reach; test/policyBench.test.ts evaluates every
  * scenario once, without timing, so the bench cannot silently stop running.
  */
-import { renderInitializationPolicy, type TrustedKey } from "../components/initializationPolicy";
-import { signRunToken, type LauncherInput, type RunSigningKey } from "../components/runToken";
+import { renderInitializationPolicy, type TrustedKey } from "../components/policy/initializationPolicy";
+import { signRunToken, type LauncherInput, type RunSigningKey } from "../components/runToken/runToken";
 import { COMMIT, ES_KEY, claims, handMadeToken, launcherInput } from "../test/support/runTokenCases";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";

@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PINNED_SPACECTL_VERSION } from "../components/workflows";
+import { PINNED_SPACECTL_VERSION } from "../components/workflow/renderWorkflows";
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "../test/support/githubWorkflowHarness";
 import { executePush, githubFor, randomSha, repositoryKeys, singleStackWorkflow } from "../test/support/workflowTestbed";

@@ -1,14 +1,14 @@
 import { KUBERNETES_POLICY_PATH, planKubernetes, type KubernetesPlan } from "../components/kubernetes/manifests";
 import * as path from "node:path";
-import type { SigningAlgorithm } from "../components/runTokenContract";
-import type { SignedRunsStackArgs } from "../components/signedRunsArgs";
-import { branchResourceSuffix } from "../components/keyGenerations";
+import type { SigningAlgorithm } from "../components/runToken/contract";
+import type { SignedRunsStackArgs } from "../components/signedRuns/args";
+import { branchResourceSuffix } from "../components/signedRuns/keyGenerations";
 import { renderConfig } from "../components/schema/configFiles";
 import { normalizeEndpoint } from "../components/schema/primitives";
 import { parseInput } from "../components/schema/problems";
-import { SignedRunsInputError } from "../components/inputError";
-import { DEFAULT_REPOSITORY_BRANCH, planRepository, type RepositoryPlan } from "../components/signedRunsRepository";
-import { planWorkerPool } from "../components/signedRunsWorkerPool";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { DEFAULT_REPOSITORY_BRANCH, planRepository, type RepositoryPlan } from "../components/signedRuns/signedRunsRepository";
+import { planWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 
 /**
  * The `render` config file: the SignedRuns component's arguments minus every

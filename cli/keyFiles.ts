@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { SigningAlgorithm } from "../components/runTokenContract";
+import type { SigningAlgorithm } from "../components/runToken/contract";
 import { CliError, ExitCode } from "./errors";
 
 /**

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import type { LauncherInput } from "../components/runToken";
+import type { LauncherInput } from "../components/runToken/runToken";
 import { CliError, ExitCode } from "./errors";
 
 export interface RunDescription {

@@ -2,12 +2,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { findPackageRoot } from "../components/packageRoot";
+import { findPackageRoot } from "../components/policy/policyFiles";
 import { keyId, stackId } from "../components/schema/primitives";
 import { parseInput } from "../components/schema/problems";
-import { SignedRunsInputError } from "../components/inputError";
-import { renderInitializationPolicy } from "../components/initializationPolicy";
-import { signRunToken, type RunSigningKey } from "../components/runToken";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
+import { signRunToken, type RunSigningKey } from "../components/runToken/runToken";
 import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
@@ -16,7 +16,7 @@ import {
   MIN_TOKEN_LIFETIME_SECONDS,
   RUN_TYPES,
   type RunType,
-} from "../components/runTokenContract";
+} from "../components/runToken/contract";
 import { CliError, ExitCode } from "./errors";
 import { publicKeyPathFor, readKeyFile, writeNewKey } from "./keyFiles";
 import { buildLauncherInput } from "./launcherInput";
@@ -24,7 +24,7 @@ import { formatDuration, onboardRepositories, onboardingFailed } from "./onboard
 import { automationRunner, checkPulumiPrerequisites, resolveBackend } from "./onboardAutomation";
 import { loadOnboardingFile } from "./onboardFile";
 import { FILLED_IN_LAUNCHER_ENVIRONMENT_FILE, ensureKeys, keySlots, loadRenderConfig, manualSetupCommands, policyOptionsFor, renderToDirectory } from "./render";
-import { activeKeysFor } from "../components/signedRunsRepository";
+import { activeKeysFor } from "../components/signedRuns/signedRunsRepository";
 import { findOpa, verifyBuiltIn, verifyWithOpa, withTemporaryPolicy, type Verdict } from "./verify";
 
 const EXIT_CODES = `

@@ -4,7 +4,7 @@
  * the repositories file; never what a repository's keys claim). It talks to Pulumi only through `OnboardingRunner`, so
  * the loop and its reporting are tested without the Pulumi CLI.
  */
-import type { RepositoryGrant, TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryGrant, TrustedKey } from "../components/policy/initializationPolicy";
 import type { RepositoryEntry } from "./onboardFile";
 
 export interface OnboardingRunner {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type InlineProgramArgs, type LocalWorkspaceOptions, type Stack } from "@pulumi/pulumi/automation";
-import type { RepositoryGrant, TrustedKey } from "../components/initializationPolicy";
+import type { RepositoryGrant, TrustedKey } from "../components/policy/initializationPolicy";
 import { CliError, ExitCode } from "./errors";
 import type { OnboardingRunner } from "./onboard";
 import { repositoryProgram, repositoryStackName, sharedPoolProgram, type OnboardingSettings, type RepositoryEntry } from "./onboardPrograms";

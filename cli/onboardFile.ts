@@ -4,11 +4,11 @@
  * Every mistake is reported, one line each as `field: problem. Fix: …`.
  */
 import * as fs from "node:fs";
-import { SignedRunsInputError, lineOf } from "../components/inputError";
+import { SignedRunsInputError, lineOf } from "../components/schema/inputError";
 import { onboardingFile } from "../components/schema/configFiles";
 import { problemsOf } from "../components/schema/problems";
-import type { SignedRunsStackArgs, SignedRunsWorkerPoolSelection } from "../components/signedRunsArgs";
-import { planRepository } from "../components/signedRunsRepository";
+import type { SignedRunsStackArgs, SignedRunsWorkerPoolSelection } from "../components/signedRuns/args";
+import { planRepository } from "../components/signedRuns/signedRunsRepository";
 import { CliError, ExitCode } from "./errors";
 
 /** One repository to onboard: its own Pulumi stack, keys, secrets and workflows. */

@@ -7,9 +7,9 @@
  *   own stacks, so each repository's keys sign for those stacks only.
  */
 import * as github from "@pulumi/github";
-import type { RepositoryGrant } from "../components/initializationPolicy";
-import { SignedRunsRepository } from "../components/signedRunsRepository";
-import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import type { RepositoryGrant } from "../components/policy/initializationPolicy";
+import { SignedRunsRepository } from "../components/signedRuns/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 import type { OnboardingSettings, RepositoryEntry } from "./onboardFile";
 
 export type { OnboardingSettings, RepositoryEntry } from "./onboardFile";

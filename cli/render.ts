@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SignedRunsInputError } from "../components/inputError";
-import { renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/initializationPolicy";
-import { DEFAULT_ISSUER } from "../components/runTokenContract";
-import { renderPushPolicy } from "../components/pushPolicy";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/policy/initializationPolicy";
+import { DEFAULT_ISSUER } from "../components/runToken/contract";
+import { renderPushPolicy } from "../components/policy/pushPolicy";
 import { parseRenderConfig, type RenderConfig } from "./config";
 import { CliError, ExitCode } from "./errors";
 import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
 import { CREDENTIAL_PLACEHOLDERS, KUBERNETES_DIRECTORY, FILLED_IN_POOL_CREDENTIALS_FILE, POOL_CREDENTIALS_TEMPLATE_FILE, renderKubernetesFiles } from "./renderKubernetes";
-import { activeKeysFor, renderWorkflowsFor, trustedKeysFor as componentTrustedKeys } from "../components/signedRunsRepository";
+import { activeKeysFor, renderWorkflowsFor, trustedKeysFor as componentTrustedKeys } from "../components/signedRuns/signedRunsRepository";
 
 /** One file `render` writes, relative to the output directory. */
 export interface RenderedFile {

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { InitializationPolicyOptions } from "../components/initializationPolicy";
-import { verifyRunToken, type LauncherInput } from "../components/runToken";
-import { spaceliftCapabilities, type OpaCapabilities } from "../components/spaceliftCapabilities";
+import type { InitializationPolicyOptions } from "../components/policy/initializationPolicy";
+import { verifyRunToken, type LauncherInput } from "../components/runToken/runToken";
+import { spaceliftCapabilities, type OpaCapabilities } from "../components/policy/spaceliftCapabilities";
 import { CliError, ExitCode } from "./errors";
 
 export interface Verdict {

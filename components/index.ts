@@ -1,55 +1,24 @@
 /**
  * The package's public API: the three components, the renderers and token
  * functions they are built from, the Spacelift binding, the input error, and
- * the types their signatures use. Everything else is internal and may change
- * in any release; the modules export it for the package's own CLI and tests.
+ * the types their signatures use. Each domain folder's index.ts lists its own
+ * public names; everything else is internal and may change in any release.
  */
 
 // The components.
-export { SignedRuns } from "./signedRuns";
-export { SignedRunsRepository } from "./signedRunsRepository";
-export { SignedRunsWorkerPool } from "./signedRunsWorkerPool";
-export type { KubernetesLauncherResources } from "./kubernetes/launcher";
-export type { KubernetesNames } from "./kubernetes/manifests";
-export type {
-  LauncherEnvironment,
-  SignedRunsActiveKeys,
-  SignedRunsApiKeyArgs,
-  SignedRunsArgs,
-  SignedRunsGithubArgs,
-  SignedRunsKubernetesLauncherArgs,
-  SignedRunsLauncherArgs,
-  SignedRunsOutputs,
-  SignedRunsPushPolicySelection,
-  SignedRunsRepositoryArgs,
-  SignedRunsRepositoryGrant,
-  SignedRunsSigningArgs,
-  SignedRunsSigningKeys,
-  SignedRunsSpaceliftArgs,
-  SignedRunsStackArgs,
-  SignedRunsStackCreateArgs,
-  SignedRunsStackVendor,
-  SignedRunsTrackedReviewersArgs,
-  SignedRunsWorkerPoolArgs,
-  SignedRunsWorkerPoolSelection,
-  SignedRunsWorkflowArgs,
-} from "./signedRunsArgs";
+export * from "./signedRuns";
+export type * from "./kubernetes";
 
 // Bad input, before any resource is registered.
-export { SignedRunsInputError } from "./inputError";
-export type { InputProblem } from "./inputError";
+export { SignedRunsInputError } from "./schema/inputError";
+export type { InputProblem } from "./schema/inputError";
 
 // The renderers, for programs that provision the pieces themselves.
-export { renderInitializationPolicy } from "./initializationPolicy";
-export type { EcdsaTrustedKey, HmacTrustedKey, InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "./initializationPolicy";
-export { renderPushPolicy } from "./pushPolicy";
-export { renderWorkflows } from "./workflows";
-export type { SpaceliftAuth, WorkflowFile, WorkflowOptions, WorkflowSigning, WorkflowStack } from "./workflows";
+export * from "./policy";
+export * from "./workflow";
 
 // The run token, for CI systems other than GitHub Actions and for checks.
-export { signRunToken, verifyRunToken } from "./runToken";
-export type { LauncherInput, RunSigningKey, RunTokenVerdict, SignRunTokenOptions } from "./runToken";
-export type { RunTokenClaims, RunType, SigningAlgorithm } from "./runTokenContract";
+export * from "./runToken";
 
 // The small Spacelift binding the components declare their resources with.
 export * as spacelift from "./spacelift";

@@ -9,7 +9,7 @@ import { createHash, createPrivateKey } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { proposedKeyId, trackedKeyId } from "../components/keyGenerations";
+import { proposedKeyId, trackedKeyId } from "../components/signedRuns/keyGenerations";
 import { REPO_ROOT, opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
 import { CLI, pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
 

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { renderPushPolicy } from "../components/pushPolicy";
-import { SignedRuns } from "../components/signedRuns";
-import { DEFAULT_LAUNCHER_POLICY_PATH } from "../components/launcherEnvironment";
+import { renderPushPolicy } from "../components/policy/pushPolicy";
+import { SignedRuns } from "../components/signedRuns/signedRuns";
+import { DEFAULT_LAUNCHER_POLICY_PATH } from "../components/signedRuns/launcherEnvironment";
 import { SPACELIFT_PLUGIN_DOWNLOAD_URL, SPACELIFT_PLUGIN_VERSION, setSpaceliftPackageSource } from "../components/spacelift/resourceOptions";
 import { PolicyAttachment } from "../components/spacelift/policyAttachment";
 import {

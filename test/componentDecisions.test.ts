@@ -8,11 +8,11 @@ import { test } from "node:test";
 import * as schema from "../components/schema/component";
 import { keyId, githubOwner, githubRepositoryName, branchName, launcherPolicyPath, normalizeEndpoint, spaceliftEndpoint } from "../components/schema/primitives";
 import { parseInput } from "../components/schema/problems";
-import { SignedRunsInputError } from "../components/inputError";
-import { planKeyGenerations, proposedKeyId, proposedSecretName, trackedEnvironmentName, trackedKeyId, trackedSecretName } from "../components/keyGenerations";
-import { DEFAULT_LAUNCHER_POLICY_PATH, buildLauncherEnvironment } from "../components/launcherEnvironment";
-import { planRepository, planTrackedBranches, workflowResourceSuffix } from "../components/signedRunsRepository";
-import { planWorkerPool } from "../components/signedRunsWorkerPool";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { planKeyGenerations, proposedKeyId, proposedSecretName, trackedEnvironmentName, trackedKeyId, trackedSecretName } from "../components/signedRuns/keyGenerations";
+import { DEFAULT_LAUNCHER_POLICY_PATH, buildLauncherEnvironment } from "../components/signedRuns/launcherEnvironment";
+import { planRepository, planTrackedBranches, workflowResourceSuffix } from "../components/signedRuns/signedRunsRepository";
+import { planWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 
 const assertKeyId = (field: string, value: unknown) => parseInput(keyId, value, field);
 

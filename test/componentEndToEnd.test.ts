@@ -11,10 +11,10 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import type { TrustedKey } from "../components/initializationPolicy";
-import { signRunToken, type RunSigningKey } from "../components/runToken";
-import { SignedRuns } from "../components/signedRuns";
-import { PINNED_SPACECTL_VERSION } from "../components/workflows";
+import type { TrustedKey } from "../components/policy/initializationPolicy";
+import { signRunToken, type RunSigningKey } from "../components/runToken/runToken";
+import { SignedRuns } from "../components/signedRuns/signedRuns";
+import { PINNED_SPACECTL_VERSION } from "../components/workflow/renderWorkflows";
 import { SHARED_REPOSITORIES, rotationArgs, sharedPool, singleStackArgs } from "./support/componentScenarios";
 import type { FakeSpaceliftApi, RecordedRun } from "./support/fakeSpaceliftApi";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";

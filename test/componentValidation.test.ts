@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { SignedRunsInputError } from "../components/inputError";
-import { SignedRuns } from "../components/signedRuns";
-import type { SignedRunsArgs } from "../components/signedRunsArgs";
-import { SignedRunsRepository } from "../components/signedRunsRepository";
-import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { SignedRuns } from "../components/signedRuns/signedRuns";
+import type { SignedRunsArgs } from "../components/signedRuns/args";
+import { SignedRunsRepository } from "../components/signedRuns/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 import { API_KEY_SECRET, singleStackArgs } from "./support/componentScenarios";
 import { promiseOf, runWithMocks } from "./support/pulumiMocks";
 

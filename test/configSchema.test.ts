@@ -9,10 +9,10 @@ import * as path from "node:path";
 import { test } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
 import { parseRenderConfig } from "../cli/config";
-import { SignedRunsInputError } from "../components/inputError";
+import { SignedRunsInputError } from "../components/schema/inputError";
 import { parseOnboardingFile } from "../cli/onboardFile";
 import { onboardingJsonSchema, renderConfigJsonSchema } from "../components/schema/jsonSchema";
-import { SignedRuns } from "../components/signedRuns";
+import { SignedRuns } from "../components/signedRuns/signedRuns";
 import { singleStackArgs } from "./support/componentScenarios";
 
 const ROOT = path.join(__dirname, "..", "..");

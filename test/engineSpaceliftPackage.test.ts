@@ -16,7 +16,7 @@ import {
   TERRAFORM_PROVIDER_PLUGIN_VERSION,
   setSpaceliftPackageSource,
 } from "../components/spacelift/resourceOptions";
-import { findPackageRoot } from "../components/packageRoot";
+import { findPackageRoot } from "../components/policy/policyFiles";
 
 const REPO_ROOT = findPackageRoot(__dirname);
 

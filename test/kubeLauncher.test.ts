@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SignedRunsInputError } from "../components/inputError";
+import { SignedRunsInputError } from "../components/schema/inputError";
 import {
   KUBERNETES_POLICY_PATH,
   POLICY_MOUNT_DIRECTORY,
@@ -16,8 +16,8 @@ import {
   policySecretManifest,
   workerPoolManifest,
 } from "../components/kubernetes/manifests";
-import { SignedRuns } from "../components/signedRuns";
-import { SignedRunsWorkerPool } from "../components/signedRunsWorkerPool";
+import { SignedRuns } from "../components/signedRuns/signedRuns";
+import { SignedRunsWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 import { singleStackArgs } from "./support/componentScenarios";
 import { isSecret, promiseOf, runWithMocks, seededEcKeyPair } from "./support/pulumiMocks";
 

@@ -169,7 +169,7 @@ describe("the package as installed", () => {
 
     // The root exports the public API and nothing else; internals are not reachable by path.
     const probe = `const api = require("${PACKAGE.name}"); console.log(JSON.stringify(Object.keys(api).sort()));
-      let blocked = false; try { require("${PACKAGE.name}/dist/components/signedRunsRepository"); } catch (e) { blocked = e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED"; }
+      let blocked = false; try { require("${PACKAGE.name}/dist/components/signedRuns/signedRunsRepository"); } catch (e) { blocked = e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED"; }
       console.log(blocked, require("${PACKAGE.name}/package.json").version);`;
     const [keys, paths] = run(process.execPath, ["-e", probe], { cwd: project }).trim().split("\n");
     assert.deepEqual(JSON.parse(keys), PUBLIC_VALUES);

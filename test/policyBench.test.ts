@@ -4,7 +4,7 @@
 // are decided by the bounds, with their own messages.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { verifyRunToken } from "../components/runToken";
+import { verifyRunToken } from "../components/runToken/runToken";
 import { policyScenarios } from "../bench/policyScenarios";
 import { evaluateDeny, opaEngines } from "./support/opa";
 

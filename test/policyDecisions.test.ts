@@ -4,8 +4,8 @@
 // for API-triggered runs; verifyRunToken must give the same answer.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { renderInitializationPolicy } from "../components/initializationPolicy";
-import { verifyRunToken } from "../components/runToken";
+import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
+import { verifyRunToken } from "../components/runToken/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
 import { API_REPORTED_BRANCH, POLICY_OPTIONS, TRACKED_BRANCH, decisionCases, nowSeconds, type DecisionCase } from "./support/runTokenCases";
 

@@ -4,8 +4,8 @@
 // run, on every engine, and verifyRunToken gives the same messages.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { renderInitializationPolicy } from "../components/initializationPolicy";
-import { verifyRunToken, type LauncherInput } from "../components/runToken";
+import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
+import { verifyRunToken, type LauncherInput } from "../components/runToken/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
 import { COMMIT, HS_SECRET, OTHER_COMMIT, OTHER_HS_SECRET, POLICY_OPTIONS, PROPOSED_KEY, STAGING_KEY, claims, handMadeToken, hmac, launcherInput, nowSeconds, token } from "./support/runTokenCases";
 

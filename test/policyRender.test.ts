@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { SignedRunsInputError } from "../components/inputError";
-import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type RepositoryGrant, type TrustedKey } from "../components/initializationPolicy";
-import { signRunToken, verifyRunToken } from "../components/runToken";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { INITIALIZATION_POLICY_TEMPLATE_PATH, renderInitializationPolicy, type InitializationPolicyOptions, type RepositoryGrant, type TrustedKey } from "../components/policy/initializationPolicy";
+import { signRunToken, verifyRunToken } from "../components/runToken/runToken";
 import { assertAllowedEverywhere, assertDeniedEverywhere, evaluateQuery, opaEngines, runOpaOk, spaceliftCapabilitiesFile, writeScratch } from "./support/opa";
 import { COMMIT, ES_KEY, HS_SECRET, OTHER_ES_KEY, POLICY_OPTIONS, launcherInput } from "./support/runTokenCases";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { PUSH_POLICY_PATH, renderPushPolicy } from "../components/pushPolicy";
+import { PUSH_POLICY_PATH, renderPushPolicy } from "../components/policy/pushPolicy";
 import { REPO_ROOT, evaluateQuery, opaEngines } from "./support/opa";
 
 const commit = { author: "alice", branch: "main", created_at: 1764000000000000000, hash: "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a", message: "Change", tag: "", url: "https://github.com/acme/infra/commit/4f1c2a9e" };

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { createPrivateKey } from "node:crypto";
 import { describe, test } from "node:test";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { renderInitializationPolicy } from "../components/initializationPolicy";
-import { SignedRunsInputError } from "../components/inputError";
-import { signRunToken, verifyRunToken } from "../components/runToken";
+import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { signRunToken, verifyRunToken } from "../components/runToken/runToken";
 import { assertAllowedEverywhere, evaluateQuery, opaEngines } from "./support/opa";
 import { COMMIT, ES_KEY, ES_SIGNING_KEY, HS_KEY, HS_SECRET, POLICY_OPTIONS, claims, launcherInput, nowSeconds } from "./support/runTokenCases";
 

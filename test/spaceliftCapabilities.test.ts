@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { SPACELIFT_DISABLED_BUILTINS, spaceliftCapabilities, type OpaCapabilities } from "../components/spaceliftCapabilities";
+import { SPACELIFT_DISABLED_BUILTINS, spaceliftCapabilities, type OpaCapabilities } from "../components/policy/spaceliftCapabilities";
 import { opaEngines } from "./support/opa";
 
 describe("spaceliftCapabilities (used by the tests and by `verify`)", () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { renderWorkflows } from "../components/workflows";
+import { renderWorkflows } from "../components/workflow/renderWorkflows";
 import { TOOLS_BIN } from "./support/opa";
 import { WORKFLOW_VARIANTS } from "./support/workflowVariants";
 

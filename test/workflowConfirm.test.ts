@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { signRunToken } from "../components/runToken";
+import { signRunToken } from "../components/runToken/runToken";
 import { runCli, temporaryDirectory } from "./support/cli";
 import { FakeSpaceliftApi } from "./support/fakeSpaceliftApi";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { decodeJwt } from "jose";
-import { PINNED_SPACECTL_VERSION } from "../components/workflows";
+import { PINNED_SPACECTL_VERSION } from "../components/workflow/renderWorkflows";
 import { assertAllowedEverywhere } from "./support/opa";
 import { executePush, githubFor, policyFor, randomSha, repositoryKeys, singleStackWorkflow } from "./support/workflowTestbed";
 

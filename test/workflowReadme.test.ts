@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { renderWorkflows } from "../components/workflows";
+import { renderWorkflows } from "../components/workflow/renderWorkflows";
 import { REPO_ROOT } from "./support/opa";
 
 test("docs/workflow.md's generated workflow is current", () => {

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
-import { SignedRunsInputError } from "../components/inputError";
-import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWorkflows, type WorkflowOptions } from "../components/workflows";
+import { SignedRunsInputError } from "../components/schema/inputError";
+import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWorkflows, type WorkflowOptions } from "../components/workflow/renderWorkflows";
 import { parseWorkflow } from "./support/githubWorkflowHarness";
 import { WORKFLOW_VARIANTS } from "./support/workflowVariants";
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { decodeJwt } from "jose";
-import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWorkflows } from "../components/workflows";
+import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWorkflows } from "../components/workflow/renderWorkflows";
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "./support/githubWorkflowHarness";
 import { assertAllowedEverywhere } from "./support/opa";

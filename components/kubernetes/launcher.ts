@@ -4,8 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SignedRunsInputError } from "../inputError";
-import type { SignedRunsKubernetesLauncherArgs } from "../signedRunsArgs";
+import { SignedRunsInputError } from "../schema/inputError";
+import type { SignedRunsKubernetesLauncherArgs } from "../signedRuns/args";
 import {
   credentialsSecretManifest,
   kubernetesNames,

@@ -5,7 +5,7 @@
  * references both. Plain functions of plain values, shared by the component
  * (which fills in Outputs) and the CLI's `render` (which writes YAML).
  */
-import { SignedRunsInputError, quoteValue } from "../inputError";
+import { SignedRunsInputError, quoteValue } from "../schema/inputError";
 
 export const WORKER_POOL_API_VERSION = "workers.spacelift.io/v1beta1";
 export const WORKER_POOL_KIND = "WorkerPool";

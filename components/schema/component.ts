@@ -5,8 +5,8 @@
  * they and these schemas describe the same values.
  */
 import { z } from "zod";
-import type { SignedRunsKubernetesLauncherArgs } from "../signedRunsArgs";
-import { quoteValue } from "../inputError";
+import type { SignedRunsKubernetesLauncherArgs } from "../signedRuns/args";
+import { quoteValue } from "./inputError";
 import * as p from "./primitives";
 import { trustedKey } from "./renderOptions";
 import { says } from "./problems";

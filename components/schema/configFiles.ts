@@ -5,7 +5,7 @@
  * schema/signed-runs.schema.json is generated from `renderConfig`.
  */
 import { z } from "zod";
-import { quoteValue } from "../inputError";
+import { quoteValue } from "./inputError";
 import * as c from "./component";
 import * as p from "./primitives";
 import { says } from "./problems";

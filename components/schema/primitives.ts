@@ -2,8 +2,8 @@
  * The single values every input shape is made of: names, ids, branches, paths,
  * URLs, lifetimes. Each says what is wrong with a bad value and how to fix it.
  */
-import { quoteValue } from "../inputError";
-import { MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, SIGNING_ALGORITHMS } from "../runTokenContract";
+import { quoteValue } from "./inputError";
+import { MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, SIGNING_ALGORITHMS } from "../runToken/contract";
 import { oneOf, text, wholeNumber, type Verdict } from "./shapes";
 
 export const githubOwner = text({

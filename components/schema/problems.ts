@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { SignedRunsInputError, type InputProblem } from "../inputError";
+import { SignedRunsInputError, type InputProblem } from "./inputError";
 
 const FIX = ". Fix: ";
 

@@ -6,8 +6,8 @@
  */
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
-import { quoteValue } from "../inputError";
-import { RUN_TYPES, type RunType } from "../runTokenContract";
+import { quoteValue } from "./inputError";
+import { RUN_TYPES, type RunType } from "../runToken/contract";
 import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION } from "../workflow/spacectlRelease";
 import * as p from "./primitives";
 import { says } from "./problems";

@@ -5,8 +5,8 @@
  * the value defensively.
  */
 import type { z } from "zod";
-import { quoteValue } from "../inputError";
-import { DEFAULT_SIGNING_SECRET_NAME } from "../runTokenContract";
+import { quoteValue } from "./inputError";
+import { DEFAULT_SIGNING_SECRET_NAME } from "../runToken/contract";
 import { GLOB_CHARACTERS } from "./primitives";
 import { says } from "./problems";
 

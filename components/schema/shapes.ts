@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { quoteValue } from "../inputError";
+import { quoteValue } from "./inputError";
 import { isOutputLike, says } from "./problems";
 
 /** What is wrong with a value and how to fix it. */

@@ -4,8 +4,8 @@
  * line fails `tsc` when one side gains, loses or retypes a field.
  */
 import type { z } from "zod";
-import type { SignedRunsArgs, SignedRunsRepositoryArgs, SignedRunsWorkerPoolArgs } from "../signedRunsArgs";
-import type { InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "../initializationPolicy";
+import type { SignedRunsArgs, SignedRunsRepositoryArgs, SignedRunsWorkerPoolArgs } from "../signedRuns/args";
+import type { InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "../policy/initializationPolicy";
 import type { WorkflowOptions } from "../workflow/workflowOptions";
 import type * as c from "./component";
 import type * as r from "./renderOptions";

@@ -1,4 +1,4 @@
-import { DEFAULT_ISSUER } from "../runTokenContract";
+import { DEFAULT_ISSUER } from "../runToken/contract";
 import type { ResolvedSigner, ResolvedStack, ResolvedWorkflowOptions } from "./workflowOptions";
 import { SPACELIFT_API_KEY_ID_SECRET, SPACELIFT_API_KEY_SECRET_SECRET } from "./workflowOptions";
 import { FETCH_OIDC_TOKEN_SCRIPT, INSTALL_SPACECTL_SCRIPT, SIGN_RUN_TOKEN_SCRIPT, triggerRunScript } from "./stepScripts";

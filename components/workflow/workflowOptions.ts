@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from "../runTokenContract";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from "../runToken/contract";
 import { normalizeEndpoint } from "../schema/primitives";
 import { parseInput } from "../schema/problems";
 import { workflowOptions } from "../schema/renderOptions";

@@ -8,7 +8,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { SignedRuns, SignedRunsInputError, type SignedRunsApiKeyArgs, type SignedRunsStackArgs } from "../../components";
-import type { SigningAlgorithm } from "../../components/runTokenContract";
+import type { SigningAlgorithm } from "../../components/runToken/contract";
 
 export interface BasicExampleConfig {
   githubOwner: string;

@@ -3,11 +3,11 @@
  * mocks. Each builds resources and returns the components it made.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TrustedKey } from "../../components/initializationPolicy";
-import { SignedRuns } from "../../components/signedRuns";
-import type { SignedRunsArgs } from "../../components/signedRunsArgs";
-import { SignedRunsRepository } from "../../components/signedRunsRepository";
-import { SignedRunsWorkerPool } from "../../components/signedRunsWorkerPool";
+import type { TrustedKey } from "../../components/policy/initializationPolicy";
+import { SignedRuns } from "../../components/signedRuns/signedRuns";
+import type { SignedRunsArgs } from "../../components/signedRuns/args";
+import { SignedRunsRepository } from "../../components/signedRuns/signedRunsRepository";
+import { SignedRunsWorkerPool } from "../../components/signedRuns/signedRunsWorkerPool";
 
 export const API_KEY_SECRET = "api-key-secret-DO-NOT-LEAK-7f3a9c";
 export const API_KEY_ID = "01HAPIKEYID0000000000000000";

@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { findPackageRoot } from "../../components/packageRoot";
+import { findPackageRoot } from "../../components/policy/policyFiles";
 
 export const REPO_ROOT = findPackageRoot(__dirname);
 export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");

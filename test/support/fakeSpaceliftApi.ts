@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LauncherInput } from "../../components/runToken";
+import type { LauncherInput } from "../../components/runToken/runToken";
 
 /** The header spacectl puts `--run-metadata` in (spacectl's internal.UserProvidedRunMetadataHeader). */
 export const RUN_METADATA_HEADER = "spacelift-user-provided-run-metadata";

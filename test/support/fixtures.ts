@@ -4,7 +4,7 @@
  * SOURCE.md. Nothing a test reads lies outside the checkout.
  */
 import * as path from "node:path";
-import { findPackageRoot } from "../../components/packageRoot";
+import { findPackageRoot } from "../../components/policy/policyFiles";
 
 const FIXTURES = path.join(findPackageRoot(__dirname), "test", "fixtures");
 

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findPackageRoot } from "../../components/packageRoot";
-import { spaceliftCapabilities, type OpaCapabilities } from "../../components/spaceliftCapabilities";
+import { findPackageRoot } from "../../components/policy/policyFiles";
+import { spaceliftCapabilities, type OpaCapabilities } from "../../components/policy/spaceliftCapabilities";
 
 export interface OpaEngine {
   /** e.g. "opa 1.22.3", "opa 1.22.3 --v0-compatible", "opa 0.70.0" */

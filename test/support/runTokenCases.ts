@@ -5,9 +5,9 @@
  * verifyRunToken agreement test and the benchmark.
  */
 import { createHmac, createPrivateKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from "node:crypto";
-import { commandSha256, signRunToken, type LauncherInput, type SignRunTokenOptions } from "../../components/runToken";
-import type { InitializationPolicyOptions } from "../../components/initializationPolicy";
-import type { RunType } from "../../components/runTokenContract";
+import { commandSha256, signRunToken, type LauncherInput, type SignRunTokenOptions } from "../../components/runToken/runToken";
+import type { InitializationPolicyOptions } from "../../components/policy/initializationPolicy";
+import type { RunType } from "../../components/runToken/contract";
 
 export const HS_SECRET = "hs-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyz";
 export const OTHER_HS_SECRET = "another-secret-for-tests-0123456789abcdefghijklmnopq";

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { findPackageRoot } from "../../components/packageRoot";
+import { findPackageRoot } from "../../components/policy/policyFiles";
 
 export const REPO_ROOT = findPackageRoot(__dirname);
 export const STANDINS_DIR = path.join(REPO_ROOT, ".tools", "standins");

@@ -6,9 +6,9 @@
  * and one call that renders, runs and collects.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { renderInitializationPolicy, type TrustedKey } from "../../components/initializationPolicy";
-import type { RunType } from "../../components/runTokenContract";
-import { renderWorkflows, type WorkflowOptions, type WorkflowSigning } from "../../components/workflows";
+import { renderInitializationPolicy, type TrustedKey } from "../../components/policy/initializationPolicy";
+import type { RunType } from "../../components/runToken/contract";
+import { renderWorkflows, type WorkflowOptions, type WorkflowSigning } from "../../components/workflow/renderWorkflows";
 import { FakeSpaceliftApi, type ApiRunBranchReport, type FakeStack } from "./fakeSpaceliftApi";
 import { WORKFLOW_NOT_STARTED, runPushWorkflow, type GithubEnvironment, type JobRun, type RunWorkflowOptions, type WorkflowRun } from "./githubWorkflowHarness";
 

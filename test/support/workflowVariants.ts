@@ -2,7 +2,7 @@
  * The option sets every workflow check runs over: single stack, monorepos with one and with
  * several tracked branches, HS256, ES256, API key, OIDC.
  */
-import type { WorkflowOptions, WorkflowSigning } from "../../components/workflows";
+import type { WorkflowOptions, WorkflowSigning } from "../../components/workflow/renderWorkflows";
 
 function signing(algorithm: "HS256" | "ES256", branches: string[], prefix = "SPACELIFT_RUN"): WorkflowSigning {
   return {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { policyFilePath } from "./packageRoot";
+import { policyFilePath } from "./policyFiles";
 
 /** policies/push-policy.rego; it ships with the package. */
 export const PUSH_POLICY_PATH = policyFilePath("push-policy.rego");

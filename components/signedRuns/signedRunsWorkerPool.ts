@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { renderInitializationPolicy, type TrustedKey } from "./initializationPolicy";
+import { renderInitializationPolicy, type TrustedKey } from "../policy/initializationPolicy";
 import { buildLauncherEnvironment } from "./launcherEnvironment";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "./runTokenContract";
-import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoolSelection } from "./signedRunsArgs";
-import * as schema from "./schema/component";
-import { DEFAULT_LAUNCHER_POLICY_PATH } from "./schema/primitives";
-import { inputErrorsOf, parseInput } from "./schema/problems";
-import { SignedRunsInputError, quoteValue } from "./inputError";
-import { WorkerPool } from "./spacelift/workerPool";
-import { declareKubernetesLauncher, planKubernetesLauncher, type KubernetesLauncherPlan, type KubernetesLauncherResources } from "./kubernetes/launcher";
-import { KUBERNETES_POLICY_PATH } from "./kubernetes/manifests";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "../runToken/contract";
+import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoolSelection } from "./args";
+import * as schema from "../schema/component";
+import { DEFAULT_LAUNCHER_POLICY_PATH } from "../schema/primitives";
+import { inputErrorsOf, parseInput } from "../schema/problems";
+import { SignedRunsInputError, quoteValue } from "../schema/inputError";
+import { WorkerPool } from "../spacelift/workerPool";
+import { declareKubernetesLauncher, planKubernetesLauncher, type KubernetesLauncherPlan, type KubernetesLauncherResources } from "../kubernetes/launcher";
+import { KUBERNETES_POLICY_PATH } from "../kubernetes/manifests";
 
 /** Marks arguments SignedRuns parsed already. Internal. */
 export const PARSED = Symbol("parsed by SignedRuns");

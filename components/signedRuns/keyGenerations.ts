@@ -9,8 +9,8 @@
  * plain values: the same inputs give the same names.
  */
 import { createHash } from "node:crypto";
-import { DEFAULT_SIGNING_SECRET_NAME } from "./runTokenContract";
-import { generationSecretName } from "./schema/rules";
+import { DEFAULT_SIGNING_SECRET_NAME } from "../runToken/contract";
+import { generationSecretName } from "../schema/rules";
 
 const MAX_KEY_ID_LENGTH = 128;
 /** GitHub: environment names are at most 255 characters. */

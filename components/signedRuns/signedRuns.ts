@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { TrustedKey } from "./initializationPolicy";
+import type { TrustedKey } from "../policy/initializationPolicy";
 import type {
   LauncherEnvironment,
   SignedRunsActiveKeys,
@@ -7,13 +7,13 @@ import type {
   SignedRunsOutputs,
   SignedRunsSigningKeys,
   SignedRunsWorkerPoolArgs,
-} from "./signedRunsArgs";
-import * as schema from "./schema/component";
-import { parseInput } from "./schema/problems";
-import { DEFAULT_ISSUER } from "./runTokenContract";
+} from "./args";
+import * as schema from "../schema/component";
+import { parseInput } from "../schema/problems";
+import { DEFAULT_ISSUER } from "../runToken/contract";
 import { SignedRunsRepository, planRepository } from "./signedRunsRepository";
 import { PARSED, SignedRunsWorkerPool, planWorkerPool, type PoolGrant } from "./signedRunsWorkerPool";
-import type { WorkflowFile } from "./workflows";
+import type { WorkflowFile } from "../workflow/renderWorkflows";
 
 export const SIGNED_RUNS_TYPE = "spacelift-signed-runs:index:SignedRuns";
 

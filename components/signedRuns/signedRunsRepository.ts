@@ -2,8 +2,8 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import type { TrustedKey } from "./initializationPolicy";
-import { SignedRunsInputError } from "./inputError";
+import type { TrustedKey } from "../policy/initializationPolicy";
+import { SignedRunsInputError } from "../schema/inputError";
 import {
   branchResourceSuffix,
   planKeyGenerations,
@@ -12,22 +12,22 @@ import {
   trackedKeyId,
   type KeyGenerationPlan,
 } from "./keyGenerations";
-import { renderPushPolicy } from "./pushPolicy";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SIGNING_ALGORITHM, type RunType, type SigningAlgorithm } from "./runTokenContract";
+import { renderPushPolicy } from "../policy/pushPolicy";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SIGNING_ALGORITHM, type RunType, type SigningAlgorithm } from "../runToken/contract";
 import type {
   SignedRunsActiveKeys,
   SignedRunsApiKeyArgs,
   SignedRunsRepositoryArgs,
   SignedRunsSigningKeys,
   SignedRunsStackArgs,
-} from "./signedRunsArgs";
-import * as schema from "./schema/component";
-import { normalizeEndpoint } from "./schema/primitives";
-import { inputErrorsOf, isOutputLike, parseInput, parsedWhenResolved } from "./schema/problems";
-import { Policy } from "./spacelift/policy";
-import { PolicyAttachment } from "./spacelift/policyAttachment";
-import { Stack } from "./spacelift/stack";
-import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "./workflows";
+} from "./args";
+import * as schema from "../schema/component";
+import { normalizeEndpoint } from "../schema/primitives";
+import { inputErrorsOf, isOutputLike, parseInput, parsedWhenResolved } from "../schema/problems";
+import { Policy } from "../spacelift/policy";
+import { PolicyAttachment } from "../spacelift/policyAttachment";
+import { Stack } from "../spacelift/stack";
+import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "../workflow/renderWorkflows";
 
 export const SIGNED_RUNS_REPOSITORY_TYPE = "spacelift-signed-runs:index:SignedRunsRepository";
 /** Length of a generated HS256 secret: 64 alphanumerics, about 380 bits. */

@@ -1,6 +1,6 @@
-import type { LauncherEnvironment } from "./signedRunsArgs";
+import type { LauncherEnvironment } from "./args";
 
-export { DEFAULT_LAUNCHER_POLICY_PATH } from "./schema/primitives";
+export { DEFAULT_LAUNCHER_POLICY_PATH } from "../schema/primitives";
 
 /**
  * The launcher's environment. The pool's `config` is what the launcher calls

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { policyFilePath } from "./packageRoot";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType } from "./runTokenContract";
-import { parseInput } from "./schema/problems";
-import { initializationPolicyOptions, normalisePublicKeyPem } from "./schema/renderOptions";
+import { policyFilePath } from "./policyFiles";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType } from "../runToken/contract";
+import { parseInput } from "../schema/problems";
+import { initializationPolicyOptions, normalisePublicKeyPem } from "../schema/renderOptions";
 
 /** An HS256 key the policy trusts. Its secret is written into the policy, which is then secret too. */
 export interface HmacTrustedKey {
@@ -63,7 +63,7 @@ export interface InitializationPolicyOptions {
   acknowledgeSampleLogsSecret?: boolean;
 }
 
-export { MIN_HS256_SECRET_BYTES } from "./schema/renderOptions";
+export { MIN_HS256_SECRET_BYTES } from "../schema/renderOptions";
 
 /** A trusted key after validation, as the policy text embeds it. */
 export type ValidatedTrustedKey =

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
 import { SignJWT, compactVerify, importSPKI } from "jose";
-import { SignedRunsInputError, quoteValue } from "./inputError";
-import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "./initializationPolicy";
+import { SignedRunsInputError, quoteValue } from "../schema/inputError";
+import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "../policy/initializationPolicy";
 import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
@@ -10,9 +10,9 @@ import {
   DEFAULT_SIGNING_ALGORITHM,
   RUN_TYPES,
   type RunType,
-} from "./runTokenContract";
-import { keyId, stackId } from "./schema/primitives";
-import { parseInput } from "./schema/problems";
+} from "./contract";
+import { keyId, stackId } from "../schema/primitives";
+import { parseInput } from "../schema/problems";
 
 /** The longest task command signRunToken binds. */
 export const MAX_COMMAND_LENGTH = 65536;

@@ -5,9 +5,9 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { TrustedKey } from "./initializationPolicy";
-import type { SigningAlgorithm } from "./runTokenContract";
-import type { WorkflowFile } from "./workflows";
+import type { TrustedKey } from "../policy/initializationPolicy";
+import type { SigningAlgorithm } from "../runToken/contract";
+import type { WorkflowFile } from "../workflow/renderWorkflows";
 
 /** The GitHub repository whose CI signs runs. It must exist already. */
 export interface SignedRunsGithubArgs {
