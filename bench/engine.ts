@@ -38,18 +38,30 @@ function markedRssKiB(marker: string): number {
 function measure(project: EngineProject, args: string[]): Promise<{ wallS: number; peakMiB: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(path.join(project.dir, "scripts", "with-engine.sh"), args, { cwd: project.dir, env: project.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(path.join(project.dir, "scripts", "with-engine.sh"), args, {
+      cwd: project.dir,
+      env: project.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let peak = 0;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    const timer = setInterval(() => { peak = Math.max(peak, markedRssKiB(project.env.PULUMI_HOME as string)); }, 200);
+    const timer = setInterval(() => {
+      peak = Math.max(peak, markedRssKiB(project.env.PULUMI_HOME as string));
+    }, 200);
     child.on("close", (code) => {
       clearInterval(timer);
       const wallS = (performance.now() - started) / 1000;
-      try { process.kill(-(child.pid as number), "SIGKILL"); } catch { /* group already empty */ }
-      if (code !== 0) reject(new Error(`${args.join(" ")} failed (${code}):\n${Buffer.concat(out)}\n${Buffer.concat(err)}`));
+      try {
+        process.kill(-(child.pid as number), "SIGKILL");
+      } catch {
+        /* group already empty */
+      }
+      if (code !== 0)
+        reject(new Error(`${args.join(" ")} failed (${code}):\n${Buffer.concat(out)}\n${Buffer.concat(err)}`));
       else resolve({ wallS, peakMiB: peak / 1024, stdout: Buffer.concat(out).toString() });
     });
   });
@@ -61,11 +73,22 @@ async function onboarding(n: number): Promise<string> {
     const names = Array.from({ length: n }, (_, i) => `repo${String(i + 1).padStart(2, "0")}`);
     const seed = names.flatMap((r) => ["--repository", `acme/${r}:main`, "--stack", `${r}-prod=${r}@main`]);
     await project.withEngine(["seed-standins", ...seed]);
-    writeFileSync(path.join(project.dir, "repositories.json"), JSON.stringify({
-      spaceliftEndpoint: "https://acme.app.spacelift.io",
-      repositories: names.map((r) => ({ owner: "acme", repository: r, stacks: [{ id: `${r}-prod` }] })),
-    }));
-    const args = ["node", "dist/cli/main.js", "onboard", "--repositories", "repositories.json", "--backend", `file://${path.join(project.dir, "onboarding-state")}`];
+    writeFileSync(
+      path.join(project.dir, "repositories.json"),
+      JSON.stringify({
+        spaceliftEndpoint: "https://acme.app.spacelift.io",
+        repositories: names.map((r) => ({ owner: "acme", repository: r, stacks: [{ id: `${r}-prod` }] })),
+      }),
+    );
+    const args = [
+      "node",
+      "dist/cli/main.js",
+      "onboard",
+      "--repositories",
+      "repositories.json",
+      "--backend",
+      `file://${path.join(project.dir, "onboarding-state")}`,
+    ];
     const first = await measure(project, args);
     if (!first.stdout.includes(`summary: ${n} of ${n} repositories onboarded, 0 failed`)) throw new Error(first.stdout);
     const again = await measure(project, args);
@@ -78,10 +101,20 @@ async function onboarding(n: number): Promise<string> {
 async function rootPreview(): Promise<string> {
   const project = createEngineProject();
   try {
-    await project.withEngine(["seed-standins", "--repository", "acme/payments-infra:main,staging", "--stack", "payments-prod=payments-infra@main", "--stack", "payments-staging=payments-infra@staging"]);
+    await project.withEngine([
+      "seed-standins",
+      "--repository",
+      "acme/payments-infra:main,staging",
+      "--stack",
+      "payments-prod=payments-infra@main",
+      "--stack",
+      "payments-staging=payments-infra@staging",
+    ]);
     copyFileSync(path.join(project.dir, "Pulumi.example.yaml"), path.join(project.dir, "Pulumi.dev.yaml"));
     await project.withEngine(["pulumi", "stack", "init", "dev"]);
-    await project.withEngine(["pulumi", "config", "set", "--secret", "spaceliftApiKeySecret"], { input: "bench-api-key-secret-0123456789" });
+    await project.withEngine(["pulumi", "config", "set", "--secret", "spaceliftApiKeySecret"], {
+      input: "bench-api-key-secret-0123456789",
+    });
     const up = await measure(project, ["pulumi", "up", "--yes", "--skip-preview"]);
     const preview = await measure(project, ["pulumi", "preview", "--expect-no-changes"]);
     return `| root project (quick start), \`pulumi up\` | ${up.wallS.toFixed(1)} | ${up.peakMiB.toFixed(0)} |\n| root project, no-op \`pulumi preview --expect-no-changes\` | ${preview.wallS.toFixed(1)} | ${preview.peakMiB.toFixed(0)} |`;
@@ -91,13 +124,27 @@ async function rootPreview(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`);
-  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+  console.log(
+    `machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
+  console.log(
+    `load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
+  );
   console.log("| command | wall s | peak RSS MiB |\n| --- | ---: | ---: |");
   console.log(await rootPreview());
-  console.log("\n| repositories | pulumi up (stacks) | onboard wall s | s / repository | peak RSS MiB | second run (no changes) wall s | its peak RSS MiB |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    "\n| repositories | pulumi up (stacks) | onboard wall s | s / repository | peak RSS MiB | second run (no changes) wall s | its peak RSS MiB |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
   for (const n of SIZES) console.log(await onboarding(n));
-  console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\nload average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -29,11 +29,14 @@ interface Measurement {
 
 function referencePolicy(): string {
   if (!existsSync(referencePath)) {
-    throw new Error(`the reference policy is not at ${referencePath}; set REFERENCE_POLICY to Spacelift's reference initialization-policy.rego`);
+    throw new Error(
+      `the reference policy is not at ${referencePath}; set REFERENCE_POLICY to Spacelift's reference initialization-policy.rego`,
+    );
   }
   const text = readFileSync(referencePath, "utf8");
   const placeholder = '"${SECRET}"';
-  if (text.split(placeholder).length !== 2) throw new Error(`${referencePath} should hold the ${placeholder} placeholder exactly once`);
+  if (text.split(placeholder).length !== 2)
+    throw new Error(`${referencePath} should hold the ${placeholder} placeholder exactly once`);
   return text.replace(placeholder, JSON.stringify(BENCH_SECRET));
 }
 
@@ -41,7 +44,9 @@ function referencePolicy(): string {
 const REPEAT = Math.max(1, Number.parseInt(process.env.BENCH_REPEAT ?? "3", 10) || 3);
 
 function measure(engine: OpaEngine, policy: string, input: LauncherInput): Measurement {
-  const runs = Array.from({ length: REPEAT }, () => measureOnce(engine, policy, input)).sort((a, b) => a.microseconds - b.microseconds);
+  const runs = Array.from({ length: REPEAT }, () => measureOnce(engine, policy, input)).sort(
+    (a, b) => a.microseconds - b.microseconds,
+  );
   return runs[Math.floor(runs.length / 2)];
 }
 
@@ -59,9 +64,28 @@ function measureOnce(engine: OpaEngine, policy: string, input: LauncherInput): M
     "data.spacelift.deny",
   ]);
   const result = JSON.parse(out) as { N: number; T: number; MemAllocs: number };
-  const decision = runOpaOk(engine, "eval", ["--capabilities", spaceliftCapabilitiesFile(engine), "--format", "json", "--data", writeScratch(policy), "--stdin-input", "data.spacelift.deny"], JSON.stringify(input));
-  const deny = (JSON.parse(decision) as { result: Array<{ expressions: Array<{ value: string[] }> }> }).result[0].expressions[0].value;
-  return { microseconds: result.T / result.N / 1000, allocations: Math.round(result.MemAllocs / result.N), decision: deny.length === 0 ? "allow" : "deny" };
+  const decision = runOpaOk(
+    engine,
+    "eval",
+    [
+      "--capabilities",
+      spaceliftCapabilitiesFile(engine),
+      "--format",
+      "json",
+      "--data",
+      writeScratch(policy),
+      "--stdin-input",
+      "data.spacelift.deny",
+    ],
+    JSON.stringify(input),
+  );
+  const deny = (JSON.parse(decision) as { result: Array<{ expressions: Array<{ value: string[] }> }> }).result[0]
+    .expressions[0].value;
+  return {
+    microseconds: result.T / result.N / 1000,
+    allocations: Math.round(result.MemAllocs / result.N),
+    decision: deny.length === 0 ? "allow" : "deny",
+  };
 }
 
 /** The reference is Rego v0 syntax: OPA 1.x parses it only with --v0-compatible. */
@@ -83,28 +107,51 @@ async function main(): Promise<void> {
   const reference = referencePolicy();
   const engines = opaEngines();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log("# bench:policy: opa bench of data.spacelift.deny (policies compiled with the Spacelift capabilities too)");
-  console.log(`machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
+  console.log(
+    "# bench:policy: opa bench of data.spacelift.deny (policies compiled with the Spacelift capabilities too)",
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`,
+  );
   console.log(`reference: ${referencePath} (secret filled in, scratch copy only)`);
-  console.log(`each figure: median of ${REPEAT} opa bench runs; load average at start ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}`);
+  console.log(
+    `each figure: median of ${REPEAT} opa bench runs; load average at start ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" ")}`,
+  );
   console.log("");
   console.log("| scenario | engine | this policy | reference policy | ratio / budget |");
   console.log("| --- | --- | --- | --- | --- |");
   for (const scenario of await policyScenarios()) {
     for (const engine of engines) {
       const ours = measure(engine, scenario.policy, scenario.input);
-      const theirs = scenario.referenceApplies && parsesReference(engine, reference) ? measure(engine, reference, scenario.input) : undefined;
-      const note = scenario.hostile ? "n/a (hostile)" : scenario.referenceApplies ? "n/a (v0 syntax)" : "n/a (HS256 only)";
+      const theirs =
+        scenario.referenceApplies && parsesReference(engine, reference)
+          ? measure(engine, reference, scenario.input)
+          : undefined;
+      const note = scenario.hostile
+        ? "n/a (hostile)"
+        : scenario.referenceApplies
+          ? "n/a (v0 syntax)"
+          : "n/a (HS256 only)";
       const verdict = scenario.hostile
         ? `${(ours.microseconds / 1000).toFixed(2)} ms of ${HOSTILE_BUDGET_MS} ms ${ours.microseconds / 1000 < HOSTILE_BUDGET_MS ? "(within)" : "(OVER)"}`
         : theirs !== undefined
           ? `${(ours.microseconds / theirs.microseconds).toFixed(2)}x`
           : "";
-      console.log(`| ${scenario.name} | ${engine.name} | ${format(ours)} | ${theirs ? format(theirs) : note} | ${verdict} |`);
+      console.log(
+        `| ${scenario.name} | ${engine.name} | ${format(ours)} | ${theirs ? format(theirs) : note} | ${verdict} |`,
+      );
     }
   }
   console.log("");
-  console.log(`load average at end ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average at end ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 main().catch((error: unknown) => {

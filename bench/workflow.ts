@@ -19,7 +19,13 @@ import * as path from "node:path";
 import { PINNED_SPACECTL_VERSION } from "../components/workflow/renderWorkflows";
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "../test/support/githubWorkflowHarness";
-import { executePush, githubFor, randomSha, repositoryKeys, singleStackWorkflow } from "../test/support/workflowTestbed";
+import {
+  executePush,
+  githubFor,
+  randomSha,
+  repositoryKeys,
+  singleStackWorkflow,
+} from "../test/support/workflowTestbed";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const STACKS = [{ id: "net-prod", branch: "main" }];
@@ -60,11 +66,15 @@ async function benchKey(algorithm: "HS256" | "ES256", series: Map<string, Series
         ...githubFor(keys),
         preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
       });
-      if (job.conclusion !== "success" || api.runs.length !== 1) throw new Error(`bench run failed: ${job.steps.map((step) => step.stdout + step.stderr).join("\n")}`);
+      if (job.conclusion !== "success" || api.runs.length !== 1)
+        throw new Error(`bench run failed: ${job.steps.map((step) => step.stdout + step.stderr).join("\n")}`);
       add(`${label}: sign step, ${algorithm}`, job.steps[1].durationMs);
       add(`${label}: trigger step (spacectl stand-in -> fake API), ${algorithm} token`, job.steps[2].durationMs);
       if (label === "tracked job") add("install step, pinned spacectl already installed", job.steps[0].durationMs);
-      add(`${label}: whole job (3 steps), ${algorithm}`, job.steps.reduce((sum, step) => sum + step.durationMs, 0));
+      add(
+        `${label}: whole job (3 steps), ${algorithm}`,
+        job.steps.reduce((sum, step) => sum + step.durationMs, 0),
+      );
     }
   }
 }
@@ -83,7 +93,8 @@ async function benchDownload(series: Map<string, Series>): Promise<void> {
         ...githubFor(keys),
         downloads: { [spacectlReleaseUrl(version)]: archive.file },
       });
-      if (job.steps[0].outcome !== "success") throw new Error(`install failed: ${job.steps[0].stdout}${job.steps[0].stderr}`);
+      if (job.steps[0].outcome !== "success")
+        throw new Error(`install failed: ${job.steps[0].stdout}${job.steps[0].stderr}`);
       samples.push(job.steps[0].durationMs);
     }
     series.set("install", { name: "install step, local archive: copy + sha256sum + unzip (no network)", samples });

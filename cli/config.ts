@@ -7,7 +7,11 @@ import { renderConfig } from "../components/schema/configFiles";
 import { normalizeEndpoint } from "../components/schema/primitives";
 import { parseInput } from "../components/schema/problems";
 import { SignedRunsInputError } from "../components/schema/inputError";
-import { DEFAULT_REPOSITORY_BRANCH, planRepository, type RepositoryPlan } from "../components/signedRuns/signedRunsRepository";
+import {
+  DEFAULT_REPOSITORY_BRANCH,
+  planRepository,
+  type RepositoryPlan,
+} from "../components/signedRuns/signedRunsRepository";
 import { planWorkerPool } from "../components/signedRuns/signedRunsWorkerPool";
 
 /**
@@ -70,17 +74,26 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
   );
   // launcher.kubernetes is planned here: render has no provider, and never takes the pool's credentials.
   const { kubernetes: kubernetesRaw, ...vmLauncher } = config.launcher ?? {};
-  const kubernetes = kubernetesRaw === undefined ? undefined : planRenderKubernetes(kubernetesRaw, vmLauncher.policyPath);
+  const kubernetes =
+    kubernetesRaw === undefined ? undefined : planRenderKubernetes(kubernetesRaw, vmLauncher.policyPath);
   const pool = planWorkerPool({ launcher: vmLauncher });
   const keys = plan.generations.map((g) => g.generation);
   const keyDirectory = path.resolve(configDirectory, keyDirectoryRaw ?? DEFAULT_KEY_DIRECTORY);
   const keyFiles: Record<string, GenerationKeyFiles> = {};
-  for (const generation of keys) keyFiles[generation] = generationKeyFiles(generation, named[generation] ?? {}, plan, keyDirectory, configDirectory);
+  for (const generation of keys)
+    keyFiles[generation] = generationKeyFiles(generation, named[generation] ?? {}, plan, keyDirectory, configDirectory);
   const { spacectlVersion, spacectlSha256 } = config.workflow ?? {};
   return {
-    github: { owner: config.github.owner as string, repository: config.github.repository as string, branch: config.github.branch ?? DEFAULT_REPOSITORY_BRANCH },
+    github: {
+      owner: config.github.owner as string,
+      repository: config.github.repository as string,
+      branch: config.github.branch ?? DEFAULT_REPOSITORY_BRANCH,
+    },
     stacks: plan.stacks,
-    spacelift: { endpoint: normalizeEndpoint(config.spacelift.endpoint), ...(oidc === undefined ? {} : { oidc: oidc as { apiKeyId: string; audience?: string } }) },
+    spacelift: {
+      endpoint: normalizeEndpoint(config.spacelift.endpoint),
+      ...(oidc === undefined ? {} : { oidc: oidc as { apiKeyId: string; audience?: string } }),
+    },
     plan,
     signing: {
       algorithm: plan.algorithm,
@@ -89,8 +102,12 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
       maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
       keyFiles,
     },
-    workflow: { ...(spacectlVersion === undefined ? {} : { spacectlVersion }), ...(spacectlSha256 === undefined ? {} : { spacectlSha256 }) },
-    launcher: kubernetes === undefined ? { policyPath: pool.policyPath } : { policyPath: KUBERNETES_POLICY_PATH, kubernetes },
+    workflow: {
+      ...(spacectlVersion === undefined ? {} : { spacectlVersion }),
+      ...(spacectlSha256 === undefined ? {} : { spacectlSha256 }),
+    },
+    launcher:
+      kubernetes === undefined ? { policyPath: pool.policyPath } : { policyPath: KUBERNETES_POLICY_PATH, kubernetes },
   };
 }
 
@@ -101,14 +118,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** `launcher.kubernetes` in the config file: as the component's, without `provider` and `credentials`; its name defaults to "signed-runs". */
 function planRenderKubernetes(raw: unknown, policyPath: unknown): KubernetesPlan {
   if (policyPath !== undefined) {
-    throw new SignedRunsInputError("launcher.policyPath", `${JSON.stringify(policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`, "leave launcher.policyPath out when launcher.kubernetes is set");
+    throw new SignedRunsInputError(
+      "launcher.policyPath",
+      `${JSON.stringify(policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`,
+      "leave launcher.policyPath out when launcher.kubernetes is set",
+    );
   }
   if (isObject(raw) && raw.credentials !== undefined) {
     // The value is not quoted: it is a secret.
-    throw new SignedRunsInputError("launcher.kubernetes.credentials", "the pool's credentials do not belong in the config file", "remove them; render writes launcher/pool-credentials.yaml.template for you to fill in a copy of");
+    throw new SignedRunsInputError(
+      "launcher.kubernetes.credentials",
+      "the pool's credentials do not belong in the config file",
+      "remove them; render writes launcher/pool-credentials.yaml.template for you to fill in a copy of",
+    );
   }
   if (isObject(raw) && raw.provider !== undefined) {
-    throw new SignedRunsInputError("launcher.kubernetes.provider", "is a Pulumi setting; render writes manifests for kubectl", "remove it");
+    throw new SignedRunsInputError(
+      "launcher.kubernetes.provider",
+      "is a Pulumi setting; render writes manifests for kubectl",
+      "remove it",
+    );
   }
   return planKubernetes("launcher.kubernetes", raw, "signed-runs");
 }
@@ -120,11 +149,23 @@ export function defaultKeyFileName(generation: string, algorithm: SigningAlgorit
 }
 
 /** A generation's key files: those `signing.keyFiles.<generation>` names (relative to the config file), the rest in the key directory. */
-function generationKeyFiles(generation: string, named: { proposed?: string; tracked?: Record<string, string> }, plan: RepositoryPlan, keyDirectory: string, configDirectory: string): GenerationKeyFiles {
-  const file = (given: string | undefined, fallback: string) => (given === undefined ? path.join(keyDirectory, fallback) : path.resolve(configDirectory, given));
+function generationKeyFiles(
+  generation: string,
+  named: { proposed?: string; tracked?: Record<string, string> },
+  plan: RepositoryPlan,
+  keyDirectory: string,
+  configDirectory: string,
+): GenerationKeyFiles {
+  const file = (given: string | undefined, fallback: string) =>
+    given === undefined ? path.join(keyDirectory, fallback) : path.resolve(configDirectory, given);
   const branches = plan.trackedBranches.map((b) => b.branch);
   return {
     proposed: file(named.proposed, defaultKeyFileName(generation, plan.algorithm)),
-    tracked: Object.fromEntries(branches.map((branch) => [branch, file(named.tracked?.[branch], defaultKeyFileName(generation, plan.algorithm, branch))])),
+    tracked: Object.fromEntries(
+      branches.map((branch) => [
+        branch,
+        file(named.tracked?.[branch], defaultKeyFileName(generation, plan.algorithm, branch)),
+      ]),
+    ),
   };
 }

@@ -38,10 +38,17 @@ function writeNoFollow(file: string, content: string, mode: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, mode);
+    fd = fs.openSync(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
+      mode,
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ELOOP") {
-      throw new CliError(ExitCode.Usage, `${file} is a symbolic link, and render never writes through one. Fix: remove the link, or write somewhere else`);
+      throw new CliError(
+        ExitCode.Usage,
+        `${file} is a symbolic link, and render never writes through one. Fix: remove the link, or write somewhere else`,
+      );
     }
     throw error;
   }
@@ -85,7 +92,10 @@ export function readKeyFile(file: string, option: string, expected?: SigningAlgo
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new CliError(ExitCode.Usage, `${option}: cannot read key file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of a key made by 'spacelift-signed-runs keygen'`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${option}: cannot read key file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of a key made by 'spacelift-signed-runs keygen'`,
+    );
   }
   warnWhenReadableByOthers(file);
   let key: LoadedKey;
@@ -95,12 +105,18 @@ export function readKeyFile(file: string, option: string, expected?: SigningAlgo
     const secret = text.replace(/\r?\n$/, "");
     if (Buffer.byteLength(secret, "utf8") < 32) {
       // The secret's value is never shown, only its length.
-      throw new CliError(ExitCode.Usage, `${option}: the HS256 secret in ${file} is ${Buffer.byteLength(secret, "utf8")} bytes long, and at least 32 are needed. Fix: make a new one with 'spacelift-signed-runs keygen --algorithm HS256 --out ${file}'`);
+      throw new CliError(
+        ExitCode.Usage,
+        `${option}: the HS256 secret in ${file} is ${Buffer.byteLength(secret, "utf8")} bytes long, and at least 32 are needed. Fix: make a new one with 'spacelift-signed-runs keygen --algorithm HS256 --out ${file}'`,
+      );
     }
     key = { algorithm: "HS256", secret, file };
   }
   if (expected !== undefined && key.algorithm !== expected) {
-    throw new CliError(ExitCode.Usage, `${option}: ${file} holds an ${key.algorithm} key, but ${expected} is configured. Fix: point to an ${expected} key, or change the algorithm`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${option}: ${file} holds an ${key.algorithm} key, but ${expected} is configured. Fix: point to an ${expected} key, or change the algorithm`,
+    );
   }
   return key;
 }
@@ -115,7 +131,10 @@ function readPemKey(file: string, text: string, option: string): LoadedKey {
       }
       publicKeyPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
     } catch {
-      throw new CliError(ExitCode.Usage, `${option}: ${file} is not an ECDSA P-256 private key. Fix: make one with 'spacelift-signed-runs keygen --algorithm ES256 --out ${file}'`);
+      throw new CliError(
+        ExitCode.Usage,
+        `${option}: ${file} is not an ECDSA P-256 private key. Fix: make one with 'spacelift-signed-runs keygen --algorithm ES256 --out ${file}'`,
+      );
     }
     // Normalised to PKCS#8 so that a SEC1 ("EC PRIVATE KEY") file signs the same way.
     const privateKeyPem = createPrivateKey(text).export({ type: "pkcs8", format: "pem" }).toString();
@@ -128,14 +147,19 @@ function readPemKey(file: string, text: string, option: string): LoadedKey {
     }
     return { algorithm: "ES256", publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(), file };
   } catch {
-    throw new CliError(ExitCode.Usage, `${option}: ${file} is not an ECDSA P-256 key. Fix: make one with 'spacelift-signed-runs keygen --algorithm ES256 --out ${file}'`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${option}: ${file} is not an ECDSA P-256 key. Fix: make one with 'spacelift-signed-runs keygen --algorithm ES256 --out ${file}'`,
+    );
   }
 }
 
 function warnWhenReadableByOthers(file: string): void {
   const mode = fs.statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0 && !file.endsWith(".pub.pem")) {
-    process.stderr.write(`warning: ${file} is readable by other users (mode ${mode.toString(8).padStart(4, "0")}); run 'chmod 600 ${file}'\n`);
+    process.stderr.write(
+      `warning: ${file} is readable by other users (mode ${mode.toString(8).padStart(4, "0")}); run 'chmod 600 ${file}'\n`,
+    );
   }
 }
 
@@ -144,7 +168,10 @@ export function writeNewKey(file: string, algorithm: SigningAlgorithm, force: bo
   const files = algorithm === "ES256" ? [file, publicKeyPathFor(file)] : [file];
   if (!force) {
     for (const existing of files.filter((f) => fs.existsSync(f))) {
-      throw new CliError(ExitCode.Usage, `--out: ${existing} exists already, and overwriting a key would lock out every run signed with it. Fix: choose another path, or pass --force`);
+      throw new CliError(
+        ExitCode.Usage,
+        `--out: ${existing} exists already, and overwriting a key would lock out every run signed with it. Fix: choose another path, or pass --force`,
+      );
     }
   }
   if (algorithm === "ES256") {

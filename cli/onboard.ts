@@ -39,7 +39,11 @@ export function formatDuration(milliseconds: number): string {
 function errorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // Pulumi's errors can run to pages; the first lines say what went wrong.
-  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" | ");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(0, 3)
+    .join(" | ");
 }
 
 /**
@@ -57,7 +61,11 @@ export async function onboardRepositories(
   const result: OnboardingResult = { onboarded: [], failed: [], pool: undefined, elapsedMs: 0 };
   const grants: RepositoryGrant[] = [];
   const grant = (entry: RepositoryEntry, trustedKeys: TrustedKey[]) =>
-    grants.push({ repository: `${entry.owner}/${entry.repository}`, stacks: entry.stacks.map((stack) => stack.id), trustedKeys });
+    grants.push({
+      repository: `${entry.owner}/${entry.repository}`,
+      stacks: entry.stacks.map((stack) => stack.id),
+      trustedKeys,
+    });
   const workerPoolId = await runner.existingWorkerPoolId();
   const width = String(repositories.length).length;
   for (const [index, entry] of repositories.entries()) {
@@ -69,13 +77,17 @@ export async function onboardRepositories(
       const keys = await runner.upRepository(entry, workerPoolId);
       grant(entry, keys);
       result.onboarded.push({ repository: name, kids: keys.map((k) => k.kid) });
-      log(`${position} ${name}: onboarded in ${formatDuration(now() - repositoryStarted)}, keys ${keys.map((k) => k.kid).join(", ")}`);
+      log(
+        `${position} ${name}: onboarded in ${formatDuration(now() - repositoryStarted)}, keys ${keys.map((k) => k.kid).join(", ")}`,
+      );
     } catch (error) {
       const message = errorMessage(error);
       result.failed.push({ repository: name, error: message });
       const previous = await runner.previousTrustedKeys(entry).catch(() => undefined);
       if (previous !== undefined) grant(entry, previous);
-      log(`${position} ${name}: FAILED after ${formatDuration(now() - repositoryStarted)}: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`);
+      log(
+        `${position} ${name}: FAILED after ${formatDuration(now() - repositoryStarted)}: ${message}${previous !== undefined ? " (its keys from the last successful run stay trusted)" : ""}`,
+      );
     }
   }
   const trusted = grants.reduce((count, g) => count + g.trustedKeys.length, 0);
@@ -85,7 +97,9 @@ export async function onboardRepositories(
     try {
       const pool = await runner.upPool(grants);
       result.pool = { workerPoolId: pool.workerPoolId, trustedKeys: trusted };
-      log(`pool: ${pool.workerPoolId} trusts ${trusted} key(s) of ${grants.length} repositories, each for its own stacks; redeploy the launchers with its new initialization policy`);
+      log(
+        `pool: ${pool.workerPoolId} trusts ${trusted} key(s) of ${grants.length} repositories, each for its own stacks; redeploy the launchers with its new initialization policy`,
+      );
     } catch (error) {
       result.pool = { error: errorMessage(error) };
       log(`pool: FAILED: ${errorMessage(error)}`);

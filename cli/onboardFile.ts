@@ -50,12 +50,18 @@ export class OnboardingFileError extends CliError {
 /** Parses a repositories file; throws OnboardingFileError listing every problem. */
 export function parseOnboardingFile(raw: unknown, file: string): OnboardingFile {
   const result = onboardingFile.safeParse(raw);
-  if (!result.success) throw new OnboardingFileError(file, problemsOf(result.error.issues, "", "(the file)").map(lineOf));
+  if (!result.success)
+    throw new OnboardingFileError(file, problemsOf(result.error.issues, "", "(the file)").map(lineOf));
   // Each repository's stacks as the component plans them (the workflow generator's checks included), with the file's settings.
   const problems = result.data.repositories.flatMap((entry, index) => {
     try {
       planRepository(
-        { github: { owner: entry.owner, repository: entry.repository }, stacks: entry.stacks, spacelift: { endpoint: result.data.spaceliftEndpoint }, signing: { algorithm: result.data.algorithm ?? "ES256" } },
+        {
+          github: { owner: entry.owner, repository: entry.repository },
+          stacks: entry.stacks,
+          spacelift: { endpoint: result.data.spaceliftEndpoint },
+          signing: { algorithm: result.data.algorithm ?? "ES256" },
+        },
         { poolProvided: true, parsed: true },
       );
       return [];
@@ -74,13 +80,19 @@ export function loadOnboardingFile(file: string): OnboardingFile {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new CliError(ExitCode.Usage, `--repositories: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of your repositories file (see docs/bulk-onboarding.md)`);
+    throw new CliError(
+      ExitCode.Usage,
+      `--repositories: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of your repositories file (see docs/bulk-onboarding.md)`,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CliError(ExitCode.Usage, `${file}: is not valid JSON (${(error as Error).message}). Fix: correct the JSON syntax`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${file}: is not valid JSON (${(error as Error).message}). Fix: correct the JSON syntax`,
+    );
   }
   return parseOnboardingFile(raw, file);
 }

@@ -60,5 +60,8 @@ export function declareSharedPool(grants: RepositoryGrant[], settings: Onboardin
 }
 
 /** The inline programs the Automation API runs. */
-export const repositoryProgram = (entry: RepositoryEntry, settings: OnboardingSettings, workerPoolId?: string) => async () => declareRepository(entry, settings, workerPoolId).outputs;
-export const sharedPoolProgram = (grants: RepositoryGrant[], settings: OnboardingSettings) => async () => declareSharedPool(grants, settings).outputs;
+export const repositoryProgram =
+  (entry: RepositoryEntry, settings: OnboardingSettings, workerPoolId?: string) => async () =>
+    declareRepository(entry, settings, workerPoolId).outputs;
+export const sharedPoolProgram = (grants: RepositoryGrant[], settings: OnboardingSettings) => async () =>
+  declareSharedPool(grants, settings).outputs;

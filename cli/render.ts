@@ -1,14 +1,36 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SignedRunsInputError } from "../components/schema/inputError";
-import { renderInitializationPolicy, type InitializationPolicyOptions, type TrustedKey } from "../components/policy/initializationPolicy";
+import {
+  renderInitializationPolicy,
+  type InitializationPolicyOptions,
+  type TrustedKey,
+} from "../components/policy/initializationPolicy";
 import { DEFAULT_ISSUER } from "../components/runToken/contract";
 import { renderPushPolicy } from "../components/policy/pushPolicy";
 import { parseRenderConfig, type RenderConfig } from "./config";
 import { CliError, ExitCode } from "./errors";
-import { ignoreDirectoryInGit, publicKeyPathFor, readKeyFile, writeNewKey, writeOwnerOnlyFile, writePublicFile, type LoadedKey } from "./keyFiles";
-import { CREDENTIAL_PLACEHOLDERS, KUBERNETES_DIRECTORY, FILLED_IN_POOL_CREDENTIALS_FILE, POOL_CREDENTIALS_TEMPLATE_FILE, renderKubernetesFiles } from "./renderKubernetes";
-import { activeKeysFor, renderWorkflowsFor, trustedKeysFor as componentTrustedKeys } from "../components/signedRuns/signedRunsRepository";
+import {
+  ignoreDirectoryInGit,
+  publicKeyPathFor,
+  readKeyFile,
+  writeNewKey,
+  writeOwnerOnlyFile,
+  writePublicFile,
+  type LoadedKey,
+} from "./keyFiles";
+import {
+  CREDENTIAL_PLACEHOLDERS,
+  KUBERNETES_DIRECTORY,
+  FILLED_IN_POOL_CREDENTIALS_FILE,
+  POOL_CREDENTIALS_TEMPLATE_FILE,
+  renderKubernetesFiles,
+} from "./renderKubernetes";
+import {
+  activeKeysFor,
+  renderWorkflowsFor,
+  trustedKeysFor as componentTrustedKeys,
+} from "../components/signedRuns/signedRunsRepository";
 
 /** One file `render` writes, relative to the output directory. */
 export interface RenderedFile {
@@ -41,13 +63,19 @@ export function loadRenderConfig(configFile: string): RenderConfig {
   try {
     text = fs.readFileSync(configFile, "utf8");
   } catch (error) {
-    throw new CliError(ExitCode.Usage, `--config: cannot read ${configFile} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of your signed-runs.json (see README, "Quick start")`);
+    throw new CliError(
+      ExitCode.Usage,
+      `--config: cannot read ${configFile} (${(error as NodeJS.ErrnoException).code ?? "error"}). Fix: give the path of your signed-runs.json (see README, "Quick start")`,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CliError(ExitCode.Usage, `${configFile}: is not valid JSON (${(error as Error).message}). Fix: correct the JSON syntax`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${configFile}: is not valid JSON (${(error as Error).message}). Fix: correct the JSON syntax`,
+    );
   }
   try {
     return parseRenderConfig(raw, path.dirname(path.resolve(configFile)));
@@ -71,7 +99,12 @@ export function keySlots(config: RenderConfig): { generation: string; branch?: s
     const files = config.signing.keyFiles[generation];
     return [
       { generation, file: files.proposed, field: `signing.keyFiles.${generation}.proposed` },
-      ...config.plan.trackedBranches.map(({ branch }) => ({ generation, branch, file: files.tracked[branch], field: `signing.keyFiles.${generation}.tracked.${branch}` })),
+      ...config.plan.trackedBranches.map(({ branch }) => ({
+        generation,
+        branch,
+        file: files.tracked[branch],
+        field: `signing.keyFiles.${generation}.tracked.${branch}`,
+      })),
     ];
   });
 }
@@ -80,7 +113,8 @@ export function keySlots(config: RenderConfig): { generation: string; branch?: s
 export function trustedKeysFor(config: RenderConfig, keys: RenderKeys): TrustedKey[] {
   return componentTrustedKeys(config.plan, config.github.owner, config.github.repository, (generation, branch) => {
     const key = keys.get(keySlot(generation, branch));
-    if (key === undefined) throw new Error(`no key loaded for generation ${generation}${branch === undefined ? "" : ` branch ${branch}`}`);
+    if (key === undefined)
+      throw new Error(`no key loaded for generation ${generation}${branch === undefined ? "" : ` branch ${branch}`}`);
     return key.algorithm === "HS256" ? key.secret : key.publicKeyPem;
   });
 }
@@ -88,7 +122,13 @@ export function trustedKeysFor(config: RenderConfig, keys: RenderKeys): TrustedK
 /** The policy SignedRuns gives: the repository granted its own stacks, and the generated workflow's issuer. */
 export function policyOptionsFor(config: RenderConfig, keys: RenderKeys): InitializationPolicyOptions {
   return {
-    repositories: [{ repository: `${config.github.owner}/${config.github.repository}`, stacks: config.stacks.map((s) => s.id), trustedKeys: trustedKeysFor(config, keys) }],
+    repositories: [
+      {
+        repository: `${config.github.owner}/${config.github.repository}`,
+        stacks: config.stacks.map((s) => s.id),
+        trustedKeys: trustedKeysFor(config, keys),
+      },
+    ],
     maxTokenLifetimeSeconds: config.signing.maxTokenLifetimeSeconds,
     issuer: DEFAULT_ISSUER,
   };
@@ -106,7 +146,10 @@ function shellQuote(value: string): string {
  * its tracked key as an environment secret, and the proposed key as a
  * repository secret. `keyFile` names the file holding a key.
  */
-export function manualSetupCommands(config: RenderConfig, keyFile: (generation: string, branch?: string) => string): string[] {
+export function manualSetupCommands(
+  config: RenderConfig,
+  keyFile: (generation: string, branch?: string) => string,
+): string[] {
   const repo = `${config.github.owner}/${config.github.repository}`;
   const active = activeKeysFor(config.plan, config.github.owner, config.github.repository);
   const generation = config.signing.activeKey;
@@ -118,7 +161,13 @@ export function manualSetupCommands(config: RenderConfig, keyFile: (generation: 
     const body = {
       deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
       ...(reviewers !== undefined
-        ? { prevent_self_review: true, reviewers: [...reviewers.users.map((id) => ({ type: "User", id })), ...reviewers.teams.map((id) => ({ type: "Team", id }))] }
+        ? {
+            prevent_self_review: true,
+            reviewers: [
+              ...reviewers.users.map((id) => ({ type: "User", id })),
+              ...reviewers.teams.map((id) => ({ type: "Team", id })),
+            ],
+          }
         : {}),
     };
     lines.push(
@@ -138,7 +187,9 @@ function resolvedWorkflowValues(config: RenderConfig) {
     repository: config.github.repository,
     defaultBranch: config.github.branch,
     endpoint: config.spacelift.endpoint,
-    ...(config.spacelift.oidc === undefined ? {} : { oidcApiKeyId: config.spacelift.oidc.apiKeyId, oidcAudience: config.spacelift.oidc.audience }),
+    ...(config.spacelift.oidc === undefined
+      ? {}
+      : { oidcApiKeyId: config.spacelift.oidc.apiKeyId, oidcAudience: config.spacelift.oidc.audience }),
     ...config.workflow,
   };
 }
@@ -156,7 +207,9 @@ export function renderFiles(config: RenderConfig, keys: RenderKeys): RenderedFil
     { path: LAUNCHER_ENVIRONMENT_FILE, content: launcherEnvironmentTemplate(config), secret: true },
     { path: PUSH_POLICY_FILE, content: renderPushPolicy(), secret: false },
     ...workflows.map((w) => ({ path: w.path, content: w.content, secret: false })),
-    ...(config.launcher.kubernetes !== undefined ? renderKubernetesFiles(config.launcher.kubernetes, policy, policyHoldsSecret) : []),
+    ...(config.launcher.kubernetes !== undefined
+      ? renderKubernetesFiles(config.launcher.kubernetes, policy, policyHoldsSecret)
+      : []),
   ];
 }
 
@@ -193,7 +246,11 @@ export interface RenderReport {
 }
 
 /** Loads every key, making the missing ones; an existing key is always reused. */
-export function ensureKeys(config: RenderConfig): { keys: Map<string, LoadedKey>; generated: RenderReport["generatedKeys"]; reused: RenderReport["reusedKeys"] } {
+export function ensureKeys(config: RenderConfig): {
+  keys: Map<string, LoadedKey>;
+  generated: RenderReport["generatedKeys"];
+  reused: RenderReport["reusedKeys"];
+} {
   const keys = new Map<string, LoadedKey>();
   const generated: RenderReport["generatedKeys"] = [];
   const reused: RenderReport["reusedKeys"] = [];
@@ -230,7 +287,10 @@ function refuseSymlink(file: string, field: string): void {
     return;
   }
   if (isLink) {
-    throw new CliError(ExitCode.Usage, `${field}: ${file} is a symbolic link, and render never writes through one. Fix: remove the link (rm ${shellQuote(file)}) or point the config at a regular file`);
+    throw new CliError(
+      ExitCode.Usage,
+      `${field}: ${file} is a symbolic link, and render never writes through one. Fix: remove the link (rm ${shellQuote(file)}) or point the config at a regular file`,
+    );
   }
 }
 
@@ -308,14 +368,26 @@ function isRegularFile(file: string): boolean {
 function removeStaleGeneratedFiles(outDirectory: string, files: RenderedFile[]): string[] {
   const current = new Set(files.map((f) => path.normalize(f.path)));
   // kubernetes/ too when this render writes nothing there: the config may have dropped launcher.kubernetes.
-  const directories = [...new Set([...files.map((f) => path.dirname(path.normalize(f.path))), KUBERNETES_DIRECTORY])].sort();
+  const directories = [
+    ...new Set([...files.map((f) => path.dirname(path.normalize(f.path))), KUBERNETES_DIRECTORY]),
+  ].sort();
   const removed: string[] = [];
   for (const directory of directories) {
-    if (!fs.existsSync(path.join(outDirectory, directory)) || fs.lstatSync(path.join(outDirectory, directory)).isSymbolicLink()) continue;
+    if (
+      !fs.existsSync(path.join(outDirectory, directory)) ||
+      fs.lstatSync(path.join(outDirectory, directory)).isSymbolicLink()
+    )
+      continue;
     for (const name of fs.readdirSync(path.join(outDirectory, directory)).sort()) {
       const relative = path.join(directory, name);
       const full = path.join(outDirectory, relative);
-      if (current.has(relative) || relative === path.normalize(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE) || relative === path.normalize(FILLED_IN_POOL_CREDENTIALS_FILE) || !isRegularFile(full)) continue;
+      if (
+        current.has(relative) ||
+        relative === path.normalize(FILLED_IN_LAUNCHER_ENVIRONMENT_FILE) ||
+        relative === path.normalize(FILLED_IN_POOL_CREDENTIALS_FILE) ||
+        !isRegularFile(full)
+      )
+        continue;
       const firstLine = fs.readFileSync(full, "utf8").split("\n", 1)[0];
       if (!GENERATED_HEADER.test(firstLine)) continue;
       fs.unlinkSync(full);

@@ -40,18 +40,39 @@ export interface KubernetesRenderedFile {
   secret: boolean;
 }
 
-export function renderKubernetesFiles(plan: KubernetesPlan, policy: string, policyHoldsSecret: boolean): KubernetesRenderedFile[] {
+export function renderKubernetesFiles(
+  plan: KubernetesPlan,
+  policy: string,
+  policyHoldsSecret: boolean,
+): KubernetesRenderedFile[] {
   const files: KubernetesRenderedFile[] = [];
-  if (plan.createNamespace) files.push({ path: KUBERNETES_NAMESPACE_FILE, content: yamlDocument([HEADER], namespaceManifest(plan)), secret: false });
+  if (plan.createNamespace)
+    files.push({
+      path: KUBERNETES_NAMESPACE_FILE,
+      content: yamlDocument([HEADER], namespaceManifest(plan)),
+      secret: false,
+    });
   files.push(
     {
       path: KUBERNETES_POLICY_FILE,
-      content: yamlDocument([HEADER, `# The launcher's initialization policy${policyHoldsSecret ? "; it holds HS256 keys: keep this file secret" : ""}.`], policySecretManifest(plan, policy)),
+      content: yamlDocument(
+        [
+          HEADER,
+          `# The launcher's initialization policy${policyHoldsSecret ? "; it holds HS256 keys: keep this file secret" : ""}.`,
+        ],
+        policySecretManifest(plan, policy),
+      ),
       secret: policyHoldsSecret,
     },
     {
       path: KUBERNETES_WORKER_POOL_FILE,
-      content: yamlDocument([HEADER, `# Needs the Secret of ${FILLED_IN_POOL_CREDENTIALS_FILE} (fill in a copy of ${POOL_CREDENTIALS_TEMPLATE_FILE}).`], workerPoolManifest(plan)),
+      content: yamlDocument(
+        [
+          HEADER,
+          `# Needs the Secret of ${FILLED_IN_POOL_CREDENTIALS_FILE} (fill in a copy of ${POOL_CREDENTIALS_TEMPLATE_FILE}).`,
+        ],
+        workerPoolManifest(plan),
+      ),
       secret: false,
     },
     {
@@ -65,7 +86,10 @@ export function renderKubernetesFiles(plan: KubernetesPlan, policy: string, poli
           "# or the pool's token and its base64-encoded private key from Spacelift), and kubectl apply -f that copy.",
           "# Once filled in the copy is a secret: keep it mode 0600 and out of git.",
         ],
-        credentialsSecretManifest(plan, { token: CREDENTIAL_PLACEHOLDERS[TOKEN_KEY], privateKey: CREDENTIAL_PLACEHOLDERS[PRIVATE_KEY_KEY] }),
+        credentialsSecretManifest(plan, {
+          token: CREDENTIAL_PLACEHOLDERS[TOKEN_KEY],
+          privateKey: CREDENTIAL_PLACEHOLDERS[PRIVATE_KEY_KEY],
+        }),
       ),
       secret: true,
     },

@@ -27,7 +27,10 @@ export const CLONE_OPA = path.join(".tools", "bin", "opa-v1");
 export function findOpa(given: string | undefined, required: boolean): string | undefined {
   if (given !== undefined) {
     if (!isExecutable(given)) {
-      throw new CliError(ExitCode.Usage, `--opa: ${given} is not an executable file. Fix: give the path of an opa binary (npm run tools builds one into .tools/bin/)`);
+      throw new CliError(
+        ExitCode.Usage,
+        `--opa: ${given} is not an executable file. Fix: give the path of an opa binary (npm run tools builds one into .tools/bin/)`,
+      );
     }
     return given;
   }
@@ -73,18 +76,33 @@ export function verifyWithOpa(opa: string, policyFile: string, input: LauncherIn
   const version = opaVersion(opa);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "signed-runs-verify-"));
   try {
-    const capabilities = spaceliftCapabilities(JSON.parse(runOpa(opa, ["capabilities", "--current"])) as OpaCapabilities);
+    const capabilities = spaceliftCapabilities(
+      JSON.parse(runOpa(opa, ["capabilities", "--current"])) as OpaCapabilities,
+    );
     const capabilitiesFile = path.join(work, "capabilities.json");
     fs.writeFileSync(capabilitiesFile, JSON.stringify(capabilities));
     const output = runOpa(
       opa,
-      ["eval", "--format", "json", "--capabilities", capabilitiesFile, "--data", policyFile, "--stdin-input", "data.spacelift.deny"],
+      [
+        "eval",
+        "--format",
+        "json",
+        "--capabilities",
+        capabilitiesFile,
+        "--data",
+        policyFile,
+        "--stdin-input",
+        "data.spacelift.deny",
+      ],
       JSON.stringify(input),
     );
     const parsed = JSON.parse(output) as { result?: { expressions: { value: unknown }[] }[] };
     const value = parsed.result?.[0]?.expressions?.[0]?.value;
     if (!Array.isArray(value)) {
-      throw new CliError(ExitCode.Usage, `--policy: ${policyFile} defines no deny set in package spacelift, so it is not an initialization policy. Fix: pass the launcher/initialization-policy.rego that render wrote`);
+      throw new CliError(
+        ExitCode.Usage,
+        `--policy: ${policyFile} defines no deny set in package spacelift, so it is not an initialization policy. Fix: pass the launcher/initialization-policy.rego that render wrote`,
+      );
     }
     const deny = value.map(String).sort();
     return { allowed: deny.length === 0, deny, engine: `opa ${version}` };

@@ -42,7 +42,10 @@ describe("cli: owner-only files", () => {
     assert.equal(modeOf(file), 0o600);
   });
 
-  for (const [label, write] of [["owner-only", writeOwnerOnlyFile], ["public", writePublicFile]] as const) {
+  for (const [label, write] of [
+    ["owner-only", writeOwnerOnlyFile],
+    ["public", writePublicFile],
+  ] as const) {
     it(`${label}: an existing symlink at the path is an error, and its target is untouched`, () => {
       const directory = temporaryDirectory(`no-follow-${label}`);
       const target = path.join(directory, "elsewhere.txt");
@@ -50,7 +53,9 @@ describe("cli: owner-only files", () => {
       const link = path.join(directory, "out", "initialization-policy.rego");
       fs.mkdirSync(path.dirname(link), { recursive: true });
       fs.symlinkSync(target, link);
-      assert.throws(() => write(link, "the secret\n"), { message: /is a symbolic link, and render never writes through one\. Fix: / });
+      assert.throws(() => write(link, "the secret\n"), {
+        message: /is a symbolic link, and render never writes through one\. Fix: /,
+      });
       assert.equal(fs.readFileSync(target, "utf8"), "someone else's file\n");
     });
   }

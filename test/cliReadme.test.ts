@@ -29,16 +29,25 @@ function codeBlocks(text: string, language: string): string[] {
 
 function bash(script: string, cwd: string): { status: number; stdout: string; stderr: string } {
   const cli = `node ${JSON.stringify(CLI)}`;
-  const result = spawnSync("bash", ["-c", script.replaceAll("npx spacelift-signed-runs", cli)], { cwd, encoding: "utf8", env: { ...process.env, PATH: process.env.PATH } });
+  const result = spawnSync("bash", ["-c", script.replaceAll("npx spacelift-signed-runs", cli)], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, PATH: process.env.PATH },
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 test("README set-up: the render command works from a clone as written", () => {
-  const line = README.split("\n").find((l) => l.startsWith("npm ci && npm run build && npx spacelift-signed-runs render "));
+  const line = README.split("\n").find((l) =>
+    l.startsWith("npm ci && npm run build && npx spacelift-signed-runs render "),
+  );
   assert.ok(line, "the Set up block has no render command");
   const command = line.replace("npm ci && npm run build && ", "");
   const config = /--config (\S+)/.exec(command)?.[1];
-  assert.ok(config !== undefined && existsSync(path.join(REPO_ROOT, config)), `the config the README names (${config}) is not in the repository`);
+  assert.ok(
+    config !== undefined && existsSync(path.join(REPO_ROOT, config)),
+    `the config the README names (${config}) is not in the repository`,
+  );
   // A scratch copy of the repository's layout, so the test writes no key into the source tree.
   const clone = temporaryDirectory("readme-setup");
   mkdirSync(path.dirname(path.join(clone, config)), { recursive: true });
@@ -52,7 +61,10 @@ test("README set-up: the render command works from a clone as written", () => {
 test("README quick start: the config shown is examples/basic/signed-runs.json, and render, sign and verify print what it shows", () => {
   const quickStart = section(README, "Quick start");
   const [shownConfig] = codeBlocks(quickStart, "json");
-  assert.deepEqual(JSON.parse(shownConfig), JSON.parse(readFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), "utf8")));
+  assert.deepEqual(
+    JSON.parse(shownConfig),
+    JSON.parse(readFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), "utf8")),
+  );
 
   const directory = temporaryDirectory("readme-quickstart");
   copyFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), path.join(directory, "signed-runs.json"));
@@ -79,7 +91,8 @@ test("README quick start: the config shown is examples/basic/signed-runs.json, a
 
 test("docs/cli.md names exactly the options each subcommand's --help lists", () => {
   const page = readFileSync(path.join(REPO_ROOT, "docs", "cli.md"), "utf8");
-  const options = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]).filter((o) => o !== "--help"));
+  const options = (text: string) =>
+    new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]).filter((o) => o !== "--help"));
   for (const subcommand of ["render", "sign", "verify", "keygen", "onboard"]) {
     const help = spawnSync("node", [CLI, subcommand, "--help"], { encoding: "utf8" });
     assert.equal(help.status, 0, help.stderr);
@@ -87,8 +100,16 @@ test("docs/cli.md names exactly the options each subcommand's --help lists", () 
     const inHelp = options(help.stdout);
     // Options named in the prose (code blocks may show other tools' options, e.g. spacectl's).
     const inProse = options(withoutCode(documented));
-    assert.deepEqual([...inProse].filter((o) => !inHelp.has(o)), [], `docs/cli.md's ${subcommand} section names options the command does not have`);
-    assert.deepEqual([...inHelp].filter((o) => !options(documented).has(o)), [], `docs/cli.md's ${subcommand} section leaves out options of ${subcommand} --help`);
+    assert.deepEqual(
+      [...inProse].filter((o) => !inHelp.has(o)),
+      [],
+      `docs/cli.md's ${subcommand} section names options the command does not have`,
+    );
+    assert.deepEqual(
+      [...inHelp].filter((o) => !options(documented).has(o)),
+      [],
+      `docs/cli.md's ${subcommand} section leaves out options of ${subcommand} --help`,
+    );
   }
 });
 
@@ -97,12 +118,23 @@ function withoutCode(text: string): string {
   return text.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
 }
 
-const DOCUMENTS = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(REPO_ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCUMENTS = [
+  "README.md",
+  "CONTRIBUTING.md",
+  ...readdirSync(path.join(REPO_ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces as '-', repeats numbered. */
 function anchorsOf(file: string): Set<string> {
   const text = readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/^```[\s\S]*?^```/gm, "");
-  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+  const slug = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   for (const [, heading] of text.matchAll(/^#{1,6} (.+)$/gm)) {
@@ -124,7 +156,8 @@ test("README.md, CONTRIBUTING.md and docs/*.md: every relative link resolves, ev
       if (/^[a-z]+:/i.test(target)) continue; // https:, mailto:
       checked += 1;
       const [linkPath, anchor] = target.split("#", 2);
-      const resolved = linkPath === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), linkPath));
+      const resolved =
+        linkPath === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), linkPath));
       if (resolved.startsWith("..")) {
         broken.push(`${file}: ${target} leaves the repository`);
         continue;
@@ -133,7 +166,8 @@ test("README.md, CONTRIBUTING.md and docs/*.md: every relative link resolves, ev
         broken.push(`${file}: ${target} (no ${resolved})`);
         continue;
       }
-      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${file}: ${target} (no heading #${anchor} in ${resolved})`);
+      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor))
+        broken.push(`${file}: ${target} (no heading #${anchor} in ${resolved})`);
     }
   }
   assert.ok(checked > 50, `only ${checked} links checked`);

@@ -9,7 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderPushPolicy } from "../components/policy/pushPolicy";
 import { SignedRuns } from "../components/signedRuns/signedRuns";
 import { DEFAULT_LAUNCHER_POLICY_PATH } from "../components/signedRuns/launcherEnvironment";
-import { SPACELIFT_PLUGIN_DOWNLOAD_URL, SPACELIFT_PLUGIN_VERSION, setSpaceliftPackageSource } from "../components/spacelift/resourceOptions";
+import {
+  SPACELIFT_PLUGIN_DOWNLOAD_URL,
+  SPACELIFT_PLUGIN_VERSION,
+  setSpaceliftPackageSource,
+} from "../components/spacelift/resourceOptions";
 import { PolicyAttachment } from "../components/spacelift/policyAttachment";
 import {
   ALL_SCENARIOS,
@@ -55,37 +59,70 @@ function countTypes(run: MockRun): Record<string, number> {
 }
 
 function parentsOf(root: unknown): Map<string, string | undefined> {
-  return new Map(resourceTree(root).map((r) => {
-    const d = describeResource(r);
-    return [`${d.type}::${d.name}`, d.parent];
-  }));
+  return new Map(
+    resourceTree(root).map((r) => {
+      const d = describeResource(r);
+      return [`${d.type}::${d.name}`, d.parent];
+    }),
+  );
 }
 
 test("single stack: pool, push policy + attachment, ES256 by default: a proposed key (repository secret) and a tracked key in the main branch's environment, all children of the component", async () => {
   const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
   assert.deepEqual(countTypes(run), {
-    [T.signedRuns]: 1, [T.pool]: 1, [T.repository]: 1,
-    [T.workerPool]: 1, [T.policy]: 1, [T.attachment]: 1, [T.tlsKey]: 2, [T.secret]: 3, [T.environment]: 1, [T.branchPolicy]: 1, [T.environmentSecret]: 1, [T.file]: 1,
+    [T.signedRuns]: 1,
+    [T.pool]: 1,
+    [T.repository]: 1,
+    [T.workerPool]: 1,
+    [T.policy]: 1,
+    [T.attachment]: 1,
+    [T.tlsKey]: 2,
+    [T.secret]: 3,
+    [T.environment]: 1,
+    [T.branchPolicy]: 1,
+    [T.environmentSecret]: 1,
+    [T.file]: 1,
   });
   const parents = parentsOf(run.result);
   assert.equal(parents.get(`${T.signedRuns}::payments`), undefined);
   assert.equal(parents.get(`${T.pool}::payments`), `${T.signedRuns}::payments`);
   assert.equal(parents.get(`${T.repository}::payments`), `${T.signedRuns}::payments`);
   assert.equal(parents.get(`${T.workerPool}::payments-worker-pool`), `${T.pool}::payments`);
-  for (const name of ["payments-push-policy", "payments-push-policy-payments-prod", "payments-proposed-key-1", "payments-proposed-key-secret-1",
-    "payments-environment-main", "payments-environment-branch-main", "payments-tracked-key-1-main", "payments-tracked-key-secret-1-main",
-    "payments-spacelift-api-key-id", "payments-spacelift-api-key-secret", "payments-workflow-spacelift-signed-run-payments-prod"]) {
+  for (const name of [
+    "payments-push-policy",
+    "payments-push-policy-payments-prod",
+    "payments-proposed-key-1",
+    "payments-proposed-key-secret-1",
+    "payments-environment-main",
+    "payments-environment-branch-main",
+    "payments-tracked-key-1-main",
+    "payments-tracked-key-secret-1-main",
+    "payments-spacelift-api-key-id",
+    "payments-spacelift-api-key-secret",
+    "payments-workflow-spacelift-signed-run-payments-prod",
+  ]) {
     const type = run.byName(name).type;
     assert.equal(parents.get(`${type}::${name}`), `${T.repository}::payments`, name);
   }
 
   const policy = run.byName("payments-push-policy").inputs;
-  assert.deepEqual(policy, { name: "payments: ignore pushes (signed runs)", body: renderPushPolicy(), type: "GIT_PUSH" });
-  assert.deepEqual(run.byName("payments-push-policy-payments-prod").inputs, { policyId: "policy-payments-ignore-pushes-signed-runs-", stackId: "payments-prod" });
+  assert.deepEqual(policy, {
+    name: "payments: ignore pushes (signed runs)",
+    body: renderPushPolicy(),
+    type: "GIT_PUSH",
+  });
+  assert.deepEqual(run.byName("payments-push-policy-payments-prod").inputs, {
+    policyId: "policy-payments-ignore-pushes-signed-runs-",
+    stackId: "payments-prod",
+  });
   assert.deepEqual(run.byName("payments-proposed-key-1").inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
   assert.deepEqual(run.byName("payments-tracked-key-1-main").inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
   const proposedSecret = run.byName("payments-proposed-key-secret-1");
-  assert.deepEqual(proposedSecret.inputs, { repository: "payments-infra", secretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1", value: run.byName("payments-proposed-key-1").state.privateKeyPemPkcs8 });
+  assert.deepEqual(proposedSecret.inputs, {
+    repository: "payments-infra",
+    secretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1",
+    value: run.byName("payments-proposed-key-1").state.privateKeyPemPkcs8,
+  });
   assert.deepEqual(proposedSecret.secretInputs, ["value"]);
   // The tracked key lives only in the environment, whose branch policy admits exactly "main"; administrators are not exempt.
   assert.deepEqual(run.byName("payments-environment-main").inputs, {
@@ -94,12 +131,29 @@ test("single stack: pool, push policy + attachment, ES256 by default: a proposed
     deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
     canAdminsBypass: false,
   });
-  assert.deepEqual(run.byName("payments-environment-branch-main").inputs, { repository: "payments-infra", environment: "spacelift-main", branchPattern: "main" });
+  assert.deepEqual(run.byName("payments-environment-branch-main").inputs, {
+    repository: "payments-infra",
+    environment: "spacelift-main",
+    branchPattern: "main",
+  });
   const trackedSecret = run.byName("payments-tracked-key-secret-1-main");
-  assert.deepEqual(trackedSecret.inputs, { repository: "payments-infra", environment: "spacelift-main", secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1", value: run.byName("payments-tracked-key-1-main").state.privateKeyPemPkcs8 });
+  assert.deepEqual(trackedSecret.inputs, {
+    repository: "payments-infra",
+    environment: "spacelift-main",
+    secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1",
+    value: run.byName("payments-tracked-key-1-main").state.privateKeyPemPkcs8,
+  });
   assert.deepEqual(trackedSecret.secretInputs, ["value"]);
-  assert.deepEqual(run.byName("payments-spacelift-api-key-id").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_ID", value: API_KEY_ID });
-  assert.deepEqual(run.byName("payments-spacelift-api-key-secret").inputs, { repository: "payments-infra", secretName: "SPACELIFT_API_KEY_SECRET", value: API_KEY_SECRET });
+  assert.deepEqual(run.byName("payments-spacelift-api-key-id").inputs, {
+    repository: "payments-infra",
+    secretName: "SPACELIFT_API_KEY_ID",
+    value: API_KEY_ID,
+  });
+  assert.deepEqual(run.byName("payments-spacelift-api-key-secret").inputs, {
+    repository: "payments-infra",
+    secretName: "SPACELIFT_API_KEY_SECRET",
+    value: API_KEY_SECRET,
+  });
   assert.deepEqual(run.byName("payments-spacelift-api-key-secret").secretInputs, ["value"]);
   const file = run.byName("payments-workflow-spacelift-signed-run-payments-prod").inputs;
   assert.equal(file.file, ".github/workflows/spacelift-signed-run-payments-prod.yml");
@@ -124,20 +178,34 @@ test("single stack: pool, push policy + attachment, ES256 by default: a proposed
   assert.equal(await promiseOf(c.pushPolicyId), "policy-payments-ignore-pushes-signed-runs-");
   assert.deepEqual(await promiseOf(c.stackIds), ["payments-prod"]);
   const trusted = await promiseOf(c.trustedKeys);
-  assert.deepEqual(trusted.map((k) => [k.kid, k.algorithm, k.stacks, k.runTypes]), [
-    ["acme.payments-infra:proposed:1", "ES256", ["payments-prod"], ["PROPOSED"]],
-    ["acme.payments-infra:tracked:main:1", "ES256", ["payments-prod"], ["TRACKED", "TASK"]],
-  ]);
+  assert.deepEqual(
+    trusted.map((k) => [k.kid, k.algorithm, k.stacks, k.runTypes]),
+    [
+      ["acme.payments-infra:proposed:1", "ES256", ["payments-prod"], ["PROPOSED"]],
+      ["acme.payments-infra:tracked:main:1", "ES256", ["payments-prod"], ["TRACKED", "TASK"]],
+    ],
+  );
   assert.deepEqual(await promiseOf(c.activeKeys), {
     proposed: { kid: "acme.payments-infra:proposed:1", secretName: "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1" },
-    tracked: [{ branch: "main", environment: "spacelift-main", kid: "acme.payments-infra:tracked:main:1", secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1", stacks: ["payments-prod"] }],
+    tracked: [
+      {
+        branch: "main",
+        environment: "spacelift-main",
+        kid: "acme.payments-infra:tracked:main:1",
+        secretName: "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1",
+        stacks: ["payments-prod"],
+      },
+    ],
   });
   assert.deepEqual(await promiseOf(c.signingKeys), {
     proposed: run.byName("payments-proposed-key-1").state.privateKeyPemPkcs8,
     tracked: { main: run.byName("payments-tracked-key-1-main").state.privateKeyPemPkcs8 },
   });
   const files = await promiseOf(c.workflowFiles);
-  assert.deepEqual(files.map((f) => f.path), [".github/workflows/spacelift-signed-run-payments-prod.yml"]);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    [".github/workflows/spacelift-signed-run-payments-prod.yml"],
+  );
   assert.equal(files[0].content, file.content);
   const environment = await promiseOf(c.launcherEnvironment);
   const poolState = run.byName("payments-worker-pool").state;
@@ -147,7 +215,10 @@ test("single stack: pool, push policy + attachment, ES256 by default: a proposed
     SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: DEFAULT_LAUNCHER_POLICY_PATH,
   });
   // The launcher expects the pool key base64-encoded; the provider already returns it so.
-  assert.match(Buffer.from(String(environment.SPACELIFT_POOL_PRIVATE_KEY), "base64").toString(), /^-----BEGIN PRIVATE KEY-----/);
+  assert.match(
+    Buffer.from(String(environment.SPACELIFT_POOL_PRIVATE_KEY), "base64").toString(),
+    /^-----BEGIN PRIVATE KEY-----/,
+  );
   const policyText = await promiseOf(c.initializationPolicy);
   assert.match(policyText, /"acme\.payments-infra:proposed:1"/);
   assert.match(policyText, /"acme\.payments-infra:tracked:main:1"/);
@@ -157,7 +228,9 @@ test("single stack: pool, push policy + attachment, ES256 by default: a proposed
 });
 
 test("secrets: signing keys, API key secret, pool key and config, HS256 policy, trusted keys and launcher environment are secret outputs; kids are plain", async () => {
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "HS256" } })));
+  const run = await runWithMocks(
+    () => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "HS256" } })),
+  );
   const c = run.result;
   for (const [label, output] of Object.entries({
     signingKeys: c.signingKeys,
@@ -170,23 +243,40 @@ test("secrets: signing keys, API key secret, pool key and config, HS256 policy, 
     assert.equal(await isSecret(output as pulumi.Output<unknown>), true, `${label} must be secret`);
   }
   assert.equal((await promiseOf(c.activeKeys)).proposed.kid, "acme.payments-infra:proposed:1");
-  for (const [label, output] of Object.entries({ workflowFiles: c.workflowFiles, workerPoolId: c.workerPoolId, pushPolicyId: c.pushPolicyId, stackIds: c.stackIds, activeKeys: c.activeKeys })) {
+  for (const [label, output] of Object.entries({
+    workflowFiles: c.workflowFiles,
+    workerPoolId: c.workerPoolId,
+    pushPolicyId: c.pushPolicyId,
+    stackIds: c.stackIds,
+    activeKeys: c.activeKeys,
+  })) {
     assert.equal(await isSecret(output as pulumi.Output<unknown>), false, `${label} is plain`);
   }
   // GitHub receives every secret value marked secret, in the repository and in the environment.
-  for (const secret of [...run.ofType(T.secret), ...run.ofType(T.environmentSecret)]) assert.deepEqual(secret.secretInputs, ["value"], secret.name);
+  for (const secret of [...run.ofType(T.secret), ...run.ofType(T.environmentSecret)])
+    assert.deepEqual(secret.secretInputs, ["value"], secret.name);
   const policyText = await promiseOf(c.initializationPolicy);
-  for (const password of run.ofType(T.password)) assert.ok(policyText.includes(String(password.state.result)), `the HS256 policy embeds ${password.name}`);
-  assert.deepEqual(run.ofType(T.password).map((p) => [p.name, p.inputs]), [
-    ["payments-proposed-key-1", { length: 64, special: false }],
-    ["payments-tracked-key-1-main", { length: 64, special: false }],
-  ]);
+  for (const password of run.ofType(T.password))
+    assert.ok(policyText.includes(String(password.state.result)), `the HS256 policy embeds ${password.name}`);
+  assert.deepEqual(
+    run.ofType(T.password).map((p) => [p.name, p.inputs]),
+    [
+      ["payments-proposed-key-1", { length: 64, special: false }],
+      ["payments-tracked-key-1-main", { length: 64, special: false }],
+    ],
+  );
 });
 
 test("the removed single-key outputs say what replaced them", async () => {
   const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
-  assert.throws(() => run.result.trustedKey, { name: "SignedRunsInputError", message: /^trustedKey: is no longer an output.*Fix: use trustedKeys .* or activeKeys/ });
-  assert.throws(() => run.result.signingKey, { name: "SignedRunsInputError", message: /^signingKey: is no longer an output.*Fix: use signingKeys\.proposed or signingKeys\.tracked\[branch\]/ });
+  assert.throws(() => run.result.trustedKey, {
+    name: "SignedRunsInputError",
+    message: /^trustedKey: is no longer an output.*Fix: use trustedKeys .* or activeKeys/,
+  });
+  assert.throws(() => run.result.signingKey, {
+    name: "SignedRunsInputError",
+    message: /^signingKey: is no longer an output.*Fix: use signingKeys\.proposed or signingKeys\.tracked\[branch\]/,
+  });
   assert.throws(() => run.result.repository.trustedKey, { message: /^trustedKey: / });
 });
 
@@ -195,13 +285,28 @@ test("monorepo: one attachment and one workflow per stack, a tracked key and env
   assert.equal(run.ofType(T.attachment).length, 3);
   assert.equal(run.ofType(T.file).length, 3);
   assert.equal(run.ofType(T.stack).length, 0);
-  assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1"]);
-  assert.deepEqual(run.ofType(T.environment).map((e) => e.inputs.environment), ["spacelift-trunk", "spacelift-staging"]);
-  assert.deepEqual(run.ofType(T.branchPolicy).map((p) => [p.inputs.environment, p.inputs.branchPattern]), [["spacelift-trunk", "trunk"], ["spacelift-staging", "staging"]]);
-  assert.deepEqual(run.ofType(T.environmentSecret).map((s) => [s.inputs.environment, s.inputs.secretName]), [
-    ["spacelift-trunk", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
-    ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
-  ]);
+  assert.deepEqual(
+    run.ofType(T.secret).map((s) => s.inputs.secretName),
+    ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_1"],
+  );
+  assert.deepEqual(
+    run.ofType(T.environment).map((e) => e.inputs.environment),
+    ["spacelift-trunk", "spacelift-staging"],
+  );
+  assert.deepEqual(
+    run.ofType(T.branchPolicy).map((p) => [p.inputs.environment, p.inputs.branchPattern]),
+    [
+      ["spacelift-trunk", "trunk"],
+      ["spacelift-staging", "staging"],
+    ],
+  );
+  assert.deepEqual(
+    run.ofType(T.environmentSecret).map((s) => [s.inputs.environment, s.inputs.secretName]),
+    [
+      ["spacelift-trunk", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
+      ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_1"],
+    ],
+  );
   for (const file of run.ofType(T.file)) {
     assert.equal(file.inputs.branch, "trunk");
     assert.equal(file.inputs.commitMessage, "ci: signed runs");
@@ -216,13 +321,20 @@ test("monorepo: one attachment and one workflow per stack, a tracked key and env
   const staging = String(run.byName("platform-workflow-spacelift-signed-run-cluster-staging").inputs.content);
   assert.match(staging, /environment: spacelift-staging/);
   assert.match(staging, /acme\.platform:tracked:staging:1/);
-  assert.doesNotMatch(staging, /acme\.platform:tracked:trunk:1/, "a staging stack's workflow never names the trunk key");
+  assert.doesNotMatch(
+    staging,
+    /acme\.platform:tracked:trunk:1/,
+    "a staging stack's workflow never names the trunk key",
+  );
   const trusted = await promiseOf(run.result.trustedKeys);
-  assert.deepEqual(trusted.map((k) => [k.kid, [...k.stacks].sort(), k.runTypes]), [
-    ["acme.platform:proposed:1", ["cluster-prod", "cluster-staging", "network-prod"], ["PROPOSED"]],
-    ["acme.platform:tracked:trunk:1", ["cluster-prod", "network-prod"], ["TRACKED", "TASK"]],
-    ["acme.platform:tracked:staging:1", ["cluster-staging"], ["TRACKED", "TASK"]],
-  ]);
+  assert.deepEqual(
+    trusted.map((k) => [k.kid, [...k.stacks].sort(), k.runTypes]),
+    [
+      ["acme.platform:proposed:1", ["cluster-prod", "cluster-staging", "network-prod"], ["PROPOSED"]],
+      ["acme.platform:tracked:trunk:1", ["cluster-prod", "network-prod"], ["TRACKED", "TASK"]],
+      ["acme.platform:tracked:staging:1", ["cluster-staging"], ["TRACKED", "TASK"]],
+    ],
+  );
   assert.deepEqual(await promiseOf(run.result.stackIds), ["network-prod", "cluster-prod", "cluster-staging"]);
 });
 
@@ -258,66 +370,137 @@ test("created stacks: Spacelift stacks with slug, repository, branch, project ro
     pulumi: { loginUrl: "s3://acme-pulumi-state", stackName: "web-prod" },
   });
   assert.deepEqual(run.byName("apps-stack-db-prod").inputs, {
-    slug: "db-prod", name: "db-prod", repository: "apps", branch: "release", projectRoot: "db", workerPoolId: poolId,
-    terraformWorkflowTool: "OPEN_TOFU", terraformVersion: "1.8.0", terraformWorkspace: "prod",
+    slug: "db-prod",
+    name: "db-prod",
+    repository: "apps",
+    branch: "release",
+    projectRoot: "db",
+    workerPoolId: poolId,
+    terraformWorkflowTool: "OPEN_TOFU",
+    terraformVersion: "1.8.0",
+    terraformWorkspace: "prod",
   });
   // Attachments reference the created stacks' ids (their slugs) and the existing stack by id.
-  assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs.stackId).sort(), ["db-prod", "legacy-prod", "web-prod"]);
-  assert.deepEqual(run.byName("apps-worker-pool").inputs, { name: "apps pool", description: "signed runs only", labels: ["signed"], spaceId: "prod-space" });
-  assert.deepEqual(run.byName("apps-push-policy").inputs, { name: "apps: ignore pushes", body: renderPushPolicy(), type: "GIT_PUSH", labels: ["signed-runs"], spaceId: "prod-space", engineType: "REGO_V1" });
+  assert.deepEqual(
+    run
+      .ofType(T.attachment)
+      .map((a) => a.inputs.stackId)
+      .sort(),
+    ["db-prod", "legacy-prod", "web-prod"],
+  );
+  assert.deepEqual(run.byName("apps-worker-pool").inputs, {
+    name: "apps pool",
+    description: "signed runs only",
+    labels: ["signed"],
+    spaceId: "prod-space",
+  });
+  assert.deepEqual(run.byName("apps-push-policy").inputs, {
+    name: "apps: ignore pushes",
+    body: renderPushPolicy(),
+    type: "GIT_PUSH",
+    labels: ["signed-runs"],
+    spaceId: "prod-space",
+    engineType: "REGO_V1",
+  });
 });
 
 test("existing pool: no pool is created, created stacks and outputs use the given id, the launcher environment holds only the policy path", async () => {
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
-    workerPool: { id: "01HEXISTINGPOOL" },
-    stacks: [{ id: "payments-prod", create: {} }],
-    launcher: { policyPath: "/opt/launcher/policy.rego" },
-  })));
+  const run = await runWithMocks(
+    () =>
+      new SignedRuns(
+        "payments",
+        singleStackArgs({
+          workerPool: { id: "01HEXISTINGPOOL" },
+          stacks: [{ id: "payments-prod", create: {} }],
+          launcher: { policyPath: "/opt/launcher/policy.rego" },
+        }),
+      ),
+  );
   assert.equal(run.ofType(T.workerPool).length, 0);
   assert.equal(run.byName("payments-stack-payments-prod").inputs.workerPoolId, "01HEXISTINGPOOL");
   assert.equal(await promiseOf(run.result.workerPoolId), "01HEXISTINGPOOL");
-  assert.deepEqual(await promiseOf(run.result.launcherEnvironment), { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/opt/launcher/policy.rego" });
+  assert.deepEqual(await promiseOf(run.result.launcherEnvironment), {
+    SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/opt/launcher/policy.rego",
+  });
   assert.equal(await isSecret(run.result.launcherEnvironment), true);
 });
 
 test("existing push policy: no policy is created and every stack gets that policy attached", async () => {
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({
-    stacks: [{ id: "a-stack" }, { id: "b-stack" }],
-    pushPolicy: { id: "existing-push-policy" },
-  })));
+  const run = await runWithMocks(
+    () =>
+      new SignedRuns(
+        "payments",
+        singleStackArgs({
+          stacks: [{ id: "a-stack" }, { id: "b-stack" }],
+          pushPolicy: { id: "existing-push-policy" },
+        }),
+      ),
+  );
   assert.equal(run.ofType(T.policy).length, 0);
-  assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs), [
-    { policyId: "existing-push-policy", stackId: "a-stack" },
-    { policyId: "existing-push-policy", stackId: "b-stack" },
-  ]);
+  assert.deepEqual(
+    run.ofType(T.attachment).map((a) => a.inputs),
+    [
+      { policyId: "existing-push-policy", stackId: "a-stack" },
+      { policyId: "existing-push-policy", stackId: "b-stack" },
+    ],
+  );
   assert.equal(await promiseOf(run.result.pushPolicyId), "existing-push-policy");
 });
 
-
 test("rotation: per generation a proposed key and a tracked key per branch, each with its secret and kid; the workflow signs with the active generation's", async () => {
   const run = await runWithMocks(() => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")));
-  assert.deepEqual(run.ofType(T.password).map((p) => p.name), [
-    "payments-proposed-key-2026-05", "payments-tracked-key-2026-05-main", "payments-tracked-key-2026-05-dev",
-    "payments-proposed-key-2026-11", "payments-tracked-key-2026-11-main", "payments-tracked-key-2026-11-dev",
-  ]);
-  assert.deepEqual(run.ofType(T.secret).filter((s) => String(s.inputs.secretName).startsWith("SPACELIFT_RUN")).map((s) => s.inputs.secretName),
-    ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_05", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
-  assert.deepEqual(run.ofType(T.environmentSecret).map((s) => `${String(s.inputs.environment)}/${String(s.inputs.secretName)}`), [
-    "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05", "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05",
-    "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11", "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11",
-  ]);
+  assert.deepEqual(
+    run.ofType(T.password).map((p) => p.name),
+    [
+      "payments-proposed-key-2026-05",
+      "payments-tracked-key-2026-05-main",
+      "payments-tracked-key-2026-05-dev",
+      "payments-proposed-key-2026-11",
+      "payments-tracked-key-2026-11-main",
+      "payments-tracked-key-2026-11-dev",
+    ],
+  );
+  assert.deepEqual(
+    run
+      .ofType(T.secret)
+      .filter((s) => String(s.inputs.secretName).startsWith("SPACELIFT_RUN"))
+      .map((s) => s.inputs.secretName),
+    ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_05", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"],
+  );
+  assert.deepEqual(
+    run.ofType(T.environmentSecret).map((s) => `${String(s.inputs.environment)}/${String(s.inputs.secretName)}`),
+    [
+      "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05",
+      "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_05",
+      "spacelift-main/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11",
+      "spacelift-dev/SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11",
+    ],
+  );
   assert.equal(run.ofType(T.environment).length, 2, "one environment per branch, shared by the generations");
   const keys = await promiseOf(run.result.trustedKeys);
-  assert.deepEqual(keys.map((k) => k.kid), [
-    "acme.payments-infra:proposed:2026-05", "acme.payments-infra:tracked:main:2026-05", "acme.payments-infra:tracked:dev:2026-05",
-    "acme.payments-infra:proposed:2026-11", "acme.payments-infra:tracked:main:2026-11", "acme.payments-infra:tracked:dev:2026-11",
-  ]);
+  assert.deepEqual(
+    keys.map((k) => k.kid),
+    [
+      "acme.payments-infra:proposed:2026-05",
+      "acme.payments-infra:tracked:main:2026-05",
+      "acme.payments-infra:tracked:dev:2026-05",
+      "acme.payments-infra:proposed:2026-11",
+      "acme.payments-infra:tracked:main:2026-11",
+      "acme.payments-infra:tracked:dev:2026-11",
+    ],
+  );
   const active = await promiseOf(run.result.activeKeys);
   assert.equal(active.proposed.kid, "acme.payments-infra:proposed:2026-05");
-  assert.deepEqual(active.tracked.map((t) => t.kid), ["acme.payments-infra:tracked:main:2026-05", "acme.payments-infra:tracked:dev:2026-05"]);
+  assert.deepEqual(
+    active.tracked.map((t) => t.kid),
+    ["acme.payments-infra:tracked:main:2026-05", "acme.payments-infra:tracked:dev:2026-05"],
+  );
   assert.deepEqual(await promiseOf(run.result.signingKeys), {
     proposed: run.byName("payments-proposed-key-2026-05").state.result,
-    tracked: { main: run.byName("payments-tracked-key-2026-05-main").state.result, dev: run.byName("payments-tracked-key-2026-05-dev").state.result },
+    tracked: {
+      main: run.byName("payments-tracked-key-2026-05-main").state.result,
+      dev: run.byName("payments-tracked-key-2026-05-dev").state.result,
+    },
   });
   for (const file of run.ofType(T.file)) {
     assert.match(String(file.inputs.content), /acme\.payments-infra:proposed:2026-05/);
@@ -337,22 +520,33 @@ test("shared pool: one pool granting three repositories their own stacks; each r
   assert.equal(run.ofType(T.policy).length, 3, "each repository creates its push policy");
   assert.equal(run.ofType(T.attachment).length, 4);
   const poolId = await promiseOf(pool.workerPoolId);
-  assert.deepEqual(run.ofType(T.stack).map((s) => [s.inputs.slug, s.inputs.workerPoolId, s.inputs.repository]), [
-    ["billing-prod", poolId, "billing"], ["search-prod", poolId, "search"], ["identity-prod", poolId, "identity"],
-  ]);
+  assert.deepEqual(
+    run.ofType(T.stack).map((s) => [s.inputs.slug, s.inputs.workerPoolId, s.inputs.repository]),
+    [
+      ["billing-prod", poolId, "billing"],
+      ["search-prod", poolId, "search"],
+      ["identity-prod", poolId, "identity"],
+    ],
+  );
   const policyText = await promiseOf(pool.initializationPolicy);
   for (const [index, repo] of SHARED_REPOSITORIES.entries()) {
     const keys = await promiseOf(repositories[index].trustedKeys);
     assert.equal(keys[0].kid, `acme.${repo.repository}:proposed:1`);
     assert.deepEqual(keys[0].stacks, [...repo.stacks]);
     for (const key of keys) {
-      assert.ok(key.stacks.every((stack) => (repo.stacks as readonly string[]).includes(stack)), key.kid);
+      assert.ok(
+        key.stacks.every((stack) => (repo.stacks as readonly string[]).includes(stack)),
+        key.kid,
+      );
       assert.match(policyText, new RegExp(`"${key.kid.replace(/[.]/g, "\\.")}"`));
     }
   }
   assert.match(policyText, /^required_issuer := ""$/m, "a shared pool accepts any issuer unless told");
   assert.equal(await isSecret(pool.initializationPolicy), true);
-  assert.equal((await promiseOf(pool.launcherEnvironment)).SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY, "/opt/spacelift/policy.rego");
+  assert.equal(
+    (await promiseOf(pool.launcherEnvironment)).SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY,
+    "/opt/spacelift/policy.rego",
+  );
   // The repositories are independent roots; the pool's children are the pool only.
   assert.equal(describeResource(pool.workerPool!).parent, `${T.pool}::shared`);
 });
@@ -360,12 +554,18 @@ test("shared pool: one pool granting three repositories their own stacks; each r
 test("an explicit Spacelift provider reaches every Spacelift resource; without one, the bridged package by default or the legacy plugin on request", async () => {
   const run = await runWithMocks(() => {
     const provider = new SpaceliftProvider("bridged");
-    return { provider, component: new SignedRuns("payments", singleStackArgs({ stacks: [{ id: "payments-prod", create: {} }] }), { providers: { spacelift: provider } }) };
+    return {
+      provider,
+      component: new SignedRuns("payments", singleStackArgs({ stacks: [{ id: "payments-prod", create: {} }] }), {
+        providers: { spacelift: provider },
+      }),
+    };
   });
   const spaceliftResources = run.resources.filter((r) => r.type.startsWith("spacelift:index/"));
   assert.equal(spaceliftResources.length, 4);
   for (const r of spaceliftResources) assert.match(String(r.provider), /pulumi:providers:spacelift::bridged::/, r.name);
-  for (const r of run.resources.filter((x) => x.type.startsWith("github:"))) assert.doesNotMatch(String(r.provider), /spacelift/);
+  for (const r of run.resources.filter((x) => x.type.startsWith("github:")))
+    assert.doesNotMatch(String(r.provider), /spacelift/);
 
   // Default: the package ref carries the bridged package (test/engineSpaceliftPackage.test.ts), no plugin options.
   const plain = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
@@ -379,7 +579,9 @@ test("an explicit Spacelift provider reaches every Spacelift resource; without o
   setSpaceliftPackageSource({ kind: "legacyPlugin" });
   try {
     const legacy = await runWithMocks(() => new SignedRuns("payments", singleStackArgs()));
-    const spaceliftResources = resourceTree(legacy.result).filter((x) => describeResource(x).type.startsWith("spacelift:index/"));
+    const spaceliftResources = resourceTree(legacy.result).filter((x) =>
+      describeResource(x).type.startsWith("spacelift:index/"),
+    );
     assert.equal(spaceliftResources.length, 3);
     for (const r of spaceliftResources) {
       const internals = r as unknown as { __pluginDownloadURL?: string; __version?: string };
@@ -397,8 +599,14 @@ test("no resource name contains a secret, and no workflow file contains any secr
     const secrets = new Set<string>([API_KEY_SECRET]);
     for (const r of run.resources) {
       if (r.type === T.password) secrets.add(String(r.state.result));
-      if (r.type === T.tlsKey) { secrets.add(String(r.state.privateKeyPemPkcs8)); secrets.add(String(r.state.privateKeyPem)); }
-      if (r.type === T.workerPool) { secrets.add(String(r.state.privateKey)); secrets.add(String(r.state.config)); }
+      if (r.type === T.tlsKey) {
+        secrets.add(String(r.state.privateKeyPemPkcs8));
+        secrets.add(String(r.state.privateKeyPem));
+      }
+      if (r.type === T.workerPool) {
+        secrets.add(String(r.state.privateKey));
+        secrets.add(String(r.state.config));
+      }
     }
     assert.ok(secrets.size >= 2, `${label}: secrets collected`);
     for (const r of run.resources) {
@@ -410,7 +618,11 @@ test("no resource name contains a secret, and no workflow file contains any secr
         assert.ok(!content.includes(s), `${label}: ${String(file.inputs.file)} contains a secret value`);
         // Also no 16-character piece of one, in case a secret were split or reformatted.
         const body = s.replace(/-----[A-Z ]+-----|\s/g, "");
-        for (let i = 0; i + 16 <= body.length; i += 8) assert.ok(!content.includes(body.slice(i, i + 16)), `${label}: ${String(file.inputs.file)} contains part of a secret`);
+        for (let i = 0; i + 16 <= body.length; i += 8)
+          assert.ok(
+            !content.includes(body.slice(i, i + 16)),
+            `${label}: ${String(file.inputs.file)} contains part of a secret`,
+          );
       }
       assert.deepEqual(file.secretInputs, [], `${label}: workflow content is plain text`);
     }
@@ -422,7 +634,8 @@ test("determinism: two runs register byte-identical inputs, in the same order", 
     const first = await runWithMocks(program);
     const second = await runWithMocks(program);
     assert.deepEqual(first.programErrors, [], `${label}: the program succeeds`);
-    const snapshot = (run: MockRun) => JSON.stringify(run.resources.map((r) => [r.type, r.name, r.rawInputs, r.provider ?? null]));
+    const snapshot = (run: MockRun) =>
+      JSON.stringify(run.resources.map((r) => [r.type, r.name, r.rawInputs, r.provider ?? null]));
     assert.equal(snapshot(second), snapshot(first), label);
     assert.ok(first.resources.length > 5, label);
   }
@@ -433,13 +646,20 @@ test("preview: the same resources are registered, and nothing fails on values a 
     const up = await runWithMocks(program);
     const preview = await runWithMocks(program, { preview: true });
     assert.deepEqual(preview.programErrors, [], label);
-    assert.deepEqual(preview.resources.map((r) => `${r.type}::${r.name}`).sort(), up.resources.map((r) => `${r.type}::${r.name}`).sort(), label);
+    assert.deepEqual(
+      preview.resources.map((r) => `${r.type}::${r.name}`).sort(),
+      up.resources.map((r) => `${r.type}::${r.name}`).sort(),
+      label,
+    );
   }
 });
 
 test("workflow options reach the files: a non-default spacectl release with its checksum", async () => {
   const sha256 = "ab".repeat(32);
-  const run = await runWithMocks(() => new SignedRuns("payments", singleStackArgs({ workflow: { spacectlVersion: "1.21.0", spacectlSha256: sha256 } })));
+  const run = await runWithMocks(
+    () =>
+      new SignedRuns("payments", singleStackArgs({ workflow: { spacectlVersion: "1.21.0", spacectlSha256: sha256 } })),
+  );
   const content = String(run.byName("payments-workflow-spacelift-signed-run-payments-prod").inputs.content);
   assert.match(content, /1\.21\.0/);
   assert.ok(content.includes(sha256));
@@ -450,10 +670,18 @@ test("every resource in every scenario is a child of a SignedRunsRepository or S
     const run = await runWithMocks(program);
     const tree = resourceTree(run.result);
     const custom = tree.filter((r) => !describeResource(r).type.startsWith("spacelift-signed-runs:"));
-    assert.equal(custom.length, run.resources.filter((r) => !r.type.startsWith("spacelift-signed-runs:")).length, `${label}: every registered resource is in the tree`);
+    assert.equal(
+      custom.length,
+      run.resources.filter((r) => !r.type.startsWith("spacelift-signed-runs:")).length,
+      `${label}: every registered resource is in the tree`,
+    );
     for (const r of custom) {
       const { type, name, parent } = describeResource(r);
-      assert.match(String(parent), /^spacelift-signed-runs:index:SignedRuns(Repository|WorkerPool)::/, `${label}: ${type}::${name} has parent ${parent}`);
+      assert.match(
+        String(parent),
+        /^spacelift-signed-runs:index:SignedRuns(Repository|WorkerPool)::/,
+        `${label}: ${type}::${name} has parent ${parent}`,
+      );
     }
   }
 });

@@ -19,7 +19,9 @@ const ROOT = path.join(__dirname, "..", "..");
 const SHIPPED = path.join(ROOT, "schema", "signed-runs.schema.json");
 const SHIPPED_ONBOARDING = path.join(ROOT, "schema", "onboarding.schema.json");
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(SHIPPED, "utf8")));
-const validateOnboarding = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(SHIPPED_ONBOARDING, "utf8")));
+const validateOnboarding = new Ajv2020({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(SHIPPED_ONBOARDING, "utf8")),
+);
 
 const base = () => ({
   $schema: "./node_modules/pulumi-spacelift-signed-runs/schema/signed-runs.schema.json",
@@ -29,20 +31,44 @@ const base = () => ({
 });
 
 test("the shipped JSON Schema is what `npm run schema` writes from the zod schema today", () => {
-  assert.equal(readFileSync(SHIPPED, "utf8"), renderConfigJsonSchema(), "run npm run schema and commit schema/signed-runs.schema.json");
+  assert.equal(
+    readFileSync(SHIPPED, "utf8"),
+    renderConfigJsonSchema(),
+    "run npm run schema and commit schema/signed-runs.schema.json",
+  );
 });
 
 test("the example configs validate against the shipped JSON Schema, and render accepts them", () => {
   const configs: Record<string, unknown> = {
-    "examples/basic/signed-runs.json": JSON.parse(readFileSync(path.join(ROOT, "examples", "basic", "signed-runs.json"), "utf8")),
+    "examples/basic/signed-runs.json": JSON.parse(
+      readFileSync(path.join(ROOT, "examples", "basic", "signed-runs.json"), "utf8"),
+    ),
     "the CLI tests' config with $schema": base(),
     "every optional part": {
       ...base(),
-      stacks: [{ id: "payments-prod", additionalProjectGlobs: ["modules/**"], create: { spaceId: "root", labels: ["x"], vendor: { terraform: { workflowTool: "OPEN_TOFU" } } } }],
-      spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { oidc: { apiKeyId: "01HKEY", audience: "acme.app.spacelift.io" } } },
+      stacks: [
+        {
+          id: "payments-prod",
+          additionalProjectGlobs: ["modules/**"],
+          create: { spaceId: "root", labels: ["x"], vendor: { terraform: { workflowTool: "OPEN_TOFU" } } },
+        },
+      ],
+      spacelift: {
+        endpoint: "https://acme.app.spacelift.io",
+        apiKey: { oidc: { apiKeyId: "01HKEY", audience: "acme.app.spacelift.io" } },
+      },
       workerPool: { id: "01HPOOL" },
       pushPolicy: { engineType: "REGO_V1" },
-      signing: { algorithm: "HS256", keys: ["2026-05", "2026-11"], activeKey: "2026-11", maxTokenLifetimeSeconds: 900, secretName: "SIGNING", trackedReviewers: { teams: [4455667] }, keyDirectory: "keys", keyFiles: { "2026-11": { proposed: "p.key", tracked: { main: "m.key" } } } },
+      signing: {
+        algorithm: "HS256",
+        keys: ["2026-05", "2026-11"],
+        activeKey: "2026-11",
+        maxTokenLifetimeSeconds: 900,
+        secretName: "SIGNING",
+        trackedReviewers: { teams: [4455667] },
+        keyDirectory: "keys",
+        keyFiles: { "2026-11": { proposed: "p.key", tracked: { main: "m.key" } } },
+      },
       workflow: { branch: "main", commitMessage: "signed runs" },
       launcher: { policyPath: "/etc/spacelift/initialization-policy.rego" },
     },
@@ -60,7 +86,10 @@ test("bad configs are rejected by the JSON Schema and by render alike", () => {
     "a bad stack id": (c) => ({ ...c, stacks: [{ id: "Payments Prod" }] }),
     "a missing repository": (c) => ({ ...c, github: { owner: "acme" } }),
     "an owner with a space": (c) => ({ ...c, github: { owner: "acme corp", repository: "x" } }),
-    "an API key secret": (c) => ({ ...c, spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: "01ABC", secret: "s3cr3t-value" } } }),
+    "an API key secret": (c) => ({
+      ...c,
+      spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: "01ABC", secret: "s3cr3t-value" } },
+    }),
     "an unknown algorithm": (c) => ({ ...c, signing: { algorithm: "HS512" } }),
     "a lifetime out of range": (c) => ({ ...c, signing: { maxTokenLifetimeSeconds: 5 } }),
     "a pool id with settings": (c) => ({ ...c, workerPool: { id: "01H", name: "x" } }),
@@ -82,16 +111,29 @@ test("a config with five mistakes (six problems) reports them all, one line each
     spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: "01ABC", secret } },
     signing: { maxTokenLifetimeSeconds: 5 },
   };
-  assert.throws(() => parseRenderConfig(config, "/tmp"), (error: SignedRunsInputError) => {
-    assert.deepEqual(error.problems.map((p) => p.field), ["github.owner", "github.repository", "stacks[1].projectRoot", "stacks", "spacelift.apiKey.secret", "signing.maxTokenLifetimeSeconds"]);
-    const lines = error.message.split("\n");
-    assert.equal(lines.length, 6);
-    for (const line of lines) assert.match(line, /^\S+: .+\. Fix: .+/);
-    assert.match(lines[1], /^github\.repository: is missing\. Fix: /);
-    assert.match(lines[3], /^stacks: stack id "a" appears more than once/);
-    assert.ok(!error.message.includes(secret));
-    return true;
-  });
+  assert.throws(
+    () => parseRenderConfig(config, "/tmp"),
+    (error: SignedRunsInputError) => {
+      assert.deepEqual(
+        error.problems.map((p) => p.field),
+        [
+          "github.owner",
+          "github.repository",
+          "stacks[1].projectRoot",
+          "stacks",
+          "spacelift.apiKey.secret",
+          "signing.maxTokenLifetimeSeconds",
+        ],
+      );
+      const lines = error.message.split("\n");
+      assert.equal(lines.length, 6);
+      for (const line of lines) assert.match(line, /^\S+: .+\. Fix: .+/);
+      assert.match(lines[1], /^github\.repository: is missing\. Fix: /);
+      assert.match(lines[3], /^stacks: stack id "a" appears more than once/);
+      assert.ok(!error.message.includes(secret));
+      return true;
+    },
+  );
 });
 
 test("SignedRuns with five mistakes reports all five before any resource", () => {
@@ -103,14 +145,24 @@ test("SignedRuns with five mistakes reports all five before any resource", () =>
     spacelift: { ...args.spacelift, endpoint: "http://acme.app.spacelift.io" },
     signing: { algorithm: "RS256" as never, keys: [] },
   };
-  assert.throws(() => new SignedRuns("payments", bad), (error: SignedRunsInputError) => {
-    assert.deepEqual(error.problems.map((p) => p.field), ["github.owner", "stacks[0].id", "spacelift.endpoint", "signing.algorithm", "signing.keys"]);
-    return true;
-  });
+  assert.throws(
+    () => new SignedRuns("payments", bad),
+    (error: SignedRunsInputError) => {
+      assert.deepEqual(
+        error.problems.map((p) => p.field),
+        ["github.owner", "stacks[0].id", "spacelift.endpoint", "signing.algorithm", "signing.keys"],
+      );
+      return true;
+    },
+  );
 });
 
 test("the shipped onboarding JSON Schema is what `npm run schema` writes today", () => {
-  assert.equal(readFileSync(SHIPPED_ONBOARDING, "utf8"), onboardingJsonSchema(), "run npm run schema and commit schema/onboarding.schema.json");
+  assert.equal(
+    readFileSync(SHIPPED_ONBOARDING, "utf8"),
+    onboardingJsonSchema(),
+    "run npm run schema and commit schema/onboarding.schema.json",
+  );
 });
 
 test("the example repositories file validates against the onboarding JSON Schema; bad files are rejected by it and by onboard alike", () => {
@@ -133,10 +185,24 @@ test("the example repositories file validates against the onboarding JSON Schema
     "no repositories": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [] },
     "no endpoint": { repositories: [one] },
     "a misspelt field": { spaceliftEndpoint: "https://acme.app.spacelift.io", repository: [one] },
-    "an owner/name in repository": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [{ ...one, repository: "acme/billing" }] },
-    "a bad stack id": { spaceliftEndpoint: "https://acme.app.spacelift.io", repositories: [{ ...one, stacks: [{ id: "Billing Prod" }] }] },
-    "an unknown algorithm": { spaceliftEndpoint: "https://acme.app.spacelift.io", algorithm: "RS256", repositories: [one] },
-    "a pool id with settings": { spaceliftEndpoint: "https://acme.app.spacelift.io", workerPool: { id: "01H", name: "x" }, repositories: [one] },
+    "an owner/name in repository": {
+      spaceliftEndpoint: "https://acme.app.spacelift.io",
+      repositories: [{ ...one, repository: "acme/billing" }],
+    },
+    "a bad stack id": {
+      spaceliftEndpoint: "https://acme.app.spacelift.io",
+      repositories: [{ ...one, stacks: [{ id: "Billing Prod" }] }],
+    },
+    "an unknown algorithm": {
+      spaceliftEndpoint: "https://acme.app.spacelift.io",
+      algorithm: "RS256",
+      repositories: [one],
+    },
+    "a pool id with settings": {
+      spaceliftEndpoint: "https://acme.app.spacelift.io",
+      workerPool: { id: "01H", name: "x" },
+      repositories: [one],
+    },
   };
   for (const [name, file] of Object.entries(bad)) {
     assert.equal(validateOnboarding(file), false, `${name}: the JSON Schema accepted it`);

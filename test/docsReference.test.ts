@@ -32,13 +32,21 @@ test("docs/reference is what `npm run docs` generates today, and every public na
   const out = mkdtempSync(path.join(os.tmpdir(), "signed-runs-typedoc-"));
   try {
     const typedoc = path.join(REPO_ROOT, "node_modules", "typedoc", "bin", "typedoc");
-    const result = spawnSync(process.execPath, [typedoc, "--out", out, "--treatValidationWarningsAsErrors"], { cwd: REPO_ROOT, encoding: "utf8" });
+    const result = spawnSync(process.execPath, [typedoc, "--out", out, "--treatValidationWarningsAsErrors"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     assert.equal(result.status, 0, `TypeDoc failed or warned:\n${result.stdout}${result.stderr}\n${FIX}`);
     const generated = tree(out);
     const committed = tree(COMMITTED);
     assert.ok(generated.size > 0, "TypeDoc wrote no pages");
-    assert.deepEqual([...committed.keys()].sort(), [...generated.keys()].sort(), `docs/reference/ lists other pages than TypeDoc writes. ${FIX}`);
-    for (const [file, text] of generated) assert.equal(committed.get(file), text, `docs/reference/${file} is stale. ${FIX}`);
+    assert.deepEqual(
+      [...committed.keys()].sort(),
+      [...generated.keys()].sort(),
+      `docs/reference/ lists other pages than TypeDoc writes. ${FIX}`,
+    );
+    for (const [file, text] of generated)
+      assert.equal(committed.get(file), text, `docs/reference/${file} is stale. ${FIX}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

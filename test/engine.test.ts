@@ -60,7 +60,10 @@ test("engine: a component with a secret output goes up, previews without changes
     assert.equal(typeof sealed.ciphertext, "string");
     assert.equal(state.deployment.secrets_providers?.type, "passphrase");
     assert.ok(!text.includes(token), "stack export holds no plaintext secret");
-    assert.ok(!backendFilesText(ws).includes(token), "no file of the backend (state, history, backups) holds the plaintext secret");
+    assert.ok(
+      !backendFilesText(ws).includes(token),
+      "no file of the backend (state, history, backups) holds the plaintext secret",
+    );
 
     // The scan can fail: the plain output made the same way is found, in the export and in the files.
     assert.ok(text.includes(label) && backendFilesText(ws).includes(label), "the scan sees plain values");
@@ -79,7 +82,10 @@ test("engine: a component with a secret output goes up, previews without changes
 
 test("engine clean-up kills a process whose environment points into the workspace, and spares one that only names it", async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), "signed-runs-marker-"));
-  const marked = spawn("sleep", ["300"], { env: { ...process.env, PULUMI_HOME: path.join(root, "home") }, stdio: "ignore" });
+  const marked = spawn("sleep", ["300"], {
+    env: { ...process.env, PULUMI_HOME: path.join(root, "home") },
+    stdio: "ignore",
+  });
   const named = spawn(process.execPath, ["-e", "setTimeout(() => {}, 300000)", root], { stdio: "ignore" });
   try {
     await new Promise((resolve) => setTimeout(resolve, 200));

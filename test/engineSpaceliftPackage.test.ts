@@ -20,12 +20,30 @@ import { findPackageRoot } from "../components/policy/policyFiles";
 
 const REPO_ROOT = findPackageRoot(__dirname);
 
-interface SentPackage { name: string; version: string; parameterName: string; parameterVersion: string; parameter: unknown }
-interface SentResource { type: string; packageRef: string; version: string; pluginDownloadURL: string }
+interface SentPackage {
+  name: string;
+  version: string;
+  parameterName: string;
+  parameterVersion: string;
+  parameter: unknown;
+}
+interface SentResource {
+  type: string;
+  packageRef: string;
+  version: string;
+  pluginDownloadURL: string;
+}
 
 /** Runs `program` under Pulumi's mocks and records what the SDK sends the monitor. */
-async function recordMonitor(program: () => pulumi.Resource[]): Promise<{ packages: SentPackage[]; resources: SentResource[] }> {
-  await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, "p", "s", false);
+async function recordMonitor(
+  program: () => pulumi.Resource[],
+): Promise<{ packages: SentPackage[]; resources: SentResource[] }> {
+  await pulumi.runtime.setMocks(
+    { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
+    "p",
+    "s",
+    false,
+  );
   // The monitor is Pulumi's MockMonitor; its requests are the protobuf messages a real engine would get.
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
   const packages: SentPackage[] = [];
@@ -34,15 +52,22 @@ async function recordMonitor(program: () => pulumi.Resource[]): Promise<{ packag
   monitor.registerPackage = (req, cb) => {
     const p = req.getParameterization();
     packages.push({
-      name: req.getName(), version: req.getVersion(),
-      parameterName: p.getName(), parameterVersion: p.getVersion(),
+      name: req.getName(),
+      version: req.getVersion(),
+      parameterName: p.getName(),
+      parameterVersion: p.getVersion(),
       parameter: JSON.parse(Buffer.from(p.getValue_asU8()).toString("utf8")),
     });
     registerPackage(req, cb);
   };
   const registerResource = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    resources.push({ type: req.getType(), packageRef: req.getPackageref(), version: req.getVersion(), pluginDownloadURL: req.getPlugindownloadurl() });
+    resources.push({
+      type: req.getType(),
+      packageRef: req.getPackageref(),
+      version: req.getVersion(),
+      pluginDownloadURL: req.getPlugindownloadurl(),
+    });
     registerResource(req, cb);
   };
   const made = program();
@@ -71,22 +96,34 @@ interface MockMonitor {
 function allFour(): pulumi.Resource[] {
   const policy = new Policy("p", { body: "package spacelift", type: "GIT_PUSH", name: "p" });
   const stack = new Stack("s", { repository: "infra", branch: "main" });
-  return [policy, stack, new PolicyAttachment("a", { policyId: policy.id, stackId: stack.id }), new WorkerPool("w", { name: "w" })];
+  return [
+    policy,
+    stack,
+    new PolicyAttachment("a", { policyId: policy.id, stackId: stack.id }),
+    new WorkerPool("w", { name: "w" }),
+  ];
 }
 
 test("by default the binding registers Spacelift's Terraform provider through the bridge, and every spacelift resource carries that package ref", async () => {
   const { packages, resources } = await recordMonitor(allFour);
   // One registration: the SDK caches it per deployment, so all four share one default provider.
-  assert.deepEqual(packages, [{
-    name: "terraform-provider",
-    version: TERRAFORM_PROVIDER_PLUGIN_VERSION,
-    parameterName: "spacelift",
-    parameterVersion: SPACELIFT_TERRAFORM_PROVIDER_VERSION,
-    parameter: { remote: { url: "registry.opentofu.org/spacelift-io/spacelift", version: SPACELIFT_TERRAFORM_PROVIDER_VERSION } },
-  }]);
+  assert.deepEqual(packages, [
+    {
+      name: "terraform-provider",
+      version: TERRAFORM_PROVIDER_PLUGIN_VERSION,
+      parameterName: "spacelift",
+      parameterVersion: SPACELIFT_TERRAFORM_PROVIDER_VERSION,
+      parameter: {
+        remote: { url: "registry.opentofu.org/spacelift-io/spacelift", version: SPACELIFT_TERRAFORM_PROVIDER_VERSION },
+      },
+    },
+  ]);
   const spacelift = resources.filter((r) => r.type.startsWith("spacelift:"));
   assert.deepEqual(spacelift.map((r) => r.type).sort(), [
-    "spacelift:index/policy:Policy", "spacelift:index/policyAttachment:PolicyAttachment", "spacelift:index/stack:Stack", "spacelift:index/workerPool:WorkerPool",
+    "spacelift:index/policy:Policy",
+    "spacelift:index/policyAttachment:PolicyAttachment",
+    "spacelift:index/stack:Stack",
+    "spacelift:index/workerPool:WorkerPool",
   ]);
   for (const r of spacelift) {
     assert.equal(r.packageRef, "mock-uuid", `${r.type} carries the package ref the monitor returned`);
@@ -99,7 +136,9 @@ test("the environment's local provider path selects the bridge's local parameter
   const previous = process.env[SPACELIFT_TERRAFORM_PROVIDER_PATH_ENV];
   process.env[SPACELIFT_TERRAFORM_PROVIDER_PATH_ENV] = "/opt/providers/terraform-provider-spacelift";
   try {
-    const { packages, resources } = await recordMonitor(() => [new Policy("p", { body: "package spacelift", type: "GIT_PUSH" })]);
+    const { packages, resources } = await recordMonitor(() => [
+      new Policy("p", { body: "package spacelift", type: "GIT_PUSH" }),
+    ]);
     assert.equal(packages.length, 1);
     assert.deepEqual(packages[0].parameter, { local: { path: "/opt/providers/terraform-provider-spacelift" } });
     // The bridge reports a local provider as 0.0.0.
@@ -131,12 +170,19 @@ test("the legacy option registers no package: resources name the spacelift 2.1.2
 
 test("a local provider whose file name the bridge cannot read is refused when it is chosen", () => {
   assert.throws(
-    () => setSpaceliftPackageSource({ kind: "terraformBridge", parameter: { local: { path: "/opt/providers/spacelift" } } }),
+    () =>
+      setSpaceliftPackageSource({
+        kind: "terraformBridge",
+        parameter: { local: { path: "/opt/providers/spacelift" } },
+      }),
     /must start with "terraform-provider-" \(got "spacelift"\)/,
   );
 });
 
 test("the bridge plugin is installed under the version the binding registers", () => {
-  const installed = readFileSync(path.join(REPO_ROOT, "tools", "go", "terraform-bridge", "plugin-version"), "utf8").trim();
+  const installed = readFileSync(
+    path.join(REPO_ROOT, "tools", "go", "terraform-bridge", "plugin-version"),
+    "utf8",
+  ).trim();
   assert.equal(installed, TERRAFORM_PROVIDER_PLUGIN_VERSION);
 });

@@ -38,14 +38,22 @@ const API_KEY_SECRET = "example-api-key-secret-never-in-a-file-42";
  * plus the secret the Quick start sets with `pulumi config set --secret spaceliftApiKeySecret`.
  */
 function exampleStackConfig(): Record<string, string> {
-  const file = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
-  const config = Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  const file = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  const config = Object.fromEntries(
+    Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
   return { ...config, [`${PROJECT}:spaceliftApiKeySecret`]: API_KEY_SECRET };
 }
 
 describe("examples/basic (the root Pulumi.yaml program)", () => {
   it("Pulumi.yaml runs the basic example's TypeScript source with the nodejs runtime", () => {
-    const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { name: string; options: { typescript: boolean } }; main: string };
+    const project = parseYaml(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      runtime: { name: string; options: { typescript: boolean } };
+      main: string;
+    };
     assert.equal(project.name, PROJECT);
     assert.equal(project.runtime.name, "nodejs");
     assert.equal(project.runtime.options.typescript, true);
@@ -77,10 +85,28 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
         console.log(JSON.stringify({ exports: Object.keys(program).sort(), stackIds, workflowFiles, policyPackage: /^package spacelift$/m.test(policy) }));
       })().catch((error) => { console.error(error); process.exit(1); });
     `;
-    const result = spawnSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, EXAMPLE_CONFIG: JSON.stringify(exampleStackConfig()) } });
+    const result = spawnSync(process.execPath, ["-e", script], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, EXAMPLE_CONFIG: JSON.stringify(exampleStackConfig()) },
+    });
     assert.equal(result.status, 0, result.stderr);
-    const report = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exports: string[]; stackIds: string[]; workflowFiles: string[]; policyPackage: boolean };
-    assert.deepEqual(report.exports, ["activeKeys", "initializationPolicy", "launcherEnvironment", "pushPolicyId", "stackIds", "trustedKeys", "workerPoolId", "workflowFiles"]);
+    const report = JSON.parse(result.stdout.trim().split("\n").pop()!) as {
+      exports: string[];
+      stackIds: string[];
+      workflowFiles: string[];
+      policyPackage: boolean;
+    };
+    assert.deepEqual(report.exports, [
+      "activeKeys",
+      "initializationPolicy",
+      "launcherEnvironment",
+      "pushPolicyId",
+      "stackIds",
+      "trustedKeys",
+      "workerPoolId",
+      "workflowFiles",
+    ]);
     assert.deepEqual(report.stackIds, ["payments-prod", "payments-staging"]);
     assert.equal(report.workflowFiles.length, 2);
     assert.equal(report.policyPackage, true);
@@ -88,7 +114,9 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
 
   it("Pulumi.example.yaml documents every key the program reads, each with a comment", () => {
     const source = readFileSync(path.join(REPO_ROOT, "examples/basic/program.ts"), "utf8");
-    const keys = [...source.matchAll(/config\.(?:require|get)(?:Secret|Object)?(?:<[^>]*>)?\("(\w+)"\)/g)].map((m) => m[1]);
+    const keys = [...source.matchAll(/config\.(?:require|get)(?:Secret|Object)?(?:<[^>]*>)?\("(\w+)"\)/g)].map(
+      (m) => m[1],
+    );
     assert.ok(keys.length >= 10, `found only ${keys.length} config reads`);
     const documented = readFileSync(path.join(REPO_ROOT, "Pulumi.example.yaml"), "utf8").split("\n");
     for (const key of keys) {
@@ -110,17 +138,38 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     });
     assert.equal(run.ofType(T.workerPool).length, 1);
     assert.equal(run.ofType(T.policy).length, 1);
-    assert.deepEqual(run.ofType(T.attachment).map((a) => a.inputs.stackId), ["payments-prod", "payments-staging"]);
+    assert.deepEqual(
+      run.ofType(T.attachment).map((a) => a.inputs.stackId),
+      ["payments-prod", "payments-staging"],
+    );
     assert.equal(run.ofType(T.tlsKey).length, 3, "ES256: the proposed key and the tracked keys of main and staging");
-    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName).sort(), ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
-    assert.deepEqual(run.ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((s) => [s.inputs.environment, s.inputs.secretName]), [
-      ["spacelift-main", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
-      ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
-    ]);
-    assert.deepEqual((await promiseOf(outputs.activeKeys)).tracked.map((t) => t.kid), ["acme.payments-infra:tracked:main:2026-11", "acme.payments-infra:tracked:staging:2026-11"]);
+    assert.deepEqual(
+      run
+        .ofType(T.secret)
+        .map((s) => s.inputs.secretName)
+        .sort(),
+      ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET", "SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"],
+    );
+    assert.deepEqual(
+      run
+        .ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
+        .map((s) => [s.inputs.environment, s.inputs.secretName]),
+      [
+        ["spacelift-main", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
+        ["spacelift-staging", "SPACELIFT_RUN_SIGNING_KEY_TRACKED_2026_11"],
+      ],
+    );
+    assert.deepEqual(
+      (await promiseOf(outputs.activeKeys)).tracked.map((t) => t.kid),
+      ["acme.payments-infra:tracked:main:2026-11", "acme.payments-infra:tracked:staging:2026-11"],
+    );
     const apiKeySecret = run.ofType(T.secret).find((s) => s.inputs.secretName === "SPACELIFT_API_KEY_SECRET")!;
     assert.equal(apiKeySecret.inputs.value, API_KEY_SECRET);
-    assert.deepEqual(apiKeySecret.secretInputs, ["value"], "the API key secret from secret config reaches GitHub marked secret");
+    assert.deepEqual(
+      apiKeySecret.secretInputs,
+      ["value"],
+      "the API key secret from secret config reaches GitHub marked secret",
+    );
     assert.ok(run.resources.some((r) => r.type === "pulumi:providers:github" && r.inputs.owner === "acme"));
     assert.deepEqual(await promiseOf(outputs.stackIds), ["payments-prod", "payments-staging"]);
     assert.equal(await isSecret(outputs.launcherEnvironment), true);
@@ -130,12 +179,22 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     // `render` with the matching signed-runs.json writes byte-identical workflows.
     const directory = temporaryDirectory("basic-render");
     copyFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), path.join(directory, "signed-runs.json"));
-    const rendered = runCli(["render", "--config", path.join(directory, "signed-runs.json"), "--out", path.join(directory, "out")]);
+    const rendered = runCli([
+      "render",
+      "--config",
+      path.join(directory, "signed-runs.json"),
+      "--out",
+      path.join(directory, "out"),
+    ]);
     assert.equal(rendered.status, 0, rendered.stderr);
     const files = await promiseOf(workflowFiles);
     assert.equal(files.length, 2);
     for (const file of files) {
-      assert.equal(readFileSync(path.join(directory, "out", file.path), "utf8"), file.content, `${file.path} differs between render and the component`);
+      assert.equal(
+        readFileSync(path.join(directory, "out", file.path), "utf8"),
+        file.content,
+        `${file.path} differs between render and the component`,
+      );
     }
   });
 
@@ -185,10 +244,15 @@ describe("examples/existing-infrastructure", () => {
     assert.equal(stack.inputs.workerPoolId, "01HEXISTINGPOOL0000000000");
     const [attachment] = run.ofType(T.attachment);
     assert.deepEqual(attachment.inputs, { policyId: "ignore-pushes", stackId: "payments-prod" });
-    assert.ok(run.resources.indexOf(stack) < run.resources.indexOf(attachment), "the stack must exist before the push policy is attached to it");
+    assert.ok(
+      run.resources.indexOf(stack) < run.resources.indexOf(attachment),
+      "the stack must exist before the push policy is attached to it",
+    );
     assert.equal(await promiseOf(example.outputs.workerPoolId), "01HEXISTINGPOOL0000000000");
     assert.match(await promiseOf(example.outputs.initializationPolicy), /"payments-prod"/);
-    assert.deepEqual(await promiseOf(example.outputs.launcherEnvironment), { SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/etc/spacelift/signed-runs/initialization-policy.rego" });
+    assert.deepEqual(await promiseOf(example.outputs.launcherEnvironment), {
+      SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY: "/etc/spacelift/signed-runs/initialization-policy.rego",
+    });
   });
 
   it("the push-policy attachment waits until the stack is created, however slow the provider is", async () => {
@@ -232,7 +296,12 @@ describe("examples/monorepo", () => {
   it("one workflow per stack filtered by project root, an OIDC key (no API key secret), and the created stack on the component's pool", async () => {
     let example!: ReturnType<typeof monorepoExample>;
     const run = await runWithMocks(() => {
-      example = monorepoExample({ githubOwner: "acme", githubRepository: "platform", spaceliftEndpoint: "https://acme.app.spacelift.io", oidcApiKeyId: "01HOIDCKEY000000" });
+      example = monorepoExample({
+        githubOwner: "acme",
+        githubRepository: "platform",
+        spaceliftEndpoint: "https://acme.app.spacelift.io",
+        oidcApiKeyId: "01HOIDCKEY000000",
+      });
       return example.signedRuns;
     });
     const files = run.ofType(T.file);
@@ -240,11 +309,21 @@ describe("examples/monorepo", () => {
     for (const stack of MONOREPO_STACKS) {
       const file = files.find((f) => String(f.inputs.file).includes(stack.id));
       assert.ok(file, `no workflow for ${stack.id}`);
-      assert.match(String(file.inputs.content), new RegExp(`paths:\\n(\\s+- .*\\n)*\\s+- "?${stack.projectRoot}/\\*\\*"?\\n`), `${stack.id}'s workflow is not filtered by its project root`);
+      assert.match(
+        String(file.inputs.content),
+        new RegExp(`paths:\\n(\\s+- .*\\n)*\\s+- "?${stack.projectRoot}/\\*\\*"?\\n`),
+        `${stack.id}'s workflow is not filtered by its project root`,
+      );
       assert.match(String(file.inputs.content), /id-token: write/);
     }
-    assert.deepEqual(run.ofType(T.secret).map((s) => s.inputs.secretName), ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"]);
-    assert.deepEqual(run.ofType("github:index/repositoryEnvironment:RepositoryEnvironment").map((e) => e.inputs.environment), ["spacelift-main", "spacelift-staging"]);
+    assert.deepEqual(
+      run.ofType(T.secret).map((s) => s.inputs.secretName),
+      ["SPACELIFT_RUN_SIGNING_KEY_PROPOSED_2026_11"],
+    );
+    assert.deepEqual(
+      run.ofType("github:index/repositoryEnvironment:RepositoryEnvironment").map((e) => e.inputs.environment),
+      ["spacelift-main", "spacelift-staging"],
+    );
     const [pool] = run.ofType(T.workerPool);
     const [created] = run.ofType(T.stack);
     assert.equal(created.inputs.slug, "cluster-staging");

@@ -33,7 +33,9 @@ describe("the tests' kube-apiserver", () => {
   });
 
   it("authenticates the kubeconfig's token as a system:masters member", () => {
-    const whoami = JSON.parse(server.kubectlOk(["auth", "whoami", "-o", "json"])) as { status: { userInfo: { username: string; groups: string[] } } };
+    const whoami = JSON.parse(server.kubectlOk(["auth", "whoami", "-o", "json"])) as {
+      status: { userInfo: { username: string; groups: string[] } };
+    };
     assert.equal(whoami.status.userInfo.username, "signed-runs-test-admin");
     assert.ok(whoami.status.userInfo.groups.includes("system:masters"));
   });

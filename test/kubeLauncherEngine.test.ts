@@ -16,22 +16,53 @@ import { test } from "node:test";
 import { signRunToken } from "../components/runToken/runToken";
 import type { TrustedKey } from "../components/policy/initializationPolicy";
 import { KUBERNETES_POLICY_PATH, POLICY_KEY } from "../components/kubernetes/manifests";
-import { createEngineWorkspace, destroy, previewExpectNoChanges, REPO_ROOT, setConfig, stackExport, stackOutputs, up, type EngineWorkspace } from "./support/engine";
-import { finalizeNamespaceWhenTerminating, kubeBinary, startKubeApiServer, type KubeApiServer } from "./support/kubeApiServer";
+import {
+  createEngineWorkspace,
+  destroy,
+  previewExpectNoChanges,
+  REPO_ROOT,
+  setConfig,
+  stackExport,
+  stackOutputs,
+  up,
+  type EngineWorkspace,
+} from "./support/engine";
+import {
+  finalizeNamespaceWhenTerminating,
+  kubeBinary,
+  startKubeApiServer,
+  type KubeApiServer,
+} from "./support/kubeApiServer";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";
 import { launcherInput } from "./support/runTokenCases";
-import { FAKE_SPACELIFT_ENV, fakeSpaceliftLeftovers, readFakeSpacelift, spaceliftProviderPath, standinEnv, standinPlugins } from "./support/standins";
+import {
+  FAKE_SPACELIFT_ENV,
+  fakeSpaceliftLeftovers,
+  readFakeSpacelift,
+  spaceliftProviderPath,
+  standinEnv,
+  standinPlugins,
+} from "./support/standins";
 
 const NAMESPACE = "spacelift";
 /** The namespace the component creates in the second half of the test. */
 const CREATED_NAMESPACE = "signed-runs";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
-const KUBERNETES_PLUGIN_VERSION = readFileSync(path.join(REPO_ROOT, "tools", "go", "pulumi-kubernetes", "plugin-version"), "utf8").trim();
+const KUBERNETES_PLUGIN_VERSION = readFileSync(
+  path.join(REPO_ROOT, "tools", "go", "pulumi-kubernetes", "plugin-version"),
+  "utf8",
+).trim();
 
 function es256Key(kid: string, runTypes: TrustedKey["runTypes"]) {
   const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const privateKeyPem = pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-  const trusted: TrustedKey = { kid, algorithm: "ES256", publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }) as string, stacks: ["app-prod"], runTypes };
+  const trusted: TrustedKey = {
+    kid,
+    algorithm: "ES256",
+    publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }) as string,
+    stacks: ["app-prod"],
+    runTypes,
+  };
   return { trusted, signing: { kid, algorithm: "ES256" as const, privateKeyPem } };
 }
 
@@ -44,7 +75,13 @@ function getJson(server: KubeApiServer, kind: string, name: string, namespace = 
 /** Every WorkerPool and Secret in the cluster (this API server makes no Secrets of its own: no controllers run). */
 function ourObjects(server: KubeApiServer): string[] {
   return server
-    .kubectlOk(["get", "workerpools.workers.spacelift.io,secrets", "--all-namespaces", "-o", "jsonpath={range .items[*]}{.metadata.namespace}/{.kind}/{.metadata.name}{\"\\n\"}{end}"])
+    .kubectlOk([
+      "get",
+      "workerpools.workers.spacelift.io,secrets",
+      "--all-namespaces",
+      "-o",
+      'jsonpath={range .items[*]}{.metadata.namespace}/{.kind}/{.metadata.name}{"\\n"}{end}',
+    ])
     .split("\n")
     .filter((line) => line !== "")
     .sort();
@@ -54,7 +91,10 @@ function ourObjects(server: KubeApiServer): string[] {
 async function changedResources(ws: EngineWorkspace): Promise<string[]> {
   const result = await ws.run(["preview", "--json", "--non-interactive", "--stack", ws.stack]);
   const steps = (JSON.parse(result.stdout) as { steps?: Array<{ op: string; urn: string }> }).steps ?? [];
-  return steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").pop()}`).sort();
+  return steps
+    .filter((step) => step.op !== "same")
+    .map((step) => `${step.op} ${step.urn.split("::").pop()}`)
+    .sort();
 }
 
 test("launcher.kubernetes under the real engine, the real Kubernetes provider and a real API server with Spacelift's CRD", async () => {
@@ -62,13 +102,24 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
   const server = await startKubeApiServer();
   server.kubectlOk(["create", "namespace", NAMESPACE]);
   const worlds = mkdtempSync(path.join(tmpdir(), "signed-runs-worlds-"));
-  const env: Record<string, string> = { ...standinEnv(worlds), SPACELIFT_SIGNED_RUNS_TERRAFORM_PROVIDER_PATH: spaceliftProviderPath() };
+  const env: Record<string, string> = {
+    ...standinEnv(worlds),
+    SPACELIFT_SIGNED_RUNS_TERRAFORM_PROVIDER_PATH: spaceliftProviderPath(),
+  };
   let ws: EngineWorkspace | undefined;
   try {
     ws = await createEngineWorkspace({
       fixture: "kube-launcher",
       nodeModules: ["@pulumi/kubernetes"],
-      plugins: [...standinPlugins(), { kind: "resource", name: "kubernetes", version: KUBERNETES_PLUGIN_VERSION, file: kubeBinary("pulumi-resource-kubernetes") }],
+      plugins: [
+        ...standinPlugins(),
+        {
+          kind: "resource",
+          name: "kubernetes",
+          version: KUBERNETES_PLUGIN_VERSION,
+          file: kubeBinary("pulumi-resource-kubernetes"),
+        },
+      ],
       env,
     });
     const proposed = es256Key("acme-infra-proposed-1", ["PROPOSED"]);
@@ -92,17 +143,42 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     assert.equal(`${mount.mountPath}/${POLICY_KEY}`, variable.value, "the variable names the mounted file");
     assert.equal(variable.value, KUBERNETES_POLICY_PATH);
     const policySecret = getJson(server, "secret", volume.secret.secretName);
-    assert.deepEqual(Object.keys(policySecret.data), [POLICY_KEY], "the mounted Secret holds exactly the key the variable names");
+    assert.deepEqual(
+      Object.keys(policySecret.data),
+      [POLICY_KEY],
+      "the mounted Secret holds exactly the key the variable names",
+    );
 
     // The Secret's policy is the component's output, byte for byte, and decides in real OPA.
     const outputs = await stackOutputs(ws, { showSecrets: true });
     const policy = Buffer.from(policySecret.data[POLICY_KEY] as string, "base64").toString("utf8");
     assert.equal(policy, outputs.initializationPolicy);
-    const signed = await signRunToken({ key: tracked.signing, commitSha: COMMIT, stack: "app-prod", runType: "TRACKED", branch: "main" });
-    assertAllowedEverywhere(policy, launcherInput([signed], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }));
-    assertDeniedEverywhere(policy, launcherInput([signed], { stack: "app-prod", commitSha: COMMIT, runType: "PROPOSED" }));
-    const byProposed = await signRunToken({ key: proposed.signing, commitSha: COMMIT, stack: "app-prod", runType: "TRACKED", branch: "main" });
-    assertDeniedEverywhere(policy, launcherInput([byProposed], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }));
+    const signed = await signRunToken({
+      key: tracked.signing,
+      commitSha: COMMIT,
+      stack: "app-prod",
+      runType: "TRACKED",
+      branch: "main",
+    });
+    assertAllowedEverywhere(
+      policy,
+      launcherInput([signed], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }),
+    );
+    assertDeniedEverywhere(
+      policy,
+      launcherInput([signed], { stack: "app-prod", commitSha: COMMIT, runType: "PROPOSED" }),
+    );
+    const byProposed = await signRunToken({
+      key: proposed.signing,
+      commitSha: COMMIT,
+      stack: "app-prod",
+      runType: "TRACKED",
+      branch: "main",
+    });
+    assertDeniedEverywhere(
+      policy,
+      launcherInput([byProposed], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }),
+    );
 
     // The credentials: the refs name keys of one Secret that hold the created pool's token and private key.
     assert.equal(pool.spec.token.secretKeyRef.name, pool.spec.privateKey.secretKeyRef.name);
@@ -112,10 +188,15 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     assert.equal(stored(pool.spec.token.secretKeyRef.key), environment.SPACELIFT_TOKEN);
     assert.equal(stored(pool.spec.privateKey.secretKeyRef.key), environment.SPACELIFT_POOL_PRIVATE_KEY);
     assert.ok(environment.SPACELIFT_TOKEN.length > 20 && environment.SPACELIFT_POOL_PRIVATE_KEY.length > 100);
-    assert.equal(environment.SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY, KUBERNETES_POLICY_PATH, "launcherEnvironment agrees with the pods");
+    assert.equal(
+      environment.SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY,
+      KUBERNETES_POLICY_PATH,
+      "launcherEnvironment agrees with the pods",
+    );
     // Secret outputs stay secret: neither credential is in the state in plaintext.
     const { text } = await stackExport(ws);
-    for (const value of [environment.SPACELIFT_TOKEN, environment.SPACELIFT_POOL_PRIVATE_KEY]) assert.ok(!text.includes(value), "a pool credential is in the state in plaintext");
+    for (const value of [environment.SPACELIFT_TOKEN, environment.SPACELIFT_POOL_PRIVATE_KEY])
+      assert.ok(!text.includes(value), "a pool credential is in the state in plaintext");
 
     await previewExpectNoChanges(ws);
 
@@ -125,11 +206,26 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     await setConfig(ws, "trustedKeys", JSON.stringify([proposed.trusted, tracked.trusted, rotated.trusted]));
     assert.deepEqual(await changedResources(ws), ["update signed-pool-kubernetes-policy"]);
     await up(ws);
-    const rotatedPolicy = Buffer.from(getJson(server, "secret", volume.secret.secretName).data[POLICY_KEY] as string, "base64").toString("utf8");
+    const rotatedPolicy = Buffer.from(
+      getJson(server, "secret", volume.secret.secretName).data[POLICY_KEY] as string,
+      "base64",
+    ).toString("utf8");
     assert.equal(rotatedPolicy, (await stackOutputs(ws, { showSecrets: true })).initializationPolicy);
-    const byRotated = await signRunToken({ key: rotated.signing, commitSha: COMMIT, stack: "app-prod", runType: "TRACKED", branch: "main" });
-    assertAllowedEverywhere(rotatedPolicy, launcherInput([byRotated], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }));
-    assertDeniedEverywhere(policy, launcherInput([byRotated], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }));
+    const byRotated = await signRunToken({
+      key: rotated.signing,
+      commitSha: COMMIT,
+      stack: "app-prod",
+      runType: "TRACKED",
+      branch: "main",
+    });
+    assertAllowedEverywhere(
+      rotatedPolicy,
+      launcherInput([byRotated], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }),
+    );
+    assertDeniedEverywhere(
+      policy,
+      launcherInput([byRotated], { stack: "app-prod", commitSha: COMMIT, runType: "TRACKED" }),
+    );
     await previewExpectNoChanges(ws);
 
     // The API server's own schema refuses an unknown field from the pod pass-through, and the user sees the component's resource.
@@ -139,8 +235,22 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
     const said = `${refused.stdout}\n${refused.stderr}`;
     // Server-side apply reports the field as not in the CRD's schema; the engine names the resource, whose name is the component's.
     assert.match(said, /\.spec\.pod\.initContainer\.image: field not declared in schema/);
-    assert.match(said, /kubernetes:workers\.spacelift\.io\/v1beta1:WorkerPool \(signed-pool-kubernetes-worker-pool\):\n\s+error: 1 error occurred:\n\s+\* the Kubernetes API server reported that "spacelift\/signed-pool"/);
-    assert.equal(server.kubectl(["get", "workerpool", "signed-pool", "-n", NAMESPACE, "-o", "jsonpath={.spec.pod.initContainer.image}"]).stdout, "");
+    assert.match(
+      said,
+      /kubernetes:workers\.spacelift\.io\/v1beta1:WorkerPool \(signed-pool-kubernetes-worker-pool\):\n\s+error: 1 error occurred:\n\s+\* the Kubernetes API server reported that "spacelift\/signed-pool"/,
+    );
+    assert.equal(
+      server.kubectl([
+        "get",
+        "workerpool",
+        "signed-pool",
+        "-n",
+        NAMESPACE,
+        "-o",
+        "jsonpath={.spec.pod.initContainer.image}",
+      ]).stdout,
+      "",
+    );
     // The refused attempt's inputs are what the state now records for the WorkerPool, so after the fix the
     // engine re-applies it (and only it); then nothing is left to change.
     await setConfig(ws, "pod", "{}");
@@ -160,7 +270,10 @@ test("launcher.kubernetes under the real engine, the real Kubernetes provider an
       `${CREATED_NAMESPACE}/Secret/signed-pool-pool-credentials`,
       `${CREATED_NAMESPACE}/WorkerPool/signed-pool`,
     ]);
-    const moved = Buffer.from(getJson(server, "secret", "signed-pool-initialization-policy", CREATED_NAMESPACE).data[POLICY_KEY] as string, "base64").toString("utf8");
+    const moved = Buffer.from(
+      getJson(server, "secret", "signed-pool-initialization-policy", CREATED_NAMESPACE).data[POLICY_KEY] as string,
+      "base64",
+    ).toString("utf8");
     assert.equal(moved, rotatedPolicy);
     await previewExpectNoChanges(ws);
 

@@ -29,6 +29,9 @@ describe("the Kubernetes provider's version", () => {
     const goMod = readFileSync(path.join(REPO_ROOT, "tools", "go", "pulumi-kubernetes", "go.mod"), "utf8");
     const pins: Record<string, string> = { "4.25.0": "v4.0.0-20260115033456-f47bc2d6f199" };
     assert.ok(pins[built], `no known commit for ${built}: add the tag's pseudo-version here after checking it`);
-    assert.match(goMod, new RegExp(`^\\s*(require\\s+)?github\\.com/pulumi/pulumi-kubernetes/provider/v4 ${pins[built]}$`, "m"));
+    assert.match(
+      goMod,
+      new RegExp(`^\\s*(require\\s+)?github\\.com/pulumi/pulumi-kubernetes/provider/v4 ${pins[built]}$`, "m"),
+    );
   });
 });

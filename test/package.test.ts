@@ -17,7 +17,11 @@ import { before, describe, it } from "node:test";
 import { temporaryDirectory } from "./support/cli";
 import { REPO_ROOT } from "./support/opa";
 
-const PACKAGE = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string; version: string; bin: Record<string, string> };
+const PACKAGE = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+};
 const BIN = Object.keys(PACKAGE.bin)[0];
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 
@@ -38,15 +42,26 @@ const PUBLIC_VALUES = [
 function run(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }): string {
   // No npm_config_* of the outer `npm test`: the scratch installs read only their own project's config.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-  const result = spawnSync(command, args, { encoding: "utf8", env: { ...env, ...options.env }, ...options, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    env: { ...env, ...options.env },
+    ...options,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
-  assert.equal(result.status, 0, `${command} ${args.join(" ")} in ${options.cwd} failed:\n${String(result.stdout)}\n${String(result.stderr)}`);
+  assert.equal(
+    result.status,
+    0,
+    `${command} ${args.join(" ")} in ${options.cwd} failed:\n${String(result.stdout)}\n${String(result.stderr)}`,
+  );
   return String(result.stdout);
 }
 
 /** The repository's files as git knows them (tracked, and new files not ignored), copied without dist/ or node_modules/. */
 function copyRepository(destination: string): void {
-  const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT }).split("\0").filter((f) => f !== "");
+  const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT })
+    .split("\0")
+    .filter((f) => f !== "");
   for (const file of files) {
     const source = path.join(REPO_ROOT, file);
     if (!existsSync(source)) continue; // deleted in the work tree, not yet in the index
@@ -59,7 +74,10 @@ const NPM_INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund", "
 
 function scratchProject(name: string): string {
   const directory = temporaryDirectory(name);
-  writeFileSync(path.join(directory, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }, null, 2));
+  writeFileSync(
+    path.join(directory, "package.json"),
+    JSON.stringify({ name: "consumer", version: "1.0.0", private: true }, null, 2),
+  );
   return directory;
 }
 
@@ -133,7 +151,21 @@ describe("the package as installed", () => {
     copyRepository(source);
     run("git", ["init", "--quiet", "--initial-branch=main"], { cwd: source });
     run("git", ["add", "--all"], { cwd: source });
-    run("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "--quiet", "--no-gpg-sign", "-m", "snapshot"], { cwd: source });
+    run(
+      "git",
+      [
+        "-c",
+        "user.name=test",
+        "-c",
+        "user.email=test@example.invalid",
+        "commit",
+        "--quiet",
+        "--no-gpg-sign",
+        "-m",
+        "snapshot",
+      ],
+      { cwd: source },
+    );
     // Packing builds dist/ (prepare), which needs the dev dependencies: borrow the checkout's, after the commit.
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(source, "node_modules"));
     const destination = temporaryDirectory("package-tarball");
@@ -144,11 +176,25 @@ describe("the package as installed", () => {
   });
 
   it("the tarball holds the built library, the bin, the policies, LICENSE and README, and no tests, sources or keys", () => {
-    const listing = run("tar", ["-tzf", tarball], { cwd: REPO_ROOT }).split("\n").filter((l) => l !== "").map((l) => l.replace(/^package\//, ""));
-    for (const file of ["package.json", "LICENSE", "README.md", "dist/components/index.js", "dist/components/index.d.ts", PACKAGE.bin[BIN], "policies/initialization-policy.rego", "policies/push-policy.rego"]) {
+    const listing = run("tar", ["-tzf", tarball], { cwd: REPO_ROOT })
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => l.replace(/^package\//, ""));
+    for (const file of [
+      "package.json",
+      "LICENSE",
+      "README.md",
+      "dist/components/index.js",
+      "dist/components/index.d.ts",
+      PACKAGE.bin[BIN],
+      "policies/initialization-policy.rego",
+      "policies/push-policy.rego",
+    ]) {
       assert.ok(listing.includes(file), `${file} is not in the tarball`);
     }
-    const unwanted = listing.filter((f) => /(^|\/)test\/|^examples\/|^bench\/|_test\.rego$|\.ts$(?<!\.d\.ts)|\.map$|signed-runs-keys/.test(f));
+    const unwanted = listing.filter((f) =>
+      /(^|\/)test\/|^examples\/|^bench\/|_test\.rego$|\.ts$(?<!\.d\.ts)|\.map$|signed-runs-keys/.test(f),
+    );
     assert.deepEqual(unwanted, []);
   });
 
@@ -158,10 +204,15 @@ describe("the package as installed", () => {
     writeFileSync(path.join(project, "program.ts"), PROGRAM);
     writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
     run(process.execPath, [TSC, "-p", "."], { cwd: project });
-    const report = JSON.parse(run(process.execPath, ["dist/program.js"], { cwd: project }).trim().split("\n").pop()!) as Record<string, unknown>;
+    const report = JSON.parse(
+      run(process.execPath, ["dist/program.js"], { cwd: project }).trim().split("\n").pop()!,
+    ) as Record<string, unknown>;
     assert.deepEqual(report, {
       stackIds: ["payments-prod", "payments-staging"],
-      workflows: [".github/workflows/spacelift-signed-run-payments-prod.yml", ".github/workflows/spacelift-signed-run-payments-staging.yml"],
+      workflows: [
+        ".github/workflows/spacelift-signed-run-payments-prod.yml",
+        ".github/workflows/spacelift-signed-run-payments-staging.yml",
+      ],
       stacksOfKey: ["payments-prod", "payments-staging"],
       rejected: "stacks[0].id",
       pushPolicy: true,
@@ -179,7 +230,9 @@ describe("the package as installed", () => {
     assert.match(help, /Usage: spacelift-signed-runs/);
     for (const command of ["render", "sign", "verify", "keygen"]) assert.match(help, new RegExp(`\\n  ${command} `));
     copyFileSync(path.join(REPO_ROOT, "examples/basic/signed-runs.json"), path.join(project, "signed-runs.json"));
-    const rendered = run("npx", ["--no-install", BIN, "render", "--config", "signed-runs.json", "--out", "out"], { cwd: project });
+    const rendered = run("npx", ["--no-install", BIN, "render", "--config", "signed-runs.json", "--out", "out"], {
+      cwd: project,
+    });
     assert.match(rendered, /^rendered signed runs for acme\/payments-infra/);
     const policy = readFileSync(path.join(project, "out/launcher/initialization-policy.rego"), "utf8");
     assert.match(policy, /^package spacelift$/m);
@@ -191,8 +244,15 @@ describe("the package as installed", () => {
     run("npm", [...NPM_INSTALL, `git+file://${source}`], { cwd: project });
     const installed = path.join(project, "node_modules", PACKAGE.name);
     assert.ok(existsSync(path.join(installed, "dist/components/index.js")), "no dist/ after installing from git");
-    const keys = run(process.execPath, ["-e", `console.log(JSON.stringify(Object.keys(require("${PACKAGE.name}")).sort()))`], { cwd: project });
+    const keys = run(
+      process.execPath,
+      ["-e", `console.log(JSON.stringify(Object.keys(require("${PACKAGE.name}")).sort()))`],
+      { cwd: project },
+    );
     assert.deepEqual(JSON.parse(keys), PUBLIC_VALUES);
-    assert.match(run("npx", ["--no-install", BIN, "--version"], { cwd: project }), new RegExp(`^${PACKAGE.version.replaceAll(".", "\\.")}\\n$`));
+    assert.match(
+      run("npx", ["--no-install", BIN, "--version"], { cwd: project }),
+      new RegExp(`^${PACKAGE.version.replaceAll(".", "\\.")}\\n$`),
+    );
   });
 });

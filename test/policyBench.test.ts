@@ -24,10 +24,14 @@ describe("bench:policy scenarios decide as the bench says", async () => {
           assert.deepEqual(deny, [], `${engine.name} denied`);
         } else {
           const expected = scenario.expect;
-          assert.ok(deny.some((message) => expected.test(message)), `${engine.name}: no message matches ${expected}: ${JSON.stringify(deny).slice(0, 2000)}`);
+          assert.ok(
+            deny.some((message) => expected.test(message)),
+            `${engine.name}: no message matches ${expected}: ${JSON.stringify(deny).slice(0, 2000)}`,
+          );
           // Bounded output: at most 16 entries explained, no message longer than a few quoted values.
           assert.ok(deny.length <= 2 + 16 * 8, `${engine.name}: ${deny.length} deny messages`);
-          for (const message of deny) assert.ok(message.length <= 512, `${engine.name}: a message of ${message.length} characters`);
+          for (const message of deny)
+            assert.ok(message.length <= 512, `${engine.name}: a message of ${message.length} characters`);
         }
       }
     });
@@ -37,7 +41,18 @@ describe("bench:policy scenarios decide as the bench says", async () => {
     for (const scenario of scenarios.filter((s) => s.hostile)) {
       // The bench's policies trust the bench's keys; the verdict only needs the same bounds.
       const expected = evaluateDeny(opaEngines()[0], scenario.policy, scenario.input);
-      const keyOptions = { trustedKeys: [{ kid: "key-000", algorithm: "HS256" as const, secret: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz", stacks: ["stack-0", "web-prod"], runTypes: ["TRACKED" as const, "PROPOSED" as const, "TASK" as const] }], issuer: "github-actions" };
+      const keyOptions = {
+        trustedKeys: [
+          {
+            kid: "key-000",
+            algorithm: "HS256" as const,
+            secret: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+            stacks: ["stack-0", "web-prod"],
+            runTypes: ["TRACKED" as const, "PROPOSED" as const, "TASK" as const],
+          },
+        ],
+        issuer: "github-actions",
+      };
       assert.deepEqual((await verifyRunToken(scenario.input, keyOptions)).deny, expected, scenario.name);
     }
   });

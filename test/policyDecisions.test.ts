@@ -7,7 +7,14 @@ import { before, describe, test } from "node:test";
 import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
 import { verifyRunToken } from "../components/runToken/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
-import { API_REPORTED_BRANCH, POLICY_OPTIONS, TRACKED_BRANCH, decisionCases, nowSeconds, type DecisionCase } from "./support/runTokenCases";
+import {
+  API_REPORTED_BRANCH,
+  POLICY_OPTIONS,
+  TRACKED_BRANCH,
+  decisionCases,
+  nowSeconds,
+  type DecisionCase,
+} from "./support/runTokenCases";
 
 interface Evaluated {
   testCase: DecisionCase;
@@ -20,7 +27,8 @@ describe("initialization policy decisions on every OPA engine", async () => {
   // Spacelift reports "-" for a run started through the API, or the stack's tracked branch: both variants.
   const cases: DecisionCase[] = [];
   for (const reported of [API_REPORTED_BRANCH, TRACKED_BRANCH]) {
-    for (const testCase of await decisionCases(reported)) cases.push({ ...testCase, name: `commit_branch ${JSON.stringify(reported)}: ${testCase.name}` });
+    for (const testCase of await decisionCases(reported))
+      cases.push({ ...testCase, name: `commit_branch ${JSON.stringify(reported)}: ${testCase.name}` });
   }
   const evaluated: Evaluated[] = [];
 
@@ -35,12 +43,20 @@ describe("initialization policy decisions on every OPA engine", async () => {
     const deny = new Map<DecisionCase, Map<string, string[]>>(cases.map((testCase) => [testCase, new Map()]));
     for (const engine of opaEngines()) {
       for (const [policy, group] of groups) {
-        const results = evaluateDenyBatch(engine, policy, group.map((testCase) => testCase.input));
+        const results = evaluateDenyBatch(
+          engine,
+          policy,
+          group.map((testCase) => testCase.input),
+        );
         group.forEach((testCase, index) => deny.get(testCase)!.set(engine.name, results[index]));
       }
     }
     for (const testCase of cases) {
-      evaluated.push({ testCase, deny: deny.get(testCase)!, verified: await verifyRunToken(testCase.input, testCase.policy ?? POLICY_OPTIONS, now) });
+      evaluated.push({
+        testCase,
+        deny: deny.get(testCase)!,
+        verified: await verifyRunToken(testCase.input, testCase.policy ?? POLICY_OPTIONS, now),
+      });
     }
   });
 
@@ -61,19 +77,31 @@ describe("initialization policy decisions on every OPA engine", async () => {
         } else {
           const expected = testCase.expect;
           assert.ok(deny.length > 0, `${engine} allowed it`);
-          assert.ok(deny.some((message) => expected.test(message)), `${engine}: no message matches ${expected}: ${JSON.stringify(deny)}`);
+          assert.ok(
+            deny.some((message) => expected.test(message)),
+            `${engine}: no message matches ${expected}: ${JSON.stringify(deny)}`,
+          );
           for (const message of deny) {
             for (const key of POLICY_OPTIONS.trustedKeys ?? []) {
-              if (key.algorithm === "HS256") assert.ok(!message.includes(key.secret), `${engine}: a deny message contains a secret`);
+              if (key.algorithm === "HS256")
+                assert.ok(!message.includes(key.secret), `${engine}: a deny message contains a secret`);
             }
             // A token is never echoed whole: no message holds a compact JWS.
-            assert.doesNotMatch(message, /[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, `${engine}: a deny message echoes a token`);
+            assert.doesNotMatch(
+              message,
+              /[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
+              `${engine}: a deny message echoes a token`,
+            );
           }
         }
       }
       const [first, ...others] = [...result.deny.values()];
       for (const other of others) assert.deepEqual(other, first, "every engine gives the same messages");
-      assert.equal(result.verified.allowed, testCase.expect === "allow", `verifyRunToken says allowed=${result.verified.allowed}`);
+      assert.equal(
+        result.verified.allowed,
+        testCase.expect === "allow",
+        `verifyRunToken says allowed=${result.verified.allowed}`,
+      );
       assert.deepEqual(result.verified.deny, first, "verifyRunToken gives the policy's messages");
     });
   }

@@ -7,7 +7,21 @@ import { describe, test } from "node:test";
 import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
 import { verifyRunToken, type LauncherInput } from "../components/runToken/runToken";
 import { evaluateDenyBatch, opaEngines } from "./support/opa";
-import { COMMIT, HS_SECRET, OTHER_COMMIT, OTHER_HS_SECRET, POLICY_OPTIONS, PROPOSED_KEY, STAGING_KEY, claims, handMadeToken, hmac, launcherInput, nowSeconds, token } from "./support/runTokenCases";
+import {
+  COMMIT,
+  HS_SECRET,
+  OTHER_COMMIT,
+  OTHER_HS_SECRET,
+  POLICY_OPTIONS,
+  PROPOSED_KEY,
+  STAGING_KEY,
+  claims,
+  handMadeToken,
+  hmac,
+  launcherInput,
+  nowSeconds,
+  token,
+} from "./support/runTokenCases";
 
 /** mulberry32: a small seeded PRNG, so every run tests the same inputs. */
 function prng(seed: number): () => number {
@@ -23,7 +37,8 @@ describe("fail closed on random inputs", async () => {
   const now = nowSeconds();
   const valid = await token();
   const header = { alg: "HS256", kid: "hs-1", typ: "JWT" };
-  const sign = (payload: Record<string, unknown>, h: Record<string, unknown> = header, secret = HS_SECRET) => handMadeToken(h, payload, hmac("sha256", secret));
+  const sign = (payload: Record<string, unknown>, h: Record<string, unknown> = header, secret = HS_SECRET) =>
+    handMadeToken(h, payload, hmac("sha256", secret));
   // Each one wrong in exactly one way.
   const badTokens = [
     await token({ stack: "web-dev" }),
@@ -45,7 +60,26 @@ describe("fail closed on random inputs", async () => {
     `${valid.slice(0, -2)}AA`,
     `${valid.split(".")[0]}.${Buffer.from(JSON.stringify(claims({ run_type: "TASK" }, now))).toString("base64url")}.${valid.split(".")[2]}`,
   ];
-  const garbage: unknown[] = ["", "confirmed", "a.b.c", "x.y.", "..", 0, -1, 3.5, true, false, null, {}, [], { token: valid }, [valid], `${valid} `, ` ${valid}`, `${valid}.x`];
+  const garbage: unknown[] = [
+    "",
+    "confirmed",
+    "a.b.c",
+    "x.y.",
+    "..",
+    0,
+    -1,
+    3.5,
+    true,
+    false,
+    null,
+    {},
+    [],
+    { token: valid },
+    [valid],
+    `${valid} `,
+    ` ${valid}`,
+    `${valid}.x`,
+  ];
   const breakEnv: Array<(input: LauncherInput) => void> = [
     (input) => delete input.static_run_environment!.stack_slug,
     (input) => delete input.static_run_environment!.run_type,
@@ -81,7 +115,11 @@ describe("fail closed on random inputs", async () => {
     if (metadataShape < 0.05) delete input.run!.user_provided_metadata;
     else if (metadataShape < 0.1) input.run!.user_provided_metadata = pick(garbage);
     const allowed = withValid && !broken && metadataShape >= 0.1;
-    cases.push({ input, allowed, label: `case ${n}: ${entries.length} entries, ${withValid ? "with" : "without"} the valid token${broken ? ", broken run" : ""}${metadataShape < 0.1 ? ", broken metadata" : ""}` });
+    cases.push({
+      input,
+      allowed,
+      label: `case ${n}: ${entries.length} entries, ${withValid ? "with" : "without"} the valid token${broken ? ", broken run" : ""}${metadataShape < 0.1 ? ", broken metadata" : ""}`,
+    });
   }
 
   test("the inputs cover both answers", () => {
@@ -92,11 +130,19 @@ describe("fail closed on random inputs", async () => {
   const policy = renderInitializationPolicy(POLICY_OPTIONS);
   for (const engine of opaEngines()) {
     test(`${engine.name}: allowed exactly when the valid token is there, and verifyRunToken agrees`, async () => {
-      const results = evaluateDenyBatch(engine, policy, cases.map((c) => c.input));
+      const results = evaluateDenyBatch(
+        engine,
+        policy,
+        cases.map((c) => c.input),
+      );
       for (const [index, { input, allowed, label }] of cases.entries()) {
         const deny = results[index];
         assert.equal(deny.length === 0, allowed, `${label}: ${JSON.stringify(deny)} ${JSON.stringify(input)}`);
-        assert.deepEqual((await verifyRunToken(input as LauncherInput, POLICY_OPTIONS, nowSeconds())).deny, deny, `${label}: verifyRunToken disagrees`);
+        assert.deepEqual(
+          (await verifyRunToken(input as LauncherInput, POLICY_OPTIONS, nowSeconds())).deny,
+          deny,
+          `${label}: verifyRunToken disagrees`,
+        );
       }
     });
   }

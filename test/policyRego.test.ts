@@ -25,7 +25,9 @@ describe("Rego unit tests and lint", () => {
   for (const engine of opaEngines()) {
     for (const { policy, tests } of pairs) {
       test(`${engine.name}: opa test ${policy} ${tests}`, () => {
-        const declared = [...readFileSync(path.join(policies, tests), "utf8").matchAll(/^(test_\w+) if/gm)].map((match) => match[1]);
+        const declared = [...readFileSync(path.join(policies, tests), "utf8").matchAll(/^(test_\w+) if/gm)].map(
+          (match) => match[1],
+        );
         assert.ok(declared.length >= 3, `${tests} declares tests`);
         const result = runOpa(engine, "test", [
           "--capabilities",
@@ -49,20 +51,35 @@ describe("Rego unit tests and lint", () => {
         assert.equal(runOpaOk(engine, "fmt", ["--diff", file]), "", `${engine.name} fmt would change ${file}`);
       }
       for (const { policy, tests } of pairs) {
-        runOpaOk(engine, "check", ["--strict", "--capabilities", spaceliftCapabilitiesFile(engine), path.join(policies, policy), path.join(policies, tests)]);
+        runOpaOk(engine, "check", [
+          "--strict",
+          "--capabilities",
+          spaceliftCapabilitiesFile(engine),
+          path.join(policies, policy),
+          path.join(policies, tests),
+        ]);
       }
     });
   }
 
   const regalConfig = path.join(REPO_ROOT, ".regal", "config.yaml");
 
-  function regalLint(target: string): { violations: { title: string; location?: { file?: string; text?: string } }[]; files: number } {
+  function regalLint(target: string): {
+    violations: { title: string; location?: { file?: string; text?: string } }[];
+    files: number;
+  } {
     const regal = path.join(TOOLS_BIN, "regal");
     assert.ok(existsSync(regal), `${regal} is missing: run \`npm run tools\``);
     // regal exits 3 when it finds violations; the report is on stdout either way.
-    const result = spawnSync(regal, ["lint", "--config-file", regalConfig, "--format", "json", target], { encoding: "utf8", cwd: REPO_ROOT });
+    const result = spawnSync(regal, ["lint", "--config-file", regalConfig, "--format", "json", target], {
+      encoding: "utf8",
+      cwd: REPO_ROOT,
+    });
     assert.ok(result.status === 0 || result.status === 3, result.stderr);
-    const report = JSON.parse(result.stdout) as { violations?: { title: string; location?: { file?: string } }[]; summary: { files_scanned: number } };
+    const report = JSON.parse(result.stdout) as {
+      violations?: { title: string; location?: { file?: string } }[];
+      summary: { files_scanned: number };
+    };
     return { violations: report.violations ?? [], files: report.summary.files_scanned };
   }
 
@@ -72,7 +89,11 @@ describe("Rego unit tests and lint", () => {
     assert.equal(report.files, 4);
     for (const { policy, tests } of pairs) {
       for (const file of [policy, tests]) {
-        assert.doesNotMatch(readFileSync(path.join(policies, file), "utf8"), /regal ignore/, `${file}: Regal's ignores belong in .regal/config.yaml`);
+        assert.doesNotMatch(
+          readFileSync(path.join(policies, file), "utf8"),
+          /regal ignore/,
+          `${file}: Regal's ignores belong in .regal/config.yaml`,
+        );
       }
     }
   });
@@ -82,14 +103,21 @@ describe("Rego unit tests and lint", () => {
     try {
       // Regal's missing-metadata is an aggregate rule: it needs the whole directory.
       for (const { policy, tests } of pairs) {
-        for (const file of [policy, tests]) writeFileSync(path.join(directory, file), readFileSync(path.join(policies, file), "utf8"));
+        for (const file of [policy, tests])
+          writeFileSync(path.join(directory, file), readFileSync(path.join(policies, file), "utf8"));
       }
       const policyFile = path.join(directory, "initialization-policy.rego");
       const text = readFileSync(policyFile, "utf8");
       assert.ok(text.includes("\n_max_quoted_length := 128\n"));
-      writeFileSync(policyFile, text.replace("\n_max_quoted_length := 128\n", "\n_max_quoted_length := 128\n\nhelper_without_prefix := 1\n"));
+      writeFileSync(
+        policyFile,
+        text.replace("\n_max_quoted_length := 128\n", "\n_max_quoted_length := 128\n\nhelper_without_prefix := 1\n"),
+      );
       const reported = regalLint(directory).violations.filter((violation) => violation.title === "missing-metadata");
-      assert.deepEqual(reported.map((violation) => violation.location?.text), ["helper_without_prefix := 1"]);
+      assert.deepEqual(
+        reported.map((violation) => violation.location?.text),
+        ["helper_without_prefix := 1"],
+      );
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

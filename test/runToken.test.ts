@@ -9,7 +9,17 @@ import { renderInitializationPolicy } from "../components/policy/initializationP
 import { SignedRunsInputError } from "../components/schema/inputError";
 import { signRunToken, verifyRunToken } from "../components/runToken/runToken";
 import { assertAllowedEverywhere, evaluateQuery, opaEngines } from "./support/opa";
-import { COMMIT, ES_KEY, ES_SIGNING_KEY, HS_KEY, HS_SECRET, POLICY_OPTIONS, claims, launcherInput, nowSeconds } from "./support/runTokenCases";
+import {
+  COMMIT,
+  ES_KEY,
+  ES_SIGNING_KEY,
+  HS_KEY,
+  HS_SECRET,
+  POLICY_OPTIONS,
+  claims,
+  launcherInput,
+  nowSeconds,
+} from "./support/runTokenCases";
 
 const base = { key: HS_KEY, commitSha: COMMIT, stack: "web-prod", runType: "TRACKED", branch: "main" } as const;
 
@@ -62,8 +72,16 @@ describe("signRunToken", () => {
     { name: "lifetime above 24 h", options: { lifetimeSeconds: 86401 }, field: "lifetimeSeconds" },
     { name: "bad kid", options: { key: { ...HS_KEY, kid: "no spaces" } }, field: "key.kid" },
     { name: "short secret", options: { key: { ...HS_KEY, secret: "short-secret" } }, field: "key.secret" },
-    { name: "unparsable private key", options: { key: { ...ES_SIGNING_KEY, privateKeyPem: "nope" } }, field: "key.privateKeyPem" },
-    { name: "public key given as private key", options: { key: { ...ES_SIGNING_KEY, privateKeyPem: ES_KEY.publicKeyPem } }, field: "key.privateKeyPem" },
+    {
+      name: "unparsable private key",
+      options: { key: { ...ES_SIGNING_KEY, privateKeyPem: "nope" } },
+      field: "key.privateKeyPem",
+    },
+    {
+      name: "public key given as private key",
+      options: { key: { ...ES_SIGNING_KEY, privateKeyPem: ES_KEY.publicKeyPem } },
+      field: "key.privateKeyPem",
+    },
   ];
   for (const { name, options, field } of invalid) {
     test(`rejects: ${name}`, async () => {
@@ -122,11 +140,17 @@ describe("across implementations", () => {
       test(`${engine.name}: io.jwt.decode_verify accepts a ${alg} token from signRunToken with the key's pinned algorithm`, async () => {
         const token = await signRunToken({ ...base, key: alg === "HS256" ? HS_KEY : ES_SIGNING_KEY });
         const constraints = alg === "HS256" ? { alg, secret: HS_SECRET } : { alg, cert: ES_KEY.publicKeyPem };
-        const [valid, header, payload] = evaluateQuery(engine, OPA_SIGNER, "data.signed_runs_test.verified", { token, constraints }) as [boolean, unknown, unknown];
+        const [valid, header, payload] = evaluateQuery(engine, OPA_SIGNER, "data.signed_runs_test.verified", {
+          token,
+          constraints,
+        }) as [boolean, unknown, unknown];
         assert.equal(valid, true);
         assert.deepEqual(header, decodeProtectedHeader(token));
         assert.deepEqual(payload, decodeJwt(token));
-        const wrongAlg = evaluateQuery(engine, OPA_SIGNER, "data.signed_runs_test.verified", { token, constraints: { ...constraints, alg: alg === "HS256" ? "HS512" : "ES384" } }) as [boolean];
+        const wrongAlg = evaluateQuery(engine, OPA_SIGNER, "data.signed_runs_test.verified", {
+          token,
+          constraints: { ...constraints, alg: alg === "HS256" ? "HS512" : "ES384" },
+        }) as [boolean];
         assert.equal(wrongAlg[0], false);
       });
     }

@@ -26,7 +26,10 @@ import * as engine from "./support/engine";
 test("stand-ins under the real engine: up, no-change preview, no plaintext secret in state, misspelled properties fail, destroy empties the fake worlds", async () => {
   const worlds = mkdtempSync(path.join(tmpdir(), "signed-runs-worlds-"));
   const env = standinEnv(worlds);
-  seedFakeGithub(env[FAKE_GITHUB_ENV], [{ fullName: "acme/infra", branches: ["main", "staging"] }], { users: [101], teams: [202] });
+  seedFakeGithub(env[FAKE_GITHUB_ENV], [{ fullName: "acme/infra", branches: ["main", "staging"] }], {
+    users: [101],
+    teams: [202],
+  });
   seedFakeSpacelift(env[FAKE_SPACELIFT_ENV], [{ id: "existing-prod", repository: "infra", branch: "main" }]);
   const ws = await engine.createEngineWorkspace({
     fixture: "standins",
@@ -35,7 +38,13 @@ test("stand-ins under the real engine: up, no-change preview, no plaintext secre
     env,
   });
   try {
-    for (const [key, value] of Object.entries({ owner: "acme", repository: "infra", existingStack: "existing-prod", bridgeVersion: engine.BRIDGE_PLUGIN_VERSION, spaceliftProvider: spaceliftProviderPath() })) {
+    for (const [key, value] of Object.entries({
+      owner: "acme",
+      repository: "infra",
+      existingStack: "existing-prod",
+      bridgeVersion: engine.BRIDGE_PLUGIN_VERSION,
+      spaceliftProvider: spaceliftProviderPath(),
+    })) {
       await engine.setConfig(ws, key, value);
     }
     await engine.up(ws);
@@ -47,10 +56,21 @@ test("stand-ins under the real engine: up, no-change preview, no plaintext secre
     assert.deepEqual(Object.values(tracked.branchPolicies), [{ name: "main", type: "branch" }]);
     assert.deepEqual(Object.keys(tracked.secrets), ["SIGNED_RUNS_ES256"]);
     assert.equal(tracked.preventSelfReview, true);
-    assert.deepEqual(tracked.reviewers, [{ type: "User", id: 101 }, { type: "Team", id: 202 }]);
+    assert.deepEqual(tracked.reviewers, [
+      { type: "User", id: 101 },
+      { type: "Team", id: 202 },
+    ]);
     const sl = readFakeSpacelift(env[FAKE_SPACELIFT_ENV]);
-    assert.deepEqual(Object.values(sl.policies).map((p) => [p.name, p.type, p.engineType]), [["standins push", "GIT_PUSH", "REGO_V1"]]);
-    assert.deepEqual(Object.values(sl.attachments).map((a) => a.stackId).sort(), ["existing-prod", "standins-app"]);
+    assert.deepEqual(
+      Object.values(sl.policies).map((p) => [p.name, p.type, p.engineType]),
+      [["standins push", "GIT_PUSH", "REGO_V1"]],
+    );
+    assert.deepEqual(
+      Object.values(sl.attachments)
+        .map((a) => a.stackId)
+        .sort(),
+      ["existing-prod", "standins-app"],
+    );
     assert.equal(Object.keys(sl.workerPools).length, 1);
 
     await engine.previewExpectNoChanges(ws);
@@ -65,17 +85,32 @@ test("stand-ins under the real engine: up, no-change preview, no plaintext secre
       assert.equal(typeof value, "string", `${name} has a value`);
       assert.ok((value as string).length >= 32, `${name} is a real value`);
       assert.equal(plain[name], "[secret]", `${name} is a secret output`);
-      assert.ok(!text.includes(value as string) && !files.includes(value as string), `${name} appears in plaintext in the state`);
+      assert.ok(
+        !text.includes(value as string) && !files.includes(value as string),
+        `${name} appears in plaintext in the state`,
+      );
     }
     assert.match(secrets.es256Private as string, /^-----BEGIN PRIVATE KEY-----\n/);
     // The scan can find things: a public value is there in plaintext.
     assert.ok(text.includes(JSON.stringify(secrets.es256Public).slice(1, 40)), "the scan sees plain values");
 
-    for (const [typo, property] of [["github", "secret_name"], ["mistyped", "content"], ["random", "lenght"], ["tls", "ecdsa_curve"], ["spacelift", "body"], ["spaceliftMistyped", "labels"], ["spaceliftEnum", "REGO_V2"]]) {
+    for (const [typo, property] of [
+      ["github", "secret_name"],
+      ["mistyped", "content"],
+      ["random", "lenght"],
+      ["tls", "ecdsa_curve"],
+      ["spacelift", "body"],
+      ["spaceliftMistyped", "labels"],
+      ["spaceliftEnum", "REGO_V2"],
+    ]) {
       await engine.setConfig(ws, "typo", typo);
       const result = await engine.up(ws, { allowFailure: true });
       assert.notEqual(result.code, 0, `${typo}: up accepted a bad property:\n${result.stdout}`);
-      assert.match(`${result.stdout}\n${result.stderr}`, new RegExp(property), `${typo}: the failure names ${property}`);
+      assert.match(
+        `${result.stdout}\n${result.stderr}`,
+        new RegExp(property),
+        `${typo}: the failure names ${property}`,
+      );
     }
     await engine.setConfig(ws, "typo", "");
     await engine.previewExpectNoChanges(ws);

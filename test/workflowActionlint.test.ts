@@ -19,11 +19,17 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function tools(): { actionlint: string; shellcheck: string } {
   const actionlint = path.join(TOOLS_BIN, "actionlint");
-  assert.ok(existsSync(actionlint), `${actionlint} is missing: run \`npm run tools\` (scripts/install-tools.sh builds actionlint into .tools/bin)`);
+  assert.ok(
+    existsSync(actionlint),
+    `${actionlint} is missing: run \`npm run tools\` (scripts/install-tools.sh builds actionlint into .tools/bin)`,
+  );
   const found = spawnSync("sh", ["-c", "command -v shellcheck"], { encoding: "utf8" });
   const shellcheck = found.stdout.trim();
   // Without shellcheck actionlint silently skips the scripts, so its absence is a failure.
-  assert.ok(found.status === 0 && shellcheck !== "", "shellcheck is not on PATH: install it (Debian: apt-get install shellcheck)");
+  assert.ok(
+    found.status === 0 && shellcheck !== "",
+    "shellcheck is not on PATH: install it (Debian: apt-get install shellcheck)",
+  );
   return { actionlint, shellcheck };
 }
 
@@ -41,15 +47,23 @@ function actionlint(files: Array<{ path: string; content: string }>, name: strin
     mkdirSync(path.dirname(path.join(repository, file.path)), { recursive: true });
     writeFileSync(path.join(repository, file.path), file.content);
   }
-  const result = spawnSync(binary, ["-no-color", "-shellcheck", shellcheck, "-format", "{{json .}}", ...files.map((file) => file.path)], {
-    cwd: repository,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    binary,
+    ["-no-color", "-shellcheck", shellcheck, "-format", "{{json .}}", ...files.map((file) => file.path)],
+    {
+      cwd: repository,
+      encoding: "utf8",
+    },
+  );
   if (result.error) throw result.error;
   const findings = result.stdout.trim() === "" ? [] : (JSON.parse(result.stdout) as Finding[]);
   // Exit 0: clean, 1: findings; anything else is a failure of actionlint itself.
   assert.ok(result.status === 0 || result.status === 1, `actionlint exited ${result.status}: ${result.stderr}`);
-  assert.equal(result.status === 1, findings.length > 0, `actionlint's exit code and findings disagree: ${result.stdout}${result.stderr}`);
+  assert.equal(
+    result.status === 1,
+    findings.length > 0,
+    `actionlint's exit code and findings disagree: ${result.stdout}${result.stderr}`,
+  );
   return findings;
 }
 
@@ -75,7 +89,10 @@ describe("actionlint + shellcheck", () => {
 
   test("control: an event value inside a script is reported as an injection risk", () => {
     const [file] = renderWorkflows(WORKFLOW_VARIANTS["single stack, HS256, API key"]);
-    const broken = file.content.replace('--sha "$GITHUB_SHA"', '--sha "$GITHUB_SHA" --note "${{ github.event.head_commit.message }}"');
+    const broken = file.content.replace(
+      '--sha "$GITHUB_SHA"',
+      '--sha "$GITHUB_SHA" --note "${{ github.event.head_commit.message }}"',
+    );
     assert.notEqual(broken, file.content);
     const findings = actionlint([{ path: file.path, content: broken }], "control-injection");
     assert.ok(

@@ -25,7 +25,10 @@ test("a run confirmed after its token expired carries the fresh token passed wit
   const tracked = keys.tracked.get("main")!;
   const policy = policyFor(keys, STACKS);
   const apiSecret = "api-secret-confirm";
-  const api = await FakeSpaceliftApi.start({ stacks: STACKS, acceptApiKey: (id, secret) => id === API_KEY_ID && secret === apiSecret });
+  const api = await FakeSpaceliftApi.start({
+    stacks: STACKS,
+    acceptApiKey: (id, secret) => id === API_KEY_ID && secret === apiSecret,
+  });
   try {
     const env = {
       PATH: process.env.PATH ?? "",
@@ -34,7 +37,8 @@ test("a run confirmed after its token expired carries the fresh token passed wit
       SPACELIFT_API_KEY_SECRET: apiSecret,
       SPACECTL_STAND_IN_API_URL: api.url,
     };
-    const spacectl = (args: string[]) => run(process.execPath, [path.join(__dirname, "support", "spacectlStandIn.js"), ...args], { env });
+    const spacectl = (args: string[]) =>
+      run(process.execPath, [path.join(__dirname, "support", "spacectlStandIn.js"), ...args], { env });
     const sha = randomSha();
     // The workflow's token, signed two hours ago with a one-hour lifetime: expired by the time the run is confirmed.
     const stale = await signRunToken({
@@ -54,10 +58,33 @@ test("a run confirmed after its token expired carries the fresh token passed wit
     const directory = temporaryDirectory("confirm");
     const keyFile = path.join(directory, "tracked-main.key");
     writeFileSync(keyFile, tracked.secretValue, { mode: 0o600 });
-    const signed = runCli(["sign", "--key", keyFile, "--kid", tracked.kid, "--stack", "net-prod", "--sha", sha, "--run-type", "TRACKED", "--branch", "main"]);
+    const signed = runCli([
+      "sign",
+      "--key",
+      keyFile,
+      "--kid",
+      tracked.kid,
+      "--stack",
+      "net-prod",
+      "--sha",
+      sha,
+      "--run-type",
+      "TRACKED",
+      "--branch",
+      "main",
+    ]);
     assert.equal(signed.status, 0, signed.stderr);
     const fresh = signed.stdout.trim();
-    const confirmed = await spacectl(["stack", "confirm", "--id", "net-prod", "--run", recorded.id, "--run-metadata", fresh]);
+    const confirmed = await spacectl([
+      "stack",
+      "confirm",
+      "--id",
+      "net-prod",
+      "--run",
+      recorded.id,
+      "--run-metadata",
+      fresh,
+    ]);
     assert.match(confirmed.stdout, /successfully confirmed/);
     const confirm = api.requests.find((request) => request.operation === "runConfirm");
     assert.deepEqual(confirm?.body?.variables, { stack: "net-prod", run: recorded.id });
@@ -68,9 +95,27 @@ test("a run confirmed after its token expired carries the fresh token passed wit
     // A fresh token from the proposed key does not revive it.
     const proposedFile = path.join(directory, "proposed.key");
     writeFileSync(proposedFile, keys.proposed.secretValue, { mode: 0o600 });
-    const forged = runCli(["sign", "--key", proposedFile, "--kid", keys.proposed.kid, "--stack", "net-prod", "--sha", sha, "--run-type", "TRACKED", "--branch", "main"]);
+    const forged = runCli([
+      "sign",
+      "--key",
+      proposedFile,
+      "--kid",
+      keys.proposed.kid,
+      "--stack",
+      "net-prod",
+      "--sha",
+      sha,
+      "--run-type",
+      "TRACKED",
+      "--branch",
+      "main",
+    ]);
     assert.equal(forged.status, 0, forged.stderr);
-    assertDeniedEverywhere(policy, api.launcherInput({ ...api.runs[0], confirmations: [forged.stdout.trim()] }), /may not sign run type "TRACKED"/);
+    assertDeniedEverywhere(
+      policy,
+      api.launcherInput({ ...api.runs[0], confirmations: [forged.stdout.trim()] }),
+      /may not sign run type "TRACKED"/,
+    );
   } finally {
     await api.close();
   }

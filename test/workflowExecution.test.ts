@@ -48,20 +48,40 @@ function onlyRun(api: FakeSpaceliftApi): RecordedRun {
 
 function assertJobSucceeded(job: JobRun): void {
   assert.equal(job.started, true, `the job did not start: ${job.conclusion} ${job.refusal ?? ""}`);
-  assert.equal(job.conclusion, "success", `job failed: ${job.steps.map((step) => `${step.name}: ${step.outcome}\n${step.stdout}${step.stderr}`).join("\n")}`);
+  assert.equal(
+    job.conclusion,
+    "success",
+    `job failed: ${job.steps.map((step) => `${step.name}: ${step.outcome}\n${step.stdout}${step.stderr}`).join("\n")}`,
+  );
 }
 
 async function verifySignature(key: TestSigningKey, token: string): Promise<void> {
   const trusted = key.trustedKey(["net-prod"], ["TRACKED"]);
-  const verificationKey = trusted.algorithm === "HS256" ? new TextEncoder().encode(trusted.secret) : await importSPKI(trusted.publicKeyPem, "ES256");
+  const verificationKey =
+    trusted.algorithm === "HS256"
+      ? new TextEncoder().encode(trusted.secret)
+      : await importSPKI(trusted.publicKeyPem, "ES256");
   await jwtVerify(token, verificationKey, { algorithms: [key.algorithm] });
 }
 
 /** The token must hold exactly the contract's claims for this push. */
-function assertContractClaims(token: string, key: TestSigningKey, expected: { sha: string; stack: string; runType: string; branch: string }): void {
+function assertContractClaims(
+  token: string,
+  key: TestSigningKey,
+  expected: { sha: string; stack: string; runType: string; branch: string },
+): void {
   assert.deepEqual(decodeProtectedHeader(token), { alg: key.algorithm, kid: key.kid, typ: "JWT" });
   const claims = decodeJwt(token);
-  assert.deepEqual(Object.keys(claims).sort(), ["branch", "exp", "iat", "iss", "nbf", "run_type", "spacelift_stack", "sub"]);
+  assert.deepEqual(Object.keys(claims).sort(), [
+    "branch",
+    "exp",
+    "iat",
+    "iss",
+    "nbf",
+    "run_type",
+    "spacelift_stack",
+    "sub",
+  ]);
   assert.equal(claims.sub, expected.sha);
   assert.equal(claims.spacelift_stack, expected.stack);
   assert.equal(claims.run_type, expected.runType);
@@ -76,7 +96,8 @@ function assertContractClaims(token: string, key: TestSigningKey, expected: { sh
 function assertPolicyJudgesLikeContract(api: FakeSpaceliftApi, run: RecordedRun, keys: RepositoryKeys): void {
   // Every key may sign for both stacks, so the other-stack case fails on the binding, not on the key's stack list.
   const policy = policyFor(keys, STACKS);
-  for (const commitBranch of ["-", "main"]) assertAllowedEverywhere(policy, api.launcherInput({ ...run, commitBranch }));
+  for (const commitBranch of ["-", "main"])
+    assertAllowedEverywhere(policy, api.launcherInput({ ...run, commitBranch }));
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, stack: "app-prod" }), "token is for stack");
   assertDeniedEverywhere(policy, api.launcherInput({ ...run, sha: randomSha() }), "token is for commit");
   const otherType = run.runType === "TRACKED" ? "PROPOSED" : "TRACKED";
@@ -122,7 +143,10 @@ describe("the executed workflow, API key mode", () => {
         api.requests.map((request) => request.operation),
         ["apiKeyUser", "stack", "runTrigger"],
       );
-      assert.deepEqual(api.requests[0].body?.variables, { id: API_KEY_ID, secret: github.secrets.SPACELIFT_API_KEY_SECRET });
+      assert.deepEqual(api.requests[0].body?.variables, {
+        id: API_KEY_ID,
+        secret: github.secrets.SPACELIFT_API_KEY_SECRET,
+      });
       const run = onlyRun(api);
       assert.equal(run.stack, "net-prod");
       assert.equal(run.sha, sha);
@@ -133,7 +157,11 @@ describe("the executed workflow, API key mode", () => {
       assertContractClaims(run.metadata, tracked, { sha, stack: "net-prod", runType: "TRACKED", branch: "main" });
       await verifySignature(tracked, run.metadata);
       if (algorithm === "ES256") {
-        assert.equal(Buffer.from(run.metadata.split(".")[2], "base64url").length, 64, "an ES256 JWS signature is raw R||S, 64 bytes");
+        assert.equal(
+          Buffer.from(run.metadata.split(".")[2], "base64url").length,
+          64,
+          "an ES256 JWS signature is raw R||S, 64 bytes",
+        );
       }
       // The preinstalled spacectl of the pinned version was used; nothing was downloaded.
       assert.deepEqual(job.curlInvocations, []);
@@ -147,7 +175,11 @@ describe("the executed workflow, API key mode", () => {
         const { job, workflow, api } = await executePush(
           singleStackWorkflow(keys),
           STACKS,
-          { push: { branch: "feature/vpc-peering", sha }, ...githubFor(keys), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+          {
+            push: { branch: "feature/vpc-peering", sha },
+            ...githubFor(keys),
+            preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+          },
           undefined,
           branchReport,
         );
@@ -165,8 +197,16 @@ describe("the executed workflow, API key mode", () => {
         assert.ok(job.secretNames.includes(PROPOSED_SECRET));
         assert.equal(stepOutcomes(job)["Trigger a proposed run (spacectl stack preview)"], "success");
         const run = onlyRun(api);
-        assert.deepEqual([run.stack, run.sha, run.runType, run.commitBranch], ["net-prod", sha, "PROPOSED", branchReport === "dash" ? "-" : "main"]);
-        assertContractClaims(run.metadata ?? "", keys.proposed, { sha, stack: "net-prod", runType: "PROPOSED", branch: "feature/vpc-peering" });
+        assert.deepEqual(
+          [run.stack, run.sha, run.runType, run.commitBranch],
+          ["net-prod", sha, "PROPOSED", branchReport === "dash" ? "-" : "main"],
+        );
+        assertContractClaims(run.metadata ?? "", keys.proposed, {
+          sha,
+          stack: "net-prod",
+          runType: "PROPOSED",
+          branch: "feature/vpc-peering",
+        });
         await verifySignature(keys.proposed, run.metadata ?? "");
         // The launcher input as the fake API produced it, with the branch Spacelift reports.
         assertAllowedEverywhere(policyFor(keys, STACKS), api.launcherInput(run));
@@ -179,14 +219,25 @@ describe("the executed workflow, API key mode", () => {
     const keys = repositoryKeys("HS256");
     const github = githubFor(keys);
     // The environment's branch policy names main exactly: GitHub does not let MAIN in.
-    const gated = await executePush(singleStackWorkflow(keys), STACKS, { push: { branch: "MAIN", sha: randomSha() }, ...github, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+    const gated = await executePush(singleStackWorkflow(keys), STACKS, {
+      push: { branch: "MAIN", sha: randomSha() },
+      ...github,
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     assert.equal(gated.job.id, "tracked");
     assert.deepEqual([gated.job.started, gated.job.conclusion], [false, "failure"]);
     assert.match(gated.job.refusal ?? "", /Branch "MAIN" is not allowed to deploy to spacelift-main/);
     assert.deepEqual(gated.api.requests, []);
     // An environment without a branch policy lets MAIN in; the sign step compares exactly and refuses.
-    const open = { ...github, environments: { "spacelift-main": { secrets: github.environments["spacelift-main"].secrets } } };
-    const refused = await executePush(singleStackWorkflow(keys), STACKS, { push: { branch: "MAIN", sha: randomSha() }, ...open, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+    const open = {
+      ...github,
+      environments: { "spacelift-main": { secrets: github.environments["spacelift-main"].secrets } },
+    };
+    const refused = await executePush(singleStackWorkflow(keys), STACKS, {
+      push: { branch: "MAIN", sha: randomSha() },
+      ...open,
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     assert.equal(refused.job.conclusion, "failure");
     assert.match(refused.job.steps[1].stdout, /signs TRACKED runs of branch "main" only, not of "MAIN"/);
     assert.deepEqual(refused.api.runs, []);
@@ -214,16 +265,27 @@ describe("the executed workflow, API key mode", () => {
     signing.tracked[0].secretName = "TRACKED_RUN_KEY_2026";
     const workflow = singleStackWorkflow(keys, { signing });
     const secrets: Record<string, string> = { ...githubFor(keys).secrets, RUN_KEY_2026: keys.proposed.secretValue };
-    const environments = { "spacelift-main": { deploymentBranchPolicy: { customBranches: ["main"] }, secrets: { TRACKED_RUN_KEY_2026: tracked.secretValue } } };
+    const environments = {
+      "spacelift-main": {
+        deploymentBranchPolicy: { customBranches: ["main"] },
+        secrets: { TRACKED_RUN_KEY_2026: tracked.secretValue },
+      },
+    };
     for (const branch of ["main", "feature/x"]) {
-      const { job, api } = await executePush(workflow, STACKS, { push: { branch, sha: randomSha() }, secrets, environments, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+      const { job, api } = await executePush(workflow, STACKS, {
+        push: { branch, sha: randomSha() },
+        secrets,
+        environments,
+        preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+      });
       assertJobSucceeded(job);
       const token = onlyRun(api).metadata ?? "";
       assert.equal(decodeProtectedHeader(token).kid, branch === "main" ? tracked.kid : keys.proposed.kid);
       for (const secret of [tracked.secretValue, keys.proposed.secretValue, secrets.SPACELIFT_API_KEY_SECRET]) {
         // Never printed at all, not even to be masked.
         assert.ok(!job.rawOutput.includes(secret), "a secret value was printed by a step");
-        for (const line of secret.split("\n").filter((line) => line.length > 20)) assert.ok(!job.rawOutput.includes(line));
+        for (const line of secret.split("\n").filter((line) => line.length > 20))
+          assert.ok(!job.rawOutput.includes(line));
       }
       // The token is printed once, inside the ::add-mask:: command that hides it.
       assert.deepEqual(
@@ -244,7 +306,11 @@ describe("the executed workflow, API key mode", () => {
     for (const [keys, value, message] of cases) {
       const github = githubFor(keys);
       github.environments["spacelift-main"].secrets = { [TRACKED_SECRET]: value };
-      const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, { push: { branch: "main", sha: randomSha() }, ...github, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+      const { job, api } = await executePush(singleStackWorkflow(keys), STACKS, {
+        push: { branch: "main", sha: randomSha() },
+        ...github,
+        preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+      });
       assert.equal(job.conclusion, "failure");
       const sign = job.steps[1];
       assert.equal(sign.outcome, "failure");
@@ -268,7 +334,9 @@ describe("the executed workflow, API key mode", () => {
 });
 
 function generateP384Pem(): string {
-  return generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  return generateKeyPairSync("ec", { namedCurve: "P-384" })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
 }
 
 describe("a collaborator who can push any branch cannot get a TRACKED run", () => {
@@ -276,16 +344,23 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
     const keys = repositoryKeys("HS256");
     // The attacker's copy of the workflow: the tracked job runs on every branch, and its sign step
     // believes the pushed branch is the tracked one.
-    const modified = edit(edit(singleStackWorkflow(keys), "if: github.ref == 'refs/heads/main'", "if: github.ref != ''"), /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/, "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED");
-    const { workflow, api } = await executePush(
-      edit(modified, /\n {2}proposed:[\s\S]*$/, "\n"),
-      STACKS,
-      { push: { branch: "feature/evil", sha: randomSha() }, ...githubFor(keys), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+    const modified = edit(
+      edit(singleStackWorkflow(keys), "if: github.ref == 'refs/heads/main'", "if: github.ref != ''"),
+      /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/,
+      "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED",
     );
+    const { workflow, api } = await executePush(edit(modified, /\n {2}proposed:[\s\S]*$/, "\n"), STACKS, {
+      push: { branch: "feature/evil", sha: randomSha() },
+      ...githubFor(keys),
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     const [tracked] = workflow.jobs;
     assert.equal(tracked.environment, "spacelift-main");
     assert.deepEqual([tracked.started, tracked.conclusion, tracked.steps], [false, "failure", []]);
-    assert.match(tracked.refusal ?? "", /Branch "feature\/evil" is not allowed to deploy to spacelift-main due to environment protection rules/);
+    assert.match(
+      tracked.refusal ?? "",
+      /Branch "feature\/evil" is not allowed to deploy to spacelift-main due to environment protection rules/,
+    );
     assert.deepEqual(tracked.secretNames, []);
     assert.deepEqual(api.requests, [], "nothing reached Spacelift");
   });
@@ -294,9 +369,17 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
     const keys = repositoryKeys("ES256");
     let modified = edit(singleStackWorkflow(keys), "if: github.ref == 'refs/heads/main'", "if: github.ref != ''");
     modified = edit(modified, /\n {4}# GitHub starts this job only[^\n]*\n[^\n]*\n {4}environment: spacelift-main/, "");
-    modified = edit(modified, /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/, "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED");
+    modified = edit(
+      modified,
+      /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/,
+      "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED",
+    );
     modified = edit(modified, /\n {2}proposed:[\s\S]*$/, "\n");
-    const { job, api } = await executePush(modified, STACKS, { push: { branch: "feature/evil", sha: randomSha() }, ...githubFor(keys), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+    const { job, api } = await executePush(modified, STACKS, {
+      push: { branch: "feature/evil", sha: randomSha() },
+      ...githubFor(keys),
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     assert.equal(job.started, true);
     assert.ok(!job.secretNames.includes(TRACKED_SECRET));
     assert.match(job.steps[1].stdout, /signing key secret is empty/);
@@ -307,11 +390,19 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
     test(`${algorithm}: a feature branch's workflow that signs TRACKED with the proposed key gets its run, and real OPA denies it`, async () => {
       const keys = repositoryKeys(algorithm);
       // The attacker's proposed job: signs TRACKED (claiming the tracked branch) and asks for a deploy.
-      let modified = edit(singleStackWorkflow(keys), /TRACKED_BRANCH: main\n {6}RUN_TYPE: PROPOSED/, "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED");
+      let modified = edit(
+        singleStackWorkflow(keys),
+        /TRACKED_BRANCH: main\n {6}RUN_TYPE: PROPOSED/,
+        "TRACKED_BRANCH: feature/evil\n      RUN_TYPE: TRACKED",
+      );
       modified = edit(modified, "outputs.run_type == 'PROPOSED'", "outputs.run_type == 'TRACKED'");
       modified = edit(modified, "spacectl stack preview --id", "spacectl stack deploy --id");
       const sha = randomSha();
-      const { job, api } = await executePush(modified, STACKS, { push: { branch: "feature/evil", sha }, ...githubFor(keys), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+      const { job, api } = await executePush(modified, STACKS, {
+        push: { branch: "feature/evil", sha },
+        ...githubFor(keys),
+        preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+      });
       assertJobSucceeded(job);
       const run = onlyRun(api);
       assert.equal(run.runType, "TRACKED");
@@ -319,7 +410,11 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
       assert.deepEqual([claims.run_type, claims.sub, claims.spacelift_stack], ["TRACKED", sha, "net-prod"]);
       assert.equal(decodeProtectedHeader(run.metadata ?? "").kid, keys.proposed.kid);
       for (const commitBranch of ["-", "main"]) {
-        assertDeniedEverywhere(policyFor(keys, STACKS), api.launcherInput({ ...run, commitBranch }), /may not sign run type "TRACKED"/);
+        assertDeniedEverywhere(
+          policyFor(keys, STACKS),
+          api.launcherInput({ ...run, commitBranch }),
+          /may not sign run type "TRACKED"/,
+        );
       }
     });
   }
@@ -338,18 +433,34 @@ describe("a collaborator who can push any branch cannot get a TRACKED run", () =
     const github = githubFor(keys);
     const policy = policyFor(keys, stacks);
     // The staging stack's own workflow: allowed.
-    const staging = await executePush(files[1].content, stacks, { push: { branch: "staging", sha: randomSha() }, ...github, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+    const staging = await executePush(files[1].content, stacks, {
+      push: { branch: "staging", sha: randomSha() },
+      ...github,
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     assertJobSucceeded(staging.job);
     assert.equal(staging.job.environment, "spacelift-staging");
     assertAllowedEverywhere(policy, staging.api.launcherInput(onlyRun(staging.api)));
     // net-prod's workflow edited on staging to use staging's environment (which admits staging) and key.
-    let modified = edit(files[0].content, "if: github.ref == 'refs/heads/main'", "if: github.ref == 'refs/heads/staging'");
+    let modified = edit(
+      files[0].content,
+      "if: github.ref == 'refs/heads/main'",
+      "if: github.ref == 'refs/heads/staging'",
+    );
     modified = edit(modified, "environment: spacelift-main", "environment: spacelift-staging");
-    modified = edit(modified, /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/, "TRACKED_BRANCH: staging\n      RUN_TYPE: TRACKED");
+    modified = edit(
+      modified,
+      /TRACKED_BRANCH: main\n {6}RUN_TYPE: TRACKED/,
+      "TRACKED_BRANCH: staging\n      RUN_TYPE: TRACKED",
+    );
     modified = edit(modified, /acme\.infra:tracked:main:1/g, "acme.infra:tracked:staging:1");
     modified = edit(modified, /\n {2}proposed:[\s\S]*$/, "\n");
     const sha = randomSha();
-    const { job, api } = await executePush(modified, stacks, { push: { branch: "staging", sha }, ...github, preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION });
+    const { job, api } = await executePush(modified, stacks, {
+      push: { branch: "staging", sha },
+      ...github,
+      preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+    });
     assertJobSucceeded(job);
     const run = onlyRun(api);
     assert.deepEqual([run.stack, run.runType], ["net-prod", "TRACKED"]);

@@ -23,7 +23,10 @@ const context = {
 
 describe("workflow harness", () => {
   test("push filters: * stays within a path segment, ** crosses them, branches and paths must both match", () => {
-    assert.equal(pushStartsWorkflow({ branches: ["**"], paths: ["network/**"] }, "feature/x", ["network/a/b.tf"]), true);
+    assert.equal(
+      pushStartsWorkflow({ branches: ["**"], paths: ["network/**"] }, "feature/x", ["network/a/b.tf"]),
+      true,
+    );
     assert.equal(pushStartsWorkflow({ branches: ["**"], paths: ["network/**"] }, "main", ["networking/a.tf"]), false);
     assert.equal(pushStartsWorkflow({ paths: ["shared/*.tf"] }, "main", ["shared/a.tf"]), true);
     assert.equal(pushStartsWorkflow({ paths: ["shared/*.tf"] }, "main", ["shared/x/a.tf"]), false);
@@ -45,24 +48,42 @@ describe("workflow harness", () => {
   test("env expressions: secrets, github and step outputs, missing ones empty as on GitHub", () => {
     assert.equal(substituteExpressions("${{ secrets.KEY }}", context), "s3cret");
     assert.equal(substituteExpressions("${{ secrets.MISSING }}", context), "");
-    assert.equal(substituteExpressions("x-${{ github.ref }}-${{ steps.sign.outputs.token }}", context), "x-refs/heads/main-t.o.k");
+    assert.equal(
+      substituteExpressions("x-${{ github.ref }}-${{ steps.sign.outputs.token }}", context),
+      "x-refs/heads/main-t.o.k",
+    );
     assert.throws(() => substituteExpressions("${{ toJSON(github) }}", context), /not modelled/);
   });
 
   test("command files: name=value lines and name<<DELIMITER blocks", () => {
-    assert.deepEqual(parseCommandFile("a=1\nb=x=y\nc<<EOF\nline 1\nline 2\nEOF\n"), { a: "1", b: "x=y", c: "line 1\nline 2" });
+    assert.deepEqual(parseCommandFile("a=1\nb=x=y\nc<<EOF\nline 1\nline 2\nEOF\n"), {
+      a: "1",
+      b: "x=y",
+      c: "line 1\nline 2",
+    });
     assert.throws(() => parseCommandFile("c<<EOF\nno end\n"), /unterminated/);
     assert.throws(() => parseCommandFile("no-equals\n"), /malformed/);
   });
 
   test("refuses what it does not model: actions, expressions inside scripts, other shells, needs:, expression environments", () => {
-    const job = (steps: string) => `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n${steps}`;
+    const job = (steps: string) =>
+      `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n${steps}`;
     assert.doesNotThrow(() => parseWorkflow(job("      - run: echo ok\n")));
     assert.throws(() => parseWorkflow(job("      - uses: actions/checkout@v4\n")), /uses an action/);
     assert.throws(() => parseWorkflow(job('      - run: echo "${{ github.ref }}"\n')), /expression inside its run/);
     assert.throws(() => parseWorkflow(job("      - run: echo ok\n        shell: sh\n")), /shell: bash/);
-    assert.throws(() => parseWorkflow("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n  b:\n    runs-on: ubuntu-latest\n    needs: a\n"), /needs/);
-    assert.throws(() => parseWorkflow("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: ${{ github.ref_name }}\n"), /not a plain name/);
+    assert.throws(
+      () =>
+        parseWorkflow(
+          "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n  b:\n    runs-on: ubuntu-latest\n    needs: a\n",
+        ),
+      /needs/,
+    );
+    assert.throws(
+      () =>
+        parseWorkflow("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: ${{ github.ref_name }}\n"),
+      /not a plain name/,
+    );
     assert.throws(() => parseWorkflow("on: push\njobs: {}\n"), /no jobs/);
   });
 
@@ -73,7 +94,10 @@ describe("workflow harness", () => {
     assert.equal(environmentAdmits(selected, "MAIN", []), false);
     assert.equal(environmentAdmits(selected, "main2", []), false);
     assert.equal(environmentAdmits(selected, "feature/main", []), false);
-    assert.throws(() => environmentAdmits({ deploymentBranchPolicy: { customBranches: ["release/*"] } }, "release/1", []), /not modelled/);
+    assert.throws(
+      () => environmentAdmits({ deploymentBranchPolicy: { customBranches: ["release/*"] } }, "release/1", []),
+      /not modelled/,
+    );
     const protectedOnly = { deploymentBranchPolicy: { protectedBranches: true as const } };
     assert.equal(environmentAdmits(protectedOnly, "main", ["main"]), true);
     assert.equal(environmentAdmits(protectedOnly, "feature", ["main"]), false);
@@ -133,12 +157,16 @@ describe("workflow harness", () => {
     const onFeature = await runPushWorkflow({ ...options, push: { branch: "feature", sha: "a".repeat(40) } });
     const [gated, open] = onFeature.jobs;
     assert.deepEqual([gated.started, gated.conclusion, gated.steps, gated.secretNames], [false, "failure", [], []]);
-    assert.equal(gated.refusal, 'Branch "feature" is not allowed to deploy to prod due to environment protection rules.');
+    assert.equal(
+      gated.refusal,
+      'Branch "feature" is not allowed to deploy to prod due to environment protection rules.',
+    );
     assert.equal(open.steps[0].outputs.key, "repository");
   });
 
   test("a job-level if: false skips the job", async () => {
-    const workflow = "on:\n  push:\njobs:\n  only-main:\n    if: github.ref == 'refs/heads/main'\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n      - run: exit 0\n";
+    const workflow =
+      "on:\n  push:\njobs:\n  only-main:\n    if: github.ref == 'refs/heads/main'\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n      - run: exit 0\n";
     const run = await runPushWorkflow({ workflow, push: { branch: "dev", sha: "b".repeat(40) } });
     assert.deepEqual(
       run.jobs.map((job) => [job.id, job.conclusion, job.started]),

@@ -12,7 +12,14 @@ import { after, describe, test } from "node:test";
 import { decodeJwt } from "jose";
 import { PINNED_SPACECTL_VERSION } from "../components/workflow/renderWorkflows";
 import { assertAllowedEverywhere } from "./support/opa";
-import { executePush, githubFor, policyFor, randomSha, repositoryKeys, singleStackWorkflow } from "./support/workflowTestbed";
+import {
+  executePush,
+  githubFor,
+  policyFor,
+  randomSha,
+  repositoryKeys,
+  singleStackWorkflow,
+} from "./support/workflowTestbed";
 
 const STACKS = [{ id: "net-prod", branch: "main" }];
 const markers = mkdtempSync(path.join(os.tmpdir(), "signed-runs-injection-"));
@@ -37,12 +44,16 @@ const BRANCHES: Array<{ name: string; gitAllows: boolean }> = [
   // Worse than git allows: spaces, newlines and a workflow command on its own line.
   { name: `$(touch ${marker("spaces")})`, gitAllows: false },
   { name: `a"; touch ${marker("spaces-quote")}; "`, gitAllows: false },
-  { name: `line1\n$(touch ${marker("newline")})\n::add-mask::main\n::set-output name=run_type::TRACKED`, gitAllows: false },
+  {
+    name: `line1\n$(touch ${marker("newline")})\n::add-mask::main\n::set-output name=run_type::TRACKED`,
+    gitAllows: false,
+  },
 ];
 
 describe("injection through the push event is inert", () => {
   test("the cases are what they claim: git accepts the first group and refuses the second", () => {
-    for (const branch of BRANCHES) assert.equal(gitAcceptsBranch(branch.name), branch.gitAllows, JSON.stringify(branch.name));
+    for (const branch of BRANCHES)
+      assert.equal(gitAcceptsBranch(branch.name), branch.gitAllows, JSON.stringify(branch.name));
   });
 
   for (const branch of BRANCHES) {
@@ -54,7 +65,11 @@ describe("injection through the push event is inert", () => {
         ...githubFor(keys),
         preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
       });
-      assert.equal(job.conclusion, "success", job.steps.map((step) => `${step.name}\n${step.stdout}${step.stderr}`).join("\n"));
+      assert.equal(
+        job.conclusion,
+        "success",
+        job.steps.map((step) => `${step.name}\n${step.stdout}${step.stderr}`).join("\n"),
+      );
       assert.deepEqual(readdirSync(markers), [], "an injected command ran");
       assert.equal(api.runs.length, 1);
       const run = api.runs[0];

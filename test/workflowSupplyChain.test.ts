@@ -11,11 +11,25 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { decodeJwt } from "jose";
-import { PINNED_SPACECTL_LINUX_AMD64_SHA256, PINNED_SPACECTL_VERSION, renderWorkflows } from "../components/workflow/renderWorkflows";
+import {
+  PINNED_SPACECTL_LINUX_AMD64_SHA256,
+  PINNED_SPACECTL_VERSION,
+  renderWorkflows,
+} from "../components/workflow/renderWorkflows";
 import { spacectlReleaseUrl } from "../components/workflow/spacectlRelease";
 import { buildSpacectlStandInArchive } from "./support/githubWorkflowHarness";
 import { assertAllowedEverywhere } from "./support/opa";
-import { ENDPOINT, OIDC_API_KEY_ID, executePush, githubFor, policyFor, randomSha, repositoryKeys, signingFor, singleStackWorkflow } from "./support/workflowTestbed";
+import {
+  ENDPOINT,
+  OIDC_API_KEY_ID,
+  executePush,
+  githubFor,
+  policyFor,
+  randomSha,
+  repositoryKeys,
+  signingFor,
+  singleStackWorkflow,
+} from "./support/workflowTestbed";
 
 const STACKS = [{ id: "net-prod", branch: "main" }];
 const scratch = mkdtempSync(path.join(os.tmpdir(), "signed-runs-downloads-"));
@@ -47,7 +61,8 @@ describe("installing spacectl", () => {
     );
     // The download is https-only and fails on HTTP errors.
     const argv = job.curlInvocations[0].argv;
-    for (const flag of ["--fail", "--proto", "=https", "--tlsv1.2"]) assert.ok(argv.includes(flag), `curl is called without ${flag}`);
+    for (const flag of ["--fail", "--proto", "=https", "--tlsv1.2"])
+      assert.ok(argv.includes(flag), `curl is called without ${flag}`);
   });
 
   test("an archive whose digest matches the pinned one is unpacked, put on PATH and used", async () => {
@@ -124,11 +139,19 @@ describe("OIDC mode, executed", () => {
         file.content,
         STACKS,
         // Only the signing keys are GitHub secrets.
-        { push: { branch: "main", sha }, ...githubFor(keys, false), preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION },
+        {
+          push: { branch: "main", sha },
+          ...githubFor(keys, false),
+          preinstalledSpacectlVersion: PINNED_SPACECTL_VERSION,
+        },
         // Like Spacelift, accept the OIDC key's id with a token for its audience.
         (id, secret) => id === OIDC_API_KEY_ID && decodeJwt(secret).aud === expectedAudience,
       );
-      assert.equal(job.conclusion, "success", job.steps.map((step) => `${step.name}\n${step.stdout}${step.stderr}`).join("\n"));
+      assert.equal(
+        job.conclusion,
+        "success",
+        job.steps.map((step) => `${step.name}\n${step.stdout}${step.stderr}`).join("\n"),
+      );
       assert.equal(job.oidcTokensIssued.length, 1);
       assert.equal(job.oidcTokensIssued[0].audience, expectedAudience);
       const exchange = api.requests.find((request) => request.operation === "apiKeyUser");

@@ -26,21 +26,48 @@ export interface KubernetesLauncherPlan extends KubernetesPlan {
 }
 
 /** Validates `launcher.kubernetes`; `existingPool` says whether the pool's credentials must be given. */
-export function planKubernetesLauncher(field: string, value: SignedRunsKubernetesLauncherArgs, componentName: string, existingPool: boolean): KubernetesLauncherPlan {
+export function planKubernetesLauncher(
+  field: string,
+  value: SignedRunsKubernetesLauncherArgs,
+  componentName: string,
+  existingPool: boolean,
+): KubernetesLauncherPlan {
   const plan = planKubernetes(field, value, componentName);
   const credentials = value.credentials;
   if (existingPool && credentials === undefined) {
-    throw new SignedRunsInputError(`${field}.credentials`, "is missing, and the pool is an existing one (workerPool.id), whose token and private key the component cannot read", `pass ${field}.credentials: { token: config.requireSecret("poolToken"), privateKey: config.requireSecret("poolPrivateKey") }`);
+    throw new SignedRunsInputError(
+      `${field}.credentials`,
+      "is missing, and the pool is an existing one (workerPool.id), whose token and private key the component cannot read",
+      `pass ${field}.credentials: { token: config.requireSecret("poolToken"), privateKey: config.requireSecret("poolPrivateKey") }`,
+    );
   }
   if (!existingPool && credentials !== undefined) {
-    throw new SignedRunsInputError(`${field}.credentials`, "is given, but the component creates the pool and uses its own token and private key", `leave ${field}.credentials out, or give workerPool: { id } for an existing pool`);
+    throw new SignedRunsInputError(
+      `${field}.credentials`,
+      "is given, but the component creates the pool and uses its own token and private key",
+      `leave ${field}.credentials out, or give workerPool: { id } for an existing pool`,
+    );
   }
-  if (credentials !== undefined && (typeof credentials !== "object" || credentials === null || credentials.token === undefined || credentials.privateKey === undefined)) {
-    throw new SignedRunsInputError(`${field}.credentials`, "needs both token and privateKey", "pass { token, privateKey } (the pool's config and its base64-encoded private key), as secrets");
+  if (
+    credentials !== undefined &&
+    (typeof credentials !== "object" ||
+      credentials === null ||
+      credentials.token === undefined ||
+      credentials.privateKey === undefined)
+  ) {
+    throw new SignedRunsInputError(
+      `${field}.credentials`,
+      "needs both token and privateKey",
+      "pass { token, privateKey } (the pool's config and its base64-encoded private key), as secrets",
+    );
   }
   const provider = value.provider;
   if (provider !== undefined && !k8s.Provider.isInstance(provider)) {
-    throw new SignedRunsInputError(`${field}.provider`, "is not a kubernetes.Provider", "pass new kubernetes.Provider(...) from @pulumi/kubernetes, or leave it out for the default provider");
+    throw new SignedRunsInputError(
+      `${field}.provider`,
+      "is not a kubernetes.Provider",
+      "pass new kubernetes.Provider(...) from @pulumi/kubernetes, or leave it out for the default provider",
+    );
   }
   return { ...plan, provider, credentials };
 }
@@ -68,20 +95,43 @@ export interface KubernetesLauncherResources {
 export function declareKubernetesLauncher(
   name: string,
   plan: KubernetesLauncherPlan,
-  values: { policy: pulumi.Output<string>; credentials: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> } | pulumi.Output<{ token: string; privateKey: string }> },
+  values: {
+    policy: pulumi.Output<string>;
+    credentials:
+      | { token: pulumi.Input<string>; privateKey: pulumi.Input<string> }
+      | pulumi.Output<{ token: string; privateKey: string }>;
+  },
   parent: pulumi.Resource,
 ): KubernetesLauncherResources {
-  const base: pulumi.CustomResourceOptions = { parent, deleteBeforeReplace: true, ...(plan.provider !== undefined ? { provider: plan.provider } : {}) };
-  const namespace = plan.createNamespace ? new k8s.core.v1.Namespace(`${name}-kubernetes-namespace`, namespaceManifest(plan, PULUMI) as k8s.core.v1.NamespaceArgs, base) : undefined;
+  const base: pulumi.CustomResourceOptions = {
+    parent,
+    deleteBeforeReplace: true,
+    ...(plan.provider !== undefined ? { provider: plan.provider } : {}),
+  };
+  const namespace = plan.createNamespace
+    ? new k8s.core.v1.Namespace(
+        `${name}-kubernetes-namespace`,
+        namespaceManifest(plan, PULUMI) as k8s.core.v1.NamespaceArgs,
+        base,
+      )
+    : undefined;
   const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: namespace !== undefined ? [namespace] : [] };
   const credentials = pulumi.output(values.credentials);
   const credentialsSecret = new k8s.core.v1.Secret(
     `${name}-kubernetes-credentials`,
-    credentialsSecretManifest(plan, { token: pulumi.secret(credentials.token), privateKey: pulumi.secret(credentials.privateKey) }, PULUMI) as k8s.core.v1.SecretArgs,
+    credentialsSecretManifest(
+      plan,
+      { token: pulumi.secret(credentials.token), privateKey: pulumi.secret(credentials.privateKey) },
+      PULUMI,
+    ) as k8s.core.v1.SecretArgs,
     inNamespace,
   );
   // The policy stays secret exactly when the component's output is (HS256); a Secret object for both, see policySecretManifest.
-  const policySecret = new k8s.core.v1.Secret(`${name}-kubernetes-policy`, policySecretManifest(plan, values.policy, PULUMI) as k8s.core.v1.SecretArgs, inNamespace);
+  const policySecret = new k8s.core.v1.Secret(
+    `${name}-kubernetes-policy`,
+    policySecretManifest(plan, values.policy, PULUMI) as k8s.core.v1.SecretArgs,
+    inNamespace,
+  );
   const workerPool = new k8s.apiextensions.CustomResource(
     `${name}-kubernetes-worker-pool`,
     workerPoolManifest(plan, PULUMI) as k8s.apiextensions.CustomResourceArgs,

@@ -56,16 +56,30 @@ export interface KubernetesNames {
 }
 
 export function kubernetesNames(plan: Pick<KubernetesPlan, "name">): KubernetesNames {
-  return { workerPool: plan.name, credentialsSecret: `${plan.name}-pool-credentials`, policySecret: `${plan.name}${NAME_SUFFIX}` };
+  return {
+    workerPool: plan.name,
+    credentialsSecret: `${plan.name}-pool-credentials`,
+    policySecret: `${plan.name}${NAME_SUFFIX}`,
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 /** A Pulumi Output or a Promise: something this module cannot look into before deployment. */
 function isEventual(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (typeof (value as { then?: unknown }).then === "function" || typeof (value as { apply?: unknown }).apply === "function");
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (typeof (value as { then?: unknown }).then === "function" ||
+      typeof (value as { apply?: unknown }).apply === "function")
+  );
 }
 
 const FIX_NAME = "use a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
@@ -80,15 +94,28 @@ export function planKubernetes(field: string, value: unknown, defaultName: strin
   }
   const known = ["namespace", "createNamespace", "name", "poolSize", "labels", "provider", "pod", "credentials"];
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new SignedRunsInputError(`${field}.${key}`, "is not a setting of launcher.kubernetes", `use one of ${known.join(", ")}`);
+    if (!known.includes(key))
+      throw new SignedRunsInputError(
+        `${field}.${key}`,
+        "is not a setting of launcher.kubernetes",
+        `use one of ${known.join(", ")}`,
+      );
   }
   const namespace = value.namespace;
   if (typeof namespace !== "string" || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
-    throw new SignedRunsInputError(`${field}.namespace`, `${quoteValue(namespace)} is not a Kubernetes namespace name`, `${FIX_NAME}, at most 63 characters, e.g. "spacelift"`);
+    throw new SignedRunsInputError(
+      `${field}.namespace`,
+      `${quoteValue(namespace)} is not a Kubernetes namespace name`,
+      `${FIX_NAME}, at most 63 characters, e.g. "spacelift"`,
+    );
   }
   const createNamespace = value.createNamespace ?? false;
   if (typeof createNamespace !== "boolean") {
-    throw new SignedRunsInputError(`${field}.createNamespace`, `${quoteValue(createNamespace)} is not true or false`, "pass true to create the namespace, or leave it out to use an existing one");
+    throw new SignedRunsInputError(
+      `${field}.createNamespace`,
+      `${quoteValue(createNamespace)} is not true or false`,
+      "pass true to create the namespace, or leave it out to use an existing one",
+    );
   }
   const explicitName = value.name !== undefined;
   const name = explicitName ? value.name : defaultName;
@@ -101,7 +128,11 @@ export function planKubernetes(field: string, value: unknown, defaultName: strin
   }
   const poolSize = value.poolSize ?? DEFAULT_POOL_SIZE;
   if (typeof poolSize !== "number" || !Number.isInteger(poolSize) || poolSize < 0 || poolSize > 2_147_483_647) {
-    throw new SignedRunsInputError(`${field}.poolSize`, `${quoteValue(poolSize)} is not a whole number of workers`, `give an integer from 0 (the pool's CRD field is an int32 with minimum 0); default ${DEFAULT_POOL_SIZE}`);
+    throw new SignedRunsInputError(
+      `${field}.poolSize`,
+      `${quoteValue(poolSize)} is not a whole number of workers`,
+      `give an integer from 0 (the pool's CRD field is an int32 with minimum 0); default ${DEFAULT_POOL_SIZE}`,
+    );
   }
   const labels = planLabels(`${field}.labels`, value.labels ?? {});
   const pod = planPod(`${field}.pod`, value.pod ?? {});
@@ -109,18 +140,31 @@ export function planKubernetes(field: string, value: unknown, defaultName: strin
 }
 
 function planLabels(field: string, labels: unknown): Record<string, string> {
-  if (!isPlainObject(labels)) throw new SignedRunsInputError(field, `${quoteValue(labels)} is not a map of label names to values`, 'pass e.g. { team: "platform" }');
+  if (!isPlainObject(labels))
+    throw new SignedRunsInputError(
+      field,
+      `${quoteValue(labels)} is not a map of label names to values`,
+      'pass e.g. { team: "platform" }',
+    );
   const out: Record<string, string> = {};
   for (const key of Object.keys(labels).sort()) {
     const slash = key.lastIndexOf("/");
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const labelName = slash >= 0 ? key.slice(slash + 1) : key;
     if (!LABEL_NAME.test(labelName) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
-      throw new SignedRunsInputError(`${field}`, `${quoteValue(key)} is not a Kubernetes label key`, "use [prefix/]name: an optional DNS subdomain prefix and a name of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+      throw new SignedRunsInputError(
+        `${field}`,
+        `${quoteValue(key)} is not a Kubernetes label key`,
+        "use [prefix/]name: an optional DNS subdomain prefix and a name of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      );
     }
     const labelValue = labels[key];
     if (typeof labelValue !== "string" || !LABEL_VALUE.test(labelValue)) {
-      throw new SignedRunsInputError(`${field}.${key}`, `${quoteValue(labelValue)} is not a Kubernetes label value`, "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or an empty string)");
+      throw new SignedRunsInputError(
+        `${field}.${key}`,
+        `${quoteValue(labelValue)} is not a Kubernetes label value`,
+        "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or an empty string)",
+      );
     }
     out[key] = labelValue;
   }
@@ -133,35 +177,68 @@ function planLabels(field: string, labels: unknown): Record<string, string> {
  * component extends (`volumes`, `initContainer.env`, `initContainer.volumeMounts`) must be plain so they can be checked.
  */
 function planPod(field: string, pod: unknown): Record<string, unknown> {
-  if (!isPlainObject(pod)) throw new SignedRunsInputError(field, `${quoteValue(pod)} is not an object`, "pass the WorkerPool's spec.pod settings other than the policy, e.g. { launcherImage: \"…\" }");
+  if (!isPlainObject(pod))
+    throw new SignedRunsInputError(
+      field,
+      `${quoteValue(pod)} is not an object`,
+      'pass the WorkerPool\'s spec.pod settings other than the policy, e.g. { launcherImage: "…" }',
+    );
   const list = (at: string, value: unknown): unknown[] => {
     if (value === undefined) return [];
     if (!Array.isArray(value)) {
-      throw new SignedRunsInputError(at, isEventual(value) ? "is an Output or a Promise" : `${quoteValue(value)} is not a list`, "pass a plain list (its items' values may be Outputs), so the component can check it does not clash with the policy's own entries");
+      throw new SignedRunsInputError(
+        at,
+        isEventual(value) ? "is an Output or a Promise" : `${quoteValue(value)} is not a list`,
+        "pass a plain list (its items' values may be Outputs), so the component can check it does not clash with the policy's own entries",
+      );
     }
     return value;
   };
   const nameOf = (item: unknown) => (isPlainObject(item) ? item.name : undefined);
   list(`${field}.volumes`, pod.volumes).forEach((volume, index) => {
-    if (nameOf(volume) === POLICY_VOLUME) throw clash(`${field}.volumes[${index}].name`, POLICY_VOLUME, "the component's policy volume");
+    if (nameOf(volume) === POLICY_VOLUME)
+      throw clash(`${field}.volumes[${index}].name`, POLICY_VOLUME, "the component's policy volume");
   });
   const init = pod.initContainer ?? {};
-  if (!isPlainObject(init)) throw new SignedRunsInputError(`${field}.initContainer`, isEventual(init) ? "is an Output or a Promise" : `${quoteValue(init)} is not an object`, "pass a plain object");
+  if (!isPlainObject(init))
+    throw new SignedRunsInputError(
+      `${field}.initContainer`,
+      isEventual(init) ? "is an Output or a Promise" : `${quoteValue(init)} is not an object`,
+      "pass a plain object",
+    );
   list(`${field}.initContainer.env`, init.env).forEach((variable, index) => {
-    if (nameOf(variable) === POLICY_VARIABLE) throw clash(`${field}.initContainer.env[${index}].name`, POLICY_VARIABLE, "set by the component to the mounted policy's path");
+    if (nameOf(variable) === POLICY_VARIABLE)
+      throw clash(
+        `${field}.initContainer.env[${index}].name`,
+        POLICY_VARIABLE,
+        "set by the component to the mounted policy's path",
+      );
   });
   list(`${field}.initContainer.volumeMounts`, init.volumeMounts).forEach((mount, index) => {
-    if (nameOf(mount) === POLICY_VOLUME) throw clash(`${field}.initContainer.volumeMounts[${index}].name`, POLICY_VOLUME, "the component's policy mount");
+    if (nameOf(mount) === POLICY_VOLUME)
+      throw clash(`${field}.initContainer.volumeMounts[${index}].name`, POLICY_VOLUME, "the component's policy mount");
     const mountPath = isPlainObject(mount) ? mount.mountPath : undefined;
-    if (typeof mountPath === "string" && (mountPath.replace(/\/+$/, "") === POLICY_MOUNT_DIRECTORY || POLICY_MOUNT_DIRECTORY.startsWith(`${mountPath.replace(/\/+$/, "")}/`))) {
-      throw clash(`${field}.initContainer.volumeMounts[${index}].mountPath`, mountPath, `it would hide or contain the policy's mount at ${POLICY_MOUNT_DIRECTORY}`);
+    if (
+      typeof mountPath === "string" &&
+      (mountPath.replace(/\/+$/, "") === POLICY_MOUNT_DIRECTORY ||
+        POLICY_MOUNT_DIRECTORY.startsWith(`${mountPath.replace(/\/+$/, "")}/`))
+    ) {
+      throw clash(
+        `${field}.initContainer.volumeMounts[${index}].mountPath`,
+        mountPath,
+        `it would hide or contain the policy's mount at ${POLICY_MOUNT_DIRECTORY}`,
+      );
     }
   });
   return pod;
 }
 
 function clash(field: string, value: string, why: string): SignedRunsInputError {
-  return new SignedRunsInputError(field, `${quoteValue(value)} clashes with what the component sets (${why})`, "remove it from the pod settings; the component mounts the policy and sets the variable itself");
+  return new SignedRunsInputError(
+    field,
+    `${quoteValue(value)} clashes with what the component sets (${why})`,
+    "remove it from the pod settings; the component mounts the policy and sets the variable itself",
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -196,7 +273,11 @@ export function namespaceManifest(plan: KubernetesPlan, options: ManifestOptions
 }
 
 /** The pool's credentials, under the keys the WorkerPool references. T: a string, or an Output of one. */
-export function credentialsSecretManifest<T>(plan: KubernetesPlan, credentials: { token: T; privateKey: T }, options: ManifestOptions = {}): Json {
+export function credentialsSecretManifest<T>(
+  plan: KubernetesPlan,
+  credentials: { token: T; privateKey: T },
+  options: ManifestOptions = {},
+): Json {
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -212,7 +293,13 @@ export function credentialsSecretManifest<T>(plan: KubernetesPlan, credentials: 
  * switching algorithms updates the object instead of replacing it and the pod's volume source.
  */
 export function policySecretManifest<T>(plan: KubernetesPlan, policy: T, options: ManifestOptions = {}): Json {
-  return { apiVersion: "v1", kind: "Secret", metadata: metadata(kubernetesNames(plan).policySecret, plan, options.pulumi === true), type: "Opaque", stringData: { [POLICY_KEY]: policy } };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(kubernetesNames(plan).policySecret, plan, options.pulumi === true),
+    type: "Opaque",
+    stringData: { [POLICY_KEY]: policy },
+  };
 }
 
 /**
@@ -229,13 +316,24 @@ export function workerPoolManifest(plan: KubernetesPlan, options: ManifestOption
     privateKey: { secretKeyRef: { name: names.credentialsSecret, key: PRIVATE_KEY_KEY } },
     pod: {
       ...pod,
-      volumes: [...((pod.volumes as unknown[]) ?? []), { name: POLICY_VOLUME, secret: { secretName: names.policySecret } }],
+      volumes: [
+        ...((pod.volumes as unknown[]) ?? []),
+        { name: POLICY_VOLUME, secret: { secretName: names.policySecret } },
+      ],
       initContainer: {
         ...init,
         env: [...((init.env as unknown[]) ?? []), { name: POLICY_VARIABLE, value: KUBERNETES_POLICY_PATH }],
-        volumeMounts: [...((init.volumeMounts as unknown[]) ?? []), { name: POLICY_VOLUME, mountPath: POLICY_MOUNT_DIRECTORY, readOnly: true }],
+        volumeMounts: [
+          ...((init.volumeMounts as unknown[]) ?? []),
+          { name: POLICY_VOLUME, mountPath: POLICY_MOUNT_DIRECTORY, readOnly: true },
+        ],
       },
     },
   };
-  return { apiVersion: WORKER_POOL_API_VERSION, kind: WORKER_POOL_KIND, metadata: metadata(names.workerPool, plan, options.pulumi === true), spec };
+  return {
+    apiVersion: WORKER_POOL_API_VERSION,
+    kind: WORKER_POOL_KIND,
+    metadata: metadata(names.workerPool, plan, options.pulumi === true),
+    spec,
+  };
 }

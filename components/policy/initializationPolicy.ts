@@ -87,19 +87,39 @@ export const INITIALIZATION_POLICY_TEMPLATE_PATH = policyFilePath("initializatio
  * granted key trusted for its own stacks that the grant lists, keys sorted by
  * kid, stacks sorted, run types in RUN_TYPES order, PEM re-encoded.
  */
-export function validateInitializationPolicyOptions(options: InitializationPolicyOptions): ValidatedInitializationPolicyOptions {
+export function validateInitializationPolicyOptions(
+  options: InitializationPolicyOptions,
+): ValidatedInitializationPolicyOptions {
   const valid = parseInput(initializationPolicyOptions, options, "", "options") as InitializationPolicyOptions;
   const keys = (valid.trustedKeys ?? []).map((key) => normalised(key, key.stacks));
   for (const grant of valid.repositories ?? []) {
-    keys.push(...grant.trustedKeys.map((key) => normalised(key, key.stacks.filter((stack) => grant.stacks.includes(stack)))));
+    keys.push(
+      ...grant.trustedKeys.map((key) =>
+        normalised(
+          key,
+          key.stacks.filter((stack) => grant.stacks.includes(stack)),
+        ),
+      ),
+    );
   }
   keys.sort((a, b) => compareStrings(a.kid, b.kid));
-  return { trustedKeys: keys, maxTokenLifetimeSeconds: valid.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, issuer: valid.issuer, sample: valid.sample === true };
+  return {
+    trustedKeys: keys,
+    maxTokenLifetimeSeconds: valid.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    issuer: valid.issuer,
+    sample: valid.sample === true,
+  };
 }
 
 function normalised(key: TrustedKey, stacks: string[]): ValidatedTrustedKey {
-  const common = { kid: key.kid, stacks: [...stacks].sort(compareStrings), runTypes: RUN_TYPES.filter((runType) => key.runTypes.includes(runType)) };
-  return key.algorithm === "HS256" ? { ...common, algorithm: "HS256", secret: key.secret } : { ...common, algorithm: "ES256", publicKeyPem: normalisePublicKeyPem(key.publicKeyPem) };
+  const common = {
+    kid: key.kid,
+    stacks: [...stacks].sort(compareStrings),
+    runTypes: RUN_TYPES.filter((runType) => key.runTypes.includes(runType)),
+  };
+  return key.algorithm === "HS256"
+    ? { ...common, algorithm: "HS256", secret: key.secret }
+    : { ...common, algorithm: "ES256", publicKeyPem: normalisePublicKeyPem(key.publicKeyPem) };
 }
 
 function compareStrings(a: string, b: string): number {
@@ -112,7 +132,10 @@ function compareStrings(a: string, b: string): number {
  * file is plain ASCII whatever a secret contains.
  */
 function regoString(value: string): string {
-  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**
@@ -123,7 +146,9 @@ function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
   const fields = (key: ValidatedTrustedKey, indent: string) =>
     [
       `${indent}"alg": ${regoString(key.algorithm)},`,
-      key.algorithm === "HS256" ? `${indent}"secret": ${regoString(key.secret)},` : `${indent}"cert": ${regoString(key.publicKeyPem)},`,
+      key.algorithm === "HS256"
+        ? `${indent}"secret": ${regoString(key.secret)},`
+        : `${indent}"cert": ${regoString(key.publicKeyPem)},`,
       `${indent}"run_types": {${key.runTypes.map(regoString).join(", ")}},`,
       `${indent}"stacks": {${key.stacks.map(regoString).join(", ")}},`,
     ].join("\n");
@@ -138,7 +163,9 @@ function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
 function replaceDefinition(text: string, line: string, replacement: string): string {
   const parts = text.split(`\n${line}\n`);
   if (parts.length !== 2) {
-    throw new Error(`initialization policy template ${INITIALIZATION_POLICY_TEMPLATE_PATH} must define "${line}" exactly once`);
+    throw new Error(
+      `initialization policy template ${INITIALIZATION_POLICY_TEMPLATE_PATH} must define "${line}" exactly once`,
+    );
   }
   return `${parts[0]}\n${replacement}\n${parts[1]}`;
 }
@@ -152,7 +179,11 @@ export function renderInitializationPolicy(options: InitializationPolicyOptions)
   const valid = validateInitializationPolicyOptions(options);
   let text = readFileSync(INITIALIZATION_POLICY_TEMPLATE_PATH, "utf8");
   text = replaceDefinition(text, "trusted_keys := {}", renderTrustedKeys(valid.trustedKeys));
-  text = replaceDefinition(text, "max_token_lifetime_seconds := 3600", `max_token_lifetime_seconds := ${valid.maxTokenLifetimeSeconds}`);
+  text = replaceDefinition(
+    text,
+    "max_token_lifetime_seconds := 3600",
+    `max_token_lifetime_seconds := ${valid.maxTokenLifetimeSeconds}`,
+  );
   if (valid.issuer !== undefined) {
     text = replaceDefinition(text, 'required_issuer := ""', `required_issuer := ${regoString(valid.issuer)}`);
   }

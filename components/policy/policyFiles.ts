@@ -11,8 +11,12 @@ export const PACKAGE_NAME = "pulumi-spacelift-signed-runs";
 export function findPackageRoot(start: string = __dirname): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === PACKAGE_NAME) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no ${PACKAGE_NAME} package.json above ${start}: the package is installed incompletely; reinstall it`);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === PACKAGE_NAME)
+      return dir;
+    if (path.dirname(dir) === dir)
+      throw new Error(
+        `no ${PACKAGE_NAME} package.json above ${start}: the package is installed incompletely; reinstall it`,
+      );
   }
 }
 

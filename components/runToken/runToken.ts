@@ -1,7 +1,12 @@
 import { createHash, createPrivateKey, createSecretKey, type KeyObject } from "node:crypto";
 import { SignJWT, compactVerify, importSPKI } from "jose";
 import { SignedRunsInputError, quoteValue } from "../schema/inputError";
-import { MIN_HS256_SECRET_BYTES, validateInitializationPolicyOptions, type InitializationPolicyOptions, type ValidatedTrustedKey } from "../policy/initializationPolicy";
+import {
+  MIN_HS256_SECRET_BYTES,
+  validateInitializationPolicyOptions,
+  type InitializationPolicyOptions,
+  type ValidatedTrustedKey,
+} from "../policy/initializationPolicy";
 import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
@@ -88,41 +93,83 @@ const COMMIT_SHA = /^[0-9a-f]{40}$/;
 export async function signRunToken(options: SignRunTokenOptions): Promise<string> {
   const { key } = options;
   if (typeof key !== "object" || key === null) {
-    throw new SignedRunsInputError("key", "is missing", "give { kid, algorithm: \"HS256\", secret } or { kid, algorithm: \"ES256\", privateKeyPem }");
+    throw new SignedRunsInputError(
+      "key",
+      "is missing",
+      'give { kid, algorithm: "HS256", secret } or { kid, algorithm: "ES256", privateKeyPem }',
+    );
   }
   parseInput(keyId, key.kid, "key.kid");
   if (typeof options.commitSha !== "string" || !COMMIT_SHA.test(options.commitSha)) {
-    throw new SignedRunsInputError("commitSha", `${quoteValue(options.commitSha)} is not a full commit SHA`, "give the 40 lowercase hex digits of the commit (git rev-parse HEAD)");
+    throw new SignedRunsInputError(
+      "commitSha",
+      `${quoteValue(options.commitSha)} is not a full commit SHA`,
+      "give the 40 lowercase hex digits of the commit (git rev-parse HEAD)",
+    );
   }
   parseInput(stackId, options.stack, "stack");
   if (!RUN_TYPES.includes(options.runType)) {
-    throw new SignedRunsInputError("runType", `${quoteValue(options.runType)} is not a run type`, `use one of ${RUN_TYPES.join(", ")}`);
+    throw new SignedRunsInputError(
+      "runType",
+      `${quoteValue(options.runType)} is not a run type`,
+      `use one of ${RUN_TYPES.join(", ")}`,
+    );
   }
   if (typeof options.branch !== "string" || options.branch === "") {
-    throw new SignedRunsInputError("branch", `${quoteValue(options.branch)} is not a branch name`, "give the branch the commit was pushed to, without refs/heads/");
+    throw new SignedRunsInputError(
+      "branch",
+      `${quoteValue(options.branch)} is not a branch name`,
+      "give the branch the commit was pushed to, without refs/heads/",
+    );
   }
   const command = options.command;
   if (options.runType === "TASK") {
     if (typeof command !== "string" || command === "" || command.length > MAX_COMMAND_LENGTH) {
-      throw new SignedRunsInputError("command", typeof command === "string" && command !== "" ? `is longer than ${MAX_COMMAND_LENGTH} characters` : "is missing", "a TASK token binds the task's command: give the exact command the task will run (spacectl stack task --id STACK \"COMMAND\")");
+      throw new SignedRunsInputError(
+        "command",
+        typeof command === "string" && command !== ""
+          ? `is longer than ${MAX_COMMAND_LENGTH} characters`
+          : "is missing",
+        'a TASK token binds the task\'s command: give the exact command the task will run (spacectl stack task --id STACK "COMMAND")',
+      );
     }
   } else if (command !== undefined) {
-    throw new SignedRunsInputError("command", `is given for a ${options.runType} token`, "leave command out: only TASK tokens bind a command");
+    throw new SignedRunsInputError(
+      "command",
+      `is given for a ${options.runType} token`,
+      "leave command out: only TASK tokens bind a command",
+    );
   }
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   if (typeof issuer !== "string" || issuer === "") {
-    throw new SignedRunsInputError("issuer", `${quoteValue(issuer)} is not a non-empty string`, `leave it out for ${JSON.stringify(DEFAULT_ISSUER)} or give the issuer the policy requires`);
+    throw new SignedRunsInputError(
+      "issuer",
+      `${quoteValue(issuer)} is not a non-empty string`,
+      `leave it out for ${JSON.stringify(DEFAULT_ISSUER)} or give the issuer the policy requires`,
+    );
   }
   const lifetime = options.lifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new SignedRunsInputError("lifetimeSeconds", `${quoteValue(lifetime)} is out of range`, `use a whole number from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_SECONDS}, at most the policy's maxTokenLifetimeSeconds`);
+    throw new SignedRunsInputError(
+      "lifetimeSeconds",
+      `${quoteValue(lifetime)} is out of range`,
+      `use a whole number from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_SECONDS}, at most the policy's maxTokenLifetimeSeconds`,
+    );
   }
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (!Number.isInteger(now) || now < 0) {
-    throw new SignedRunsInputError("now", `${quoteValue(now)} is not whole seconds since the epoch`, "leave it out to use the current time");
+    throw new SignedRunsInputError(
+      "now",
+      `${quoteValue(now)} is not whole seconds since the epoch`,
+      "leave it out to use the current time",
+    );
   }
 
-  const claims: Record<string, string> = { spacelift_stack: options.stack, run_type: options.runType, branch: options.branch };
+  const claims: Record<string, string> = {
+    spacelift_stack: options.stack,
+    run_type: options.runType,
+    branch: options.branch,
+  };
   if (command !== undefined) claims.command_sha256 = commandSha256(command);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: key.algorithm ?? DEFAULT_SIGNING_ALGORITHM, kid: key.kid, typ: "JWT" })
@@ -137,7 +184,11 @@ export async function signRunToken(options: SignRunTokenOptions): Promise<string
 function signingKeyObject(key: RunSigningKey): KeyObject {
   if (key.algorithm === "HS256") {
     if (typeof key.secret !== "string" || Buffer.byteLength(key.secret, "utf8") < MIN_HS256_SECRET_BYTES) {
-      throw new SignedRunsInputError("key.secret", `is missing or shorter than ${MIN_HS256_SECRET_BYTES} bytes (value not shown)`, `use a random secret of at least ${MIN_HS256_SECRET_BYTES} bytes`);
+      throw new SignedRunsInputError(
+        "key.secret",
+        `is missing or shorter than ${MIN_HS256_SECRET_BYTES} bytes (value not shown)`,
+        `use a random secret of at least ${MIN_HS256_SECRET_BYTES} bytes`,
+      );
     }
     return createSecretKey(Buffer.from(key.secret, "utf8"));
   }
@@ -146,14 +197,26 @@ function signingKeyObject(key: RunSigningKey): KeyObject {
     try {
       privateKey = createPrivateKey({ key: key.privateKeyPem, format: "pem" });
     } catch {
-      throw new SignedRunsInputError("key.privateKeyPem", "does not parse as a PEM private key (value not shown)", "give the PKCS#8 or SEC1 PEM of a P-256 private key");
+      throw new SignedRunsInputError(
+        "key.privateKeyPem",
+        "does not parse as a PEM private key (value not shown)",
+        "give the PKCS#8 or SEC1 PEM of a P-256 private key",
+      );
     }
     if (privateKey.asymmetricKeyType !== "ec" || privateKey.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
-      throw new SignedRunsInputError("key.privateKeyPem", "is not a P-256 (prime256v1) EC private key (value not shown)", "give the PEM of a P-256 private key");
+      throw new SignedRunsInputError(
+        "key.privateKeyPem",
+        "is not a P-256 (prime256v1) EC private key (value not shown)",
+        "give the PEM of a P-256 private key",
+      );
     }
     return privateKey;
   }
-  throw new SignedRunsInputError("key.algorithm", `${quoteValue((key as { algorithm: unknown }).algorithm)} is not a supported algorithm`, "use \"HS256\" or \"ES256\"");
+  throw new SignedRunsInputError(
+    "key.algorithm",
+    `${quoteValue((key as { algorithm: unknown }).algorithm)} is not a supported algorithm`,
+    'use "HS256" or "ES256"',
+  );
 }
 
 /**
@@ -231,12 +294,17 @@ export function commandSha256(command: string): string {
  * same checks, same bounds, same messages, sorted. `now` is seconds since the
  * epoch. The tests hold it to the real policy's answer on every case.
  */
-export async function verifyRunToken(input: LauncherInput, policy: InitializationPolicyOptions, now?: number): Promise<RunTokenVerdict> {
+export async function verifyRunToken(
+  input: LauncherInput,
+  policy: InitializationPolicyOptions,
+  now?: number,
+): Promise<RunTokenVerdict> {
   const options = validateInitializationPolicyOptions(policy);
   const clock = now ?? Date.now() / 1000;
   const deny = new Set<string>();
   const run = isObject(input) ? input.run : undefined;
-  const env: Record<string, unknown> = isObject(input) && isObject(input.static_run_environment) ? input.static_run_environment : {};
+  const env: Record<string, unknown> =
+    isObject(input) && isObject(input.static_run_environment) ? input.static_run_environment : {};
 
   if (!isObject(run) || !("user_provided_metadata" in run)) {
     deny.add("no run metadata: the run was not started with a signed run token");
@@ -263,9 +331,13 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
     else if (TOKEN_SHAPE.test(entry)) tokenShaped.push({ index, token: entry });
   });
   const longEntriesMessage =
-    longEntries.length > 0 ? `${longEntries.length} metadata entries longer than ${MAX_ENTRY_LENGTH} characters were not taken for tokens (first: entry ${longEntries[0]})` : undefined;
+    longEntries.length > 0
+      ? `${longEntries.length} metadata entries longer than ${MAX_ENTRY_LENGTH} characters were not taken for tokens (first: entry ${longEntries[0]})`
+      : undefined;
   if (tokenShaped.length > MAX_TOKEN_ENTRIES) {
-    deny.add(`run metadata holds ${tokenShaped.length} token-shaped entries; at most ${MAX_TOKEN_ENTRIES} are examined, so none was`);
+    deny.add(
+      `run metadata holds ${tokenShaped.length} token-shaped entries; at most ${MAX_TOKEN_ENTRIES} are examined, so none was`,
+    );
     if (longEntriesMessage !== undefined) deny.add(longEntriesMessage);
     return verdict(deny);
   }
@@ -277,7 +349,10 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
   });
   const unsupportedHeaders = examined
     .filter(({ unsupported }) => unsupported.length > 0)
-    .map(({ index, unsupported }) => `metadata entry ${index}: token header has ${unsupported.join(", ")}, which run tokens never use`);
+    .map(
+      ({ index, unsupported }) =>
+        `metadata entry ${index}: token header has ${unsupported.join(", ")}, which run tokens never use`,
+    );
   const candidates = examined.filter(({ unsupported }) => unsupported.length === 0);
   if (candidates.length === 0) {
     deny.add("no signed token in run metadata");
@@ -291,7 +366,14 @@ export async function verifyRunToken(input: LauncherInput, policy: Initializatio
     if (commit !== undefined && commit !== null && commit !== "") runCommits.add(commit);
   }
   const keys = new Map(options.trustedKeys.map((key) => [key.kid, key]));
-  const context: CheckContext = { keys, env, runCommits, maxLifetime: options.maxTokenLifetimeSeconds, issuer: options.issuer, clock };
+  const context: CheckContext = {
+    keys,
+    env,
+    runCommits,
+    maxLifetime: options.maxTokenLifetimeSeconds,
+    issuer: options.issuer,
+    clock,
+  };
   const problems: string[] = [];
   let anyValid = false;
   for (const candidate of candidates) {
@@ -329,10 +411,15 @@ async function tokenProblems(
   const key = keys.get(kid);
   if (key === undefined) return [`token signed by unknown key ${quoted(kid)}`];
   if (header.alg !== key.algorithm) {
-    return [`token alg ${claimText(header, "alg")} does not match key ${quoted(kid)}, which is pinned to ${key.algorithm}`];
+    return [
+      `token alg ${claimText(header, "alg")} does not match key ${quoted(kid)}, which is pinned to ${key.algorithm}`,
+    ];
   }
   try {
-    const verificationKey = key.algorithm === "HS256" ? createSecretKey(Buffer.from(key.secret, "utf8")) : await importSPKI(key.publicKeyPem, "ES256");
+    const verificationKey =
+      key.algorithm === "HS256"
+        ? createSecretKey(Buffer.from(key.secret, "utf8"))
+        : await importSPKI(key.publicKeyPem, "ES256");
     await compactVerify(token, verificationKey, { algorithms: [key.algorithm] });
   } catch {
     return [`token signature does not verify under key ${quoted(kid)}`];
@@ -340,7 +427,10 @@ async function tokenProblems(
 
   const problems: string[] = [];
   const { exp, nbf } = payload;
-  for (const [claim, value] of [["exp", exp], ["nbf", nbf]] as const) {
+  for (const [claim, value] of [
+    ["exp", exp],
+    ["nbf", nbf],
+  ] as const) {
     if (typeof value !== "number") problems.push(`token has no numeric ${claim} claim`);
   }
   // io.jwt.decode_verify: valid while nbf <= now < exp, each checked only when present;
@@ -355,14 +445,17 @@ async function tokenProblems(
   }
   const stack = payload.spacelift_stack;
   if (!("stack_slug" in env) || stack !== env.stack_slug) {
-    problems.push(`token is for stack ${claimText(payload, "spacelift_stack")}, run is for stack ${claimText(env, "stack_slug")}`);
+    problems.push(
+      `token is for stack ${claimText(payload, "spacelift_stack")}, run is for stack ${claimText(env, "stack_slug")}`,
+    );
   }
   if (typeof stack !== "string" || !key.stacks.includes(stack)) {
     problems.push(`key ${quoted(kid)} may not sign for stack ${claimText(payload, "spacelift_stack")}`);
   }
   if (runCommits.size === 0) problems.push("run has no commit to bind the token to");
   for (const commit of runCommits) {
-    if (payload.sub !== commit) problems.push(`token is for commit ${claimText(payload, "sub")}, run is for commit ${quoted(commit)}`);
+    if (payload.sub !== commit)
+      problems.push(`token is for commit ${claimText(payload, "sub")}, run is for commit ${quoted(commit)}`);
   }
   if (!("run_type" in env) || payload.run_type !== env.run_type) {
     problems.push(`token is for run type ${claimText(payload, "run_type")}, run is ${claimText(env, "run_type")}`);
@@ -376,7 +469,9 @@ async function tokenProblems(
     if (command === undefined) {
       problems.push("the run is a TASK without a command to bind the token to");
     } else if (payload.command_sha256 !== commandSha256(command)) {
-      problems.push(`token is for a command with sha256 ${claimText(payload, "command_sha256")}, the run's command has sha256 ${quoted(commandSha256(command))}`);
+      problems.push(
+        `token is for a command with sha256 ${claimText(payload, "command_sha256")}, the run's command has sha256 ${quoted(commandSha256(command))}`,
+      );
     }
   } else if (payload.command_sha256 !== undefined && payload.command_sha256 !== null) {
     problems.push("token has a command_sha256 claim, which only TASK tokens carry");
@@ -402,8 +497,23 @@ function runeLength(text: string): number {
 
 /** JSON as OPA's json.marshal writes it (Go's encoding/json): object keys sorted, <, >, &, U+2028 and U+2029 escaped. */
 function goJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
-  const escapes: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : isObject(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted(v[k])]),
+          )
+        : v;
+  const escapes: Record<string, string> = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+  };
   return JSON.stringify(sorted(value)).replace(/[<>&\u2028\u2029]/g, (char) => escapes[char]);
 }
 

@@ -21,7 +21,8 @@ export function isOutputLike(value: unknown): boolean {
 /** `["stacks", 0, "id"]` → `stacks[0].id`, after `prefix`. */
 export function fieldOf(path: readonly PropertyKey[], prefix = ""): string {
   let field = prefix;
-  for (const part of path) field += typeof part === "number" ? `[${part}]` : field === "" ? String(part) : `.${String(part)}`;
+  for (const part of path)
+    field += typeof part === "number" ? `[${part}]` : field === "" ? String(part) : `.${String(part)}`;
   return field;
 }
 
@@ -30,11 +31,19 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix = "", roo
   const problems = issues.flatMap((issue): InputProblem[] => {
     if (issue.code === "unrecognized_keys") {
       // The object's message is the fix: it lists the known fields.
-      return issue.keys.map((key) => ({ field: fieldOf([...issue.path, key], prefix), problem: "is not a known field", fix: issue.message }));
+      return issue.keys.map((key) => ({
+        field: fieldOf([...issue.path, key], prefix),
+        problem: "is not a known field",
+        fix: issue.message,
+      }));
     }
     const at = issue.message.indexOf(FIX);
     const field = fieldOf(issue.path, prefix) || root;
-    return [at < 0 ? { field, problem: issue.message, fix: "see docs/component.md" } : { field, problem: issue.message.slice(0, at), fix: issue.message.slice(at + FIX.length) }];
+    return [
+      at < 0
+        ? { field, problem: issue.message, fix: "see docs/component.md" }
+        : { field, problem: issue.message.slice(0, at), fix: issue.message.slice(at + FIX.length) },
+    ];
   });
   const seen = new Set<string>();
   return problems.filter((p) => {
@@ -56,7 +65,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
  * reports it against the component that took the bad value. A plain value is
  * returned as it is (the constructor parsed it already).
  */
-export function parsedWhenResolved<T>(component: pulumi.Resource, schema: z.ZodType, field: string, value: pulumi.Input<T>): pulumi.Input<T> {
+export function parsedWhenResolved<T>(
+  component: pulumi.Resource,
+  schema: z.ZodType,
+  field: string,
+  value: pulumi.Input<T>,
+): pulumi.Input<T> {
   if (!isOutputLike(value)) return value;
   return pulumi.output(value).apply((resolved) => {
     inputErrorsOf(component, () => parseInput(schema, resolved, field));

@@ -18,21 +18,30 @@ function report(ctx: Ctx, path: PropertyKey[], problem: string, fix: string): vo
   ctx.addIssue({ code: "custom", path, message: says(problem, fix), input: undefined });
 }
 
-const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 
 /** A value listed twice, reported at `path`. */
 export function uniqueValues(ctx: Ctx, path: PropertyKey[], values: readonly string[], describe: string): void {
   const seen = new Set<string>();
   for (const value of values) {
-    if (seen.has(value)) report(ctx, path, `${describe} ${quoteValue(value)} appears more than once`, `list each ${describe} once`);
+    if (seen.has(value))
+      report(ctx, path, `${describe} ${quoteValue(value)} appears more than once`, `list each ${describe} once`);
     seen.add(value);
   }
 }
 
 /** Stack ids are unique among `stacks`. */
 export function uniqueStackIds(stacks: unknown, ctx: Ctx): void {
-  if (Array.isArray(stacks)) uniqueValues(ctx, [], stacks.map((s) => record(s).id).filter((id): id is string => typeof id === "string"), "stack id");
+  if (Array.isArray(stacks))
+    uniqueValues(
+      ctx,
+      [],
+      stacks.map((s) => record(s).id).filter((id): id is string => typeof id === "string"),
+      "stack id",
+    );
 }
 
 /** The GitHub secrets the workflow reads for the Spacelift API key. */
@@ -52,15 +61,39 @@ export function keyGenerationRules(signing: unknown, ctx: Ctx): void {
   const keys = rawKeys === undefined ? ["1"] : strings(rawKeys);
   uniqueValues(ctx, ["keys"], keys, "key generation");
   if (typeof activeKey === "string" && keys.length > 0 && !keys.includes(activeKey)) {
-    report(ctx, ["activeKey"], `${quoteValue(activeKey)} is not one of signing.keys ${quoteValue(keys)}`, "set activeKey to a listed generation, or add it to signing.keys first");
+    report(
+      ctx,
+      ["activeKey"],
+      `${quoteValue(activeKey)} is not one of signing.keys ${quoteValue(keys)}`,
+      "set activeKey to a listed generation, or add it to signing.keys first",
+    );
   }
   const prefix = typeof secretName === "string" ? secretName : DEFAULT_SIGNING_SECRET_NAME;
-  uniqueValues(ctx, ["keys"], [...new Set(keys)].map((g) => generationSecretName(prefix, "PROPOSED", g)), "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)");
+  uniqueValues(
+    ctx,
+    ["keys"],
+    [...new Set(keys)].map((g) => generationSecretName(prefix, "PROPOSED", g)),
+    "GitHub secret name (generations that differ only in case, '.', '-' or '_' collide)",
+  );
   for (const generation of new Set(keys)) {
-    for (const name of [generationSecretName(prefix, "PROPOSED", generation), generationSecretName(prefix, "TRACKED", generation)]) {
-      if (name.length > 200) report(ctx, ["secretName"], `with generation ${quoteValue(generation)} gives ${quoteValue(name)}, longer than GitHub's 200 characters`, "choose a shorter secretName prefix or generation name");
+    for (const name of [
+      generationSecretName(prefix, "PROPOSED", generation),
+      generationSecretName(prefix, "TRACKED", generation),
+    ]) {
+      if (name.length > 200)
+        report(
+          ctx,
+          ["secretName"],
+          `with generation ${quoteValue(generation)} gives ${quoteValue(name)}, longer than GitHub's 200 characters`,
+          "choose a shorter secretName prefix or generation name",
+        );
       if (RESERVED_SECRET_NAMES.includes(name.toUpperCase())) {
-        report(ctx, ["secretName"], `with generation ${quoteValue(generation)} gives ${quoteValue(name)}, the name of the Spacelift API key's GitHub secret`, "choose another secretName prefix or generation name");
+        report(
+          ctx,
+          ["secretName"],
+          `with generation ${quoteValue(generation)} gives ${quoteValue(name)}, the name of the Spacelift API key's GitHub secret`,
+          "choose another secretName prefix or generation name",
+        );
       }
     }
   }
@@ -68,7 +101,8 @@ export function keyGenerationRules(signing: unknown, ctx: Ctx): void {
 
 /** GitHub allows at most six required reviewers (users and teams together) on an environment. */
 export const MAX_REVIEWERS = 6;
-export const REVIEWERS_FIX = "give { users?: [GitHub user ids], teams?: [GitHub team ids] }, 1 to 6 ids in all, e.g. { teams: [4455667] }";
+export const REVIEWERS_FIX =
+  "give { users?: [GitHub user ids], teams?: [GitHub team ids] }, 1 to 6 ids in all, e.g. { teams: [4455667] }";
 /** Required reviewers: 1 to 6 in all, each once. */
 export function reviewerRules(reviewers: unknown, ctx: Ctx): void {
   const { users, teams } = record(reviewers);
@@ -76,7 +110,8 @@ export function reviewerRules(reviewers: unknown, ctx: Ctx): void {
   uniqueValues(ctx, ["users"], ids(users), "user id");
   uniqueValues(ctx, ["teams"], ids(teams), "team id");
   const count = ids(users).length + ids(teams).length;
-  if (count === 0 || count > MAX_REVIEWERS) report(ctx, [], `lists ${count} reviewers`, `${REVIEWERS_FIX}; leave it out for no required reviewers`);
+  if (count === 0 || count > MAX_REVIEWERS)
+    report(ctx, [], `lists ${count} reviewers`, `${REVIEWERS_FIX}; leave it out for no required reviewers`);
 }
 
 /**
@@ -94,9 +129,11 @@ export function trackedBranchRules(args: unknown, ctx: Ctx): void {
   (Array.isArray(stacks) ? stacks : []).forEach((stack, index) => {
     const branch = record(stack).branch;
     if (branch === undefined) defaultTracked = true;
-    else if (typeof branch === "string" && GLOB_CHARACTERS.test(branch)) report(ctx, ["stacks", index, "branch"], ...verdict(branch));
+    else if (typeof branch === "string" && GLOB_CHARACTERS.test(branch))
+      report(ctx, ["stacks", index, "branch"], ...verdict(branch));
   });
-  if (defaultTracked && typeof defaultBranch === "string" && GLOB_CHARACTERS.test(defaultBranch)) report(ctx, ["github", "branch"], ...verdict(defaultBranch));
+  if (defaultTracked && typeof defaultBranch === "string" && GLOB_CHARACTERS.test(defaultBranch))
+    report(ctx, ["github", "branch"], ...verdict(defaultBranch));
 }
 
 export interface GrantView {
@@ -115,13 +152,25 @@ export function grantRules(grants: readonly GrantView[], ctx: Ctx): void {
     if (grant.repository !== undefined) {
       const folded = grant.repository.toLowerCase();
       const first = repositories.get(folded);
-      if (first !== undefined) report(ctx, [...grant.path, "repository"], `${quoteValue(grant.repository)} is granted in ${fieldName(first)} too`, "give each repository one grant that lists all its stacks");
+      if (first !== undefined)
+        report(
+          ctx,
+          [...grant.path, "repository"],
+          `${quoteValue(grant.repository)} is granted in ${fieldName(first)} too`,
+          "give each repository one grant that lists all its stacks",
+        );
       else repositories.set(folded, grant.path);
     }
     (Array.isArray(grant.stacks) ? grant.stacks : []).forEach((stack, index) => {
       if (typeof stack !== "string") return;
       const other = stackOwner.get(stack);
-      if (other !== undefined) report(ctx, [...grant.path, "stacks", index], `stack ${quoteValue(stack)} is granted to ${other} too`, "grant each stack to one repository only: the pool trusts one repository's keys per stack");
+      if (other !== undefined)
+        report(
+          ctx,
+          [...grant.path, "stacks", index],
+          `stack ${quoteValue(stack)} is granted to ${other} too`,
+          "grant each stack to one repository only: the pool trusts one repository's keys per stack",
+        );
       else stackOwner.set(stack, name);
     });
   }
@@ -163,12 +212,24 @@ export function policyKeyRules(keysFix: string, material: (key: Record<string, u
         keys.push(key);
         const own = strings(key.stacks);
         if (own.length > 0 && typeof grant.repository === "string" && !own.some((stack) => granted.includes(stack))) {
-          report(ctx, ["repositories", index, "trustedKeys", keyIndex, "stacks"], `kid ${quoteValue(key.kid)} lists no stack granted to ${quoteValue(grant.repository)} (${own.map((s) => quoteValue(s)).join(", ")})`, `grant the stacks the key is for in repositories[${index}].stacks, or leave the key out`);
+          report(
+            ctx,
+            ["repositories", index, "trustedKeys", keyIndex, "stacks"],
+            `kid ${quoteValue(key.kid)} lists no stack granted to ${quoteValue(grant.repository)} (${own.map((s) => quoteValue(s)).join(", ")})`,
+            `grant the stacks the key is for in repositories[${index}].stacks, or leave the key out`,
+          );
         }
       });
     });
     if (keys.length === 0 && grants.length === 0) {
-      report(ctx, ["trustedKeys"], Array.isArray(trustedKeys) ? "is an empty list and no repository grant holds a key" : "is missing and no repository grant holds a key", keysFix);
+      report(
+        ctx,
+        ["trustedKeys"],
+        Array.isArray(trustedKeys)
+          ? "is an empty list and no repository grant holds a key"
+          : "is missing and no repository grant holds a key",
+        keysFix,
+      );
     }
     uniqueValues(ctx, ["trustedKeys"], strings(keys.map((key) => key.kid)), "kid");
     const kidOf = new Map<string, unknown>();
@@ -203,18 +264,29 @@ export function policyKeyRules(keysFix: string, material: (key: Record<string, u
  * tracked key's nor, in API-key mode, the Spacelift API key's; and a spacectl
  * other than the pinned one comes with its digest.
  */
-export function workflowRules(valid: { branch: z.ZodType; environment: z.ZodType }, spacectl: { version: string; sha256: string }) {
-  const ok = (schema: z.ZodType, value: unknown): value is string => typeof value === "string" && schema.safeParse(value).success;
+export function workflowRules(
+  valid: { branch: z.ZodType; environment: z.ZodType },
+  spacectl: { version: string; sha256: string },
+) {
+  const ok = (schema: z.ZodType, value: unknown): value is string =>
+    typeof value === "string" && schema.safeParse(value).success;
   return (options: unknown, ctx: Ctx): void => {
     const { stacks, signing, spacelift, spacectlVersion, spacectlSha256 } = record(options);
     const branchOf = new Map<string, string>();
     for (const stack of (Array.isArray(stacks) ? stacks : []).map(record)) {
       const branch = stack.branch ?? "main";
-      if (typeof stack.id === "string" && ok(valid.branch, branch) && !branchOf.has(branch)) branchOf.set(branch, stack.id);
+      if (typeof stack.id === "string" && ok(valid.branch, branch) && !branchOf.has(branch))
+        branchOf.set(branch, stack.id);
     }
     const apiKeyMode = record(record(spacelift).auth).type !== "oidc";
     const reserved = (name: unknown, path: PropertyKey[]) => {
-      if (apiKeyMode && typeof name === "string" && RESERVED_SECRET_NAMES.includes(name.toUpperCase())) report(ctx, path, `${quoteValue(name)} is the secret that holds the Spacelift API key`, "give the signing key its own secret");
+      if (apiKeyMode && typeof name === "string" && RESERVED_SECRET_NAMES.includes(name.toUpperCase()))
+        report(
+          ctx,
+          path,
+          `${quoteValue(name)} is the secret that holds the Spacelift API key`,
+          "give the signing key its own secret",
+        );
     };
     const { proposed, tracked } = record(signing);
     const { kid: proposedKid, secretName: proposedSecret } = record(proposed);
@@ -232,41 +304,91 @@ export function workflowRules(valid: { branch: z.ZodType; environment: z.ZodType
           return;
         }
         if (covered.has(branch)) {
-          report(ctx, at, `is a second entry for branch ${quoteValue(branch)}`, "give each tracked branch exactly one entry");
+          report(
+            ctx,
+            at,
+            `is a second entry for branch ${quoteValue(branch)}`,
+            "give each tracked branch exactly one entry",
+          );
           return;
         }
         covered.add(branch);
-        if (!branchOf.has(branch)) report(ctx, [...at, "branch"], `${quoteValue(branch)} is the tracked branch of no stack`, `remove the entry, or list only the stacks' tracked branches: ${quoteValue([...branchOf.keys()])}`);
+        if (!branchOf.has(branch))
+          report(
+            ctx,
+            [...at, "branch"],
+            `${quoteValue(branch)} is the tracked branch of no stack`,
+            `remove the entry, or list only the stacks' tracked branches: ${quoteValue([...branchOf.keys()])}`,
+          );
         if (ok(valid.environment, environment)) {
           const other = environments.get(environment.toLowerCase());
           if (other !== undefined) {
-            report(ctx, [...at, "environment"], `${quoteValue(environment)} is the environment of branch ${quoteValue(other)} too (GitHub ignores case in environment names)`, "give each tracked branch its own environment, so one branch's job can never read another branch's key");
+            report(
+              ctx,
+              [...at, "environment"],
+              `${quoteValue(environment)} is the environment of branch ${quoteValue(other)} too (GitHub ignores case in environment names)`,
+              "give each tracked branch its own environment, so one branch's job can never read another branch's key",
+            );
           } else environments.set(environment.toLowerCase(), branch);
         }
         const kidOwner = typeof kid === "string" ? kids.get(kid) : undefined;
-        if (kidOwner !== undefined) report(ctx, [...at, "kid"], `${quoteValue(kid)} is the kid of ${kidOwner} too`, "give every key its own kid: one proposed key and one tracked key per tracked branch");
+        if (kidOwner !== undefined)
+          report(
+            ctx,
+            [...at, "kid"],
+            `${quoteValue(kid)} is the kid of ${kidOwner} too`,
+            "give every key its own kid: one proposed key and one tracked key per tracked branch",
+          );
         else if (typeof kid === "string") kids.set(kid, `signing.tracked[${index}]`);
         // Tracked keys may share a name (each lives in its own environment), but not the proposed key's:
         // a tracked job whose environment lacks the secret would read the repository's proposed key.
-        if (typeof secretName === "string" && typeof proposedSecret === "string" && secretName.toUpperCase() === proposedSecret.toUpperCase()) {
-          report(ctx, [...at, "secretName"], `${quoteValue(secretName)} is the proposed key's repository secret too`, "give the tracked keys an environment secret name of their own, e.g. SPACELIFT_RUN_SIGNING_KEY_TRACKED_1");
+        if (
+          typeof secretName === "string" &&
+          typeof proposedSecret === "string" &&
+          secretName.toUpperCase() === proposedSecret.toUpperCase()
+        ) {
+          report(
+            ctx,
+            [...at, "secretName"],
+            `${quoteValue(secretName)} is the proposed key's repository secret too`,
+            "give the tracked keys an environment secret name of their own, e.g. SPACELIFT_RUN_SIGNING_KEY_TRACKED_1",
+          );
         } else reserved(secretName, [...at, "secretName"]);
       });
       if (allBranchesValid) {
         for (const [branch, stack] of branchOf) {
           if (!covered.has(branch)) {
-            report(ctx, ["signing", "tracked"], `has no entry for branch ${quoteValue(branch)}, the tracked branch of stack ${quoteValue(stack)}`, `add { branch: ${quoteValue(branch)}, environment, kid, secretName } for the key that signs its TRACKED runs`);
+            report(
+              ctx,
+              ["signing", "tracked"],
+              `has no entry for branch ${quoteValue(branch)}, the tracked branch of stack ${quoteValue(stack)}`,
+              `add { branch: ${quoteValue(branch)}, environment, kid, secretName } for the key that signs its TRACKED runs`,
+            );
           }
         }
       }
     }
     const version = spacectlVersion ?? spacectl.version;
     if (version === spacectl.version) {
-      if (typeof spacectlSha256 === "string" && /^[0-9a-f]{64}$/.test(spacectlSha256) && spacectlSha256 !== spacectl.sha256) {
-        report(ctx, ["spacectlSha256"], `${quoteValue(spacectlSha256)} is not the published digest of spacectl ${spacectl.version}`, "leave spacectlSha256 unset for the pinned version");
+      if (
+        typeof spacectlSha256 === "string" &&
+        /^[0-9a-f]{64}$/.test(spacectlSha256) &&
+        spacectlSha256 !== spacectl.sha256
+      ) {
+        report(
+          ctx,
+          ["spacectlSha256"],
+          `${quoteValue(spacectlSha256)} is not the published digest of spacectl ${spacectl.version}`,
+          "leave spacectlSha256 unset for the pinned version",
+        );
       }
     } else if (typeof version === "string" && /^\d+\.\d+\.\d+$/.test(version) && spacectlSha256 === undefined) {
-      report(ctx, ["spacectlSha256"], `is missing for spacectlVersion ${quoteValue(version)}`, `pass the spacectl_${version}_linux_amd64.zip line of spacectl_${version}_SHA256SUMS from the release, or leave spacectlVersion unset for ${spacectl.version}`);
+      report(
+        ctx,
+        ["spacectlSha256"],
+        `is missing for spacectlVersion ${quoteValue(version)}`,
+        `pass the spacectl_${version}_linux_amd64.zip line of spacectl_${version}_SHA256SUMS from the release, or leave spacectlVersion unset for ${spacectl.version}`,
+      );
     }
   };
 }

@@ -27,21 +27,33 @@ export interface TextSpec {
 
 function missingOrOutput(input: unknown, missing: string, plain?: string, plainKind?: string): string | undefined {
   if (input === undefined || input === null) return says("is missing", missing);
-  if (isOutputLike(input)) return says("is an Output or a Promise", `give a plain ${typeof plainKind === "string" ? plainKind : "value"}${plain !== undefined ? `: ${plain}` : ""}`);
+  if (isOutputLike(input))
+    return says(
+      "is an Output or a Promise",
+      `give a plain ${typeof plainKind === "string" ? plainKind : "value"}${plain !== undefined ? `: ${plain}` : ""}`,
+    );
   return undefined;
 }
 
 /** A string with its checks, each failing with the spec's message. */
 export function text(spec: TextSpec) {
   const invalid = (input: unknown) => says(...spec.invalid(input));
-  let schema = z.string({ error: (issue) => missingOrOutput(issue.input, spec.missing, spec.plain, "string") ?? invalid(issue.input) });
+  let schema = z.string({
+    error: (issue) => missingOrOutput(issue.input, spec.missing, spec.plain, "string") ?? invalid(issue.input),
+  });
   // Lengths are checked by a refinement, which runs on strings only: zod's own length checks run on anything
   // with a `length`, and an Output lifts every property. The JSON Schema still states them.
   const { minLength, maxLength } = spec;
   if (minLength !== undefined || maxLength !== undefined) {
-    schema = schema.superRefine((value, ctx) => {
-      if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength)) ctx.addIssue({ code: "custom", message: invalid(value), input: value, abort: true });
-    }).meta({ ...(minLength !== undefined ? { minLength } : {}), ...(maxLength !== undefined ? { maxLength } : {}) });
+    schema = schema
+      .superRefine((value, ctx) => {
+        if (
+          (minLength !== undefined && value.length < minLength) ||
+          (maxLength !== undefined && value.length > maxLength)
+        )
+          ctx.addIssue({ code: "custom", message: invalid(value), input: value, abort: true });
+      })
+      .meta({ ...(minLength !== undefined ? { minLength } : {}), ...(maxLength !== undefined ? { maxLength } : {}) });
   }
   if (spec.pattern !== undefined) schema = schema.regex(spec.pattern, { error: (issue) => invalid(issue.input) });
   const rule = spec.rule;
@@ -65,24 +77,41 @@ export function wholeNumber(spec: { min: number; max: number; missing: string; i
 }
 
 /** One of a few strings. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, spec: { missing: string; invalid: (value: unknown) => Verdict }) {
-  return z.enum(values, { error: (issue) => missingOrOutput(issue.input, spec.missing) ?? says(...spec.invalid(issue.input)) });
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  spec: { missing: string; invalid: (value: unknown) => Verdict },
+) {
+  return z.enum(values, {
+    error: (issue) => missingOrOutput(issue.input, spec.missing) ?? says(...spec.invalid(issue.input)),
+  });
 }
 
 export function flag(field: string) {
-  return z.boolean({ error: (issue) => missingOrOutput(issue.input, "use true or false") ?? says(`${quoteValue(issue.input)} is not a boolean`, `use true or false (${field})`) });
+  return z.boolean({
+    error: (issue) =>
+      missingOrOutput(issue.input, "use true or false") ??
+      says(`${quoteValue(issue.input)} is not a boolean`, `use true or false (${field})`),
+  });
 }
 
 /**
  * An object that takes only the fields of `shape`: an unknown field (a typo) is
  * named, with the known ones listed. `example` shows the expected form.
  */
-export function strict<S extends z.core.$ZodLooseShape>(shape: S, example: string, options: { hidden?: readonly string[] } = {}) {
+export function strict<S extends z.core.$ZodLooseShape>(
+  shape: S,
+  example: string,
+  options: { hidden?: readonly string[] } = {},
+) {
   const known = Object.keys(shape).filter((key) => !options.hidden?.includes(key));
   return z.strictObject(shape, {
     error: (issue) => {
-      if (issue.code === "unrecognized_keys") return `remove it or fix its spelling; the known fields here are ${known.join(", ")}`;
-      return missingOrOutput(issue.input, `give ${example}`) ?? says(`${quoteValue(issue.input)} is not an object`, `give ${example}`);
+      if (issue.code === "unrecognized_keys")
+        return `remove it or fix its spelling; the known fields here are ${known.join(", ")}`;
+      return (
+        missingOrOutput(issue.input, `give ${example}`) ??
+        says(`${quoteValue(issue.input)} is not an object`, `give ${example}`)
+      );
     },
   });
 }
@@ -90,7 +119,10 @@ export function strict<S extends z.core.$ZodLooseShape>(shape: S, example: strin
 /** A list; `empty` says what an empty list means, when it is refused. */
 export function list<T extends z.ZodType>(item: T, spec: { missing: string; empty?: Verdict; of?: string }) {
   const noun = spec.of === undefined ? "a list" : `a list of ${spec.of}`;
-  const schema = z.array(item, { error: (issue) => missingOrOutput(issue.input, spec.missing) ?? says(`${quoteValue(issue.input)} is not ${noun}`, spec.missing) });
+  const schema = z.array(item, {
+    error: (issue) =>
+      missingOrOutput(issue.input, spec.missing) ?? says(`${quoteValue(issue.input)} is not ${noun}`, spec.missing),
+  });
   const empty = spec.empty;
   return empty === undefined ? schema : schema.min(1, { error: () => says(...empty) });
 }
@@ -105,7 +137,9 @@ export function removed(problem: string, fix: string) {
  * parsed with `schema` now; an Output is left for `parsedWhenResolved` with the
  * same schema. The JSON Schema of a config file shows `schema` (a file holds no Output).
  */
-export function deferrable<S extends z.ZodType>(schema: S): z.ZodType<pulumi.Input<z.output<S>>, pulumi.Input<z.input<S>>> {
+export function deferrable<S extends z.ZodType>(
+  schema: S,
+): z.ZodType<pulumi.Input<z.output<S>>, pulumi.Input<z.input<S>>> {
   const wrapped = z.any().superRefine((value, ctx) => {
     if (isOutputLike(value)) return;
     const result = schema.safeParse(value);
@@ -144,7 +178,14 @@ export function choice<const O extends readonly [z.ZodType, ...z.ZodType[]]>(
 
 /** An issue of a nested parse, added to the outer one at the same relative path. */
 export function reissued(issue: z.core.$ZodIssue): z.core.$ZodRawIssue {
-  if (issue.code === "unrecognized_keys") return { code: "unrecognized_keys", keys: issue.keys, path: issue.path, message: issue.message, input: issue.input };
+  if (issue.code === "unrecognized_keys")
+    return {
+      code: "unrecognized_keys",
+      keys: issue.keys,
+      path: issue.path,
+      message: issue.message,
+      input: issue.input,
+    };
   return { code: "custom", path: issue.path, message: issue.message, input: issue.input };
 }
 

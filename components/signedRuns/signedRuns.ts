@@ -47,7 +47,9 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
     planWorkerPool({ workerPool: args.workerPool, launcher: args.launcher }, name);
     const [repositoryKeys, setRepositoryKeys] = pulumi.deferredOutput<TrustedKey[]>();
     const ownGrant: PoolGrant = {
-      repository: pulumi.all([args.github.owner, args.github.repository]).apply(([owner, repository]) => `${owner}/${repository}`),
+      repository: pulumi
+        .all([args.github.owner, args.github.repository])
+        .apply(([owner, repository]) => `${owner}/${repository}`),
       stacks: args.stacks.map((stack) => stack.id),
       trustedKeys: repositoryKeys,
     };
@@ -56,25 +58,33 @@ export class SignedRuns extends pulumi.ComponentResource implements SignedRunsOu
 
     // The pool's policy needs the repository's keys and the repository's created stacks need the pool's id:
     // the keys are handed over through a deferred output once the repository exists.
-    const pool = new SignedRunsWorkerPool(name, {
-      workerPool: args.workerPool,
-      // The own grant's repository may still be an Output; the pool resolves every grant before rendering.
-      repositories: grants as unknown as SignedRunsWorkerPoolArgs["repositories"],
-      maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds,
-      // The generated workflow writes this issuer; tokens from anything else are not this repository's CI.
-      issuer: DEFAULT_ISSUER,
-      launcher: args.launcher,
-      [PARSED]: true,
-    } as SignedRunsWorkerPoolArgs, { parent: this });
-    const repository = new SignedRunsRepository(name, {
-      github: args.github,
-      stacks: args.stacks,
-      spacelift: args.spacelift,
-      workerPoolId: pool.workerPoolId,
-      pushPolicy: args.pushPolicy,
-      signing: args.signing,
-      workflow: args.workflow,
-    }, { parent: this });
+    const pool = new SignedRunsWorkerPool(
+      name,
+      {
+        workerPool: args.workerPool,
+        // The own grant's repository may still be an Output; the pool resolves every grant before rendering.
+        repositories: grants as unknown as SignedRunsWorkerPoolArgs["repositories"],
+        maxTokenLifetimeSeconds: args.signing?.maxTokenLifetimeSeconds,
+        // The generated workflow writes this issuer; tokens from anything else are not this repository's CI.
+        issuer: DEFAULT_ISSUER,
+        launcher: args.launcher,
+        [PARSED]: true,
+      } as SignedRunsWorkerPoolArgs,
+      { parent: this },
+    );
+    const repository = new SignedRunsRepository(
+      name,
+      {
+        github: args.github,
+        stacks: args.stacks,
+        spacelift: args.spacelift,
+        workerPoolId: pool.workerPoolId,
+        pushPolicy: args.pushPolicy,
+        signing: args.signing,
+        workflow: args.workflow,
+      },
+      { parent: this },
+    );
     setRepositoryKeys(repository.trustedKeys);
 
     this.pool = pool;

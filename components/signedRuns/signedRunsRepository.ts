@@ -13,7 +13,12 @@ import {
   type KeyGenerationPlan,
 } from "./keyGenerations";
 import { renderPushPolicy } from "../policy/pushPolicy";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SIGNING_ALGORITHM, type RunType, type SigningAlgorithm } from "../runToken/contract";
+import {
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_SIGNING_ALGORITHM,
+  type RunType,
+  type SigningAlgorithm,
+} from "../runToken/contract";
 import type {
   SignedRunsActiveKeys,
   SignedRunsApiKeyArgs,
@@ -27,7 +32,13 @@ import { inputErrorsOf, isOutputLike, parseInput, parsedWhenResolved } from "../
 import { Policy } from "../spacelift/policy";
 import { PolicyAttachment } from "../spacelift/policyAttachment";
 import { Stack } from "../spacelift/stack";
-import { renderWorkflows, type SpaceliftAuth, type WorkflowFile, type WorkflowOptions, type WorkflowSigning } from "../workflow/renderWorkflows";
+import {
+  renderWorkflows,
+  type SpaceliftAuth,
+  type WorkflowFile,
+  type WorkflowOptions,
+  type WorkflowSigning,
+} from "../workflow/renderWorkflows";
 
 export const SIGNED_RUNS_REPOSITORY_TYPE = "spacelift-signed-runs:index:SignedRunsRepository";
 /** Length of a generated HS256 secret: 64 alphanumerics, about 380 bits. */
@@ -72,11 +83,18 @@ export interface RepositoryPlan {
  * `poolProvided`: a caller (SignedRuns) supplies the pool id later, so created stacks need no `workerPoolId` here.
  * `parsed`: the caller parsed the arguments already (as part of its own schema).
  */
-export function planRepository(args: SignedRunsRepositoryArgs, options: { poolProvided?: boolean; parsed?: boolean } = {}): RepositoryPlan {
+export function planRepository(
+  args: SignedRunsRepositoryArgs,
+  options: { poolProvided?: boolean; parsed?: boolean } = {},
+): RepositoryPlan {
   if (!options.parsed) parseInput(schema.signedRunsRepositoryArgs, args, "", "args");
   const created = args.stacks.findIndex((stack) => stack.create !== undefined);
   if (created >= 0 && args.workerPoolId === undefined && !options.poolProvided) {
-    throw new SignedRunsInputError(`stacks[${created}].create`, "needs a worker pool for the stack it creates", "pass workerPoolId (e.g. a SignedRunsWorkerPool's workerPoolId), or use SignedRuns, which creates the pool");
+    throw new SignedRunsInputError(
+      `stacks[${created}].create`,
+      "needs a worker pool for the stack it creates",
+      "pass workerPoolId (e.g. a SignedRunsWorkerPool's workerPoolId), or use SignedRuns, which creates the pool",
+    );
   }
   const signing = args.signing ?? {};
   const defaultBranch = args.github.branch ?? DEFAULT_REPOSITORY_BRANCH;
@@ -86,7 +104,14 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
     generations: planKeyGenerations(signing),
     defaultBranch,
     trackedBranches: planTrackedBranches(args.stacks, defaultBranch),
-    ...(signing.trackedReviewers !== undefined ? { reviewers: { users: [...(signing.trackedReviewers.users ?? [])], teams: [...(signing.trackedReviewers.teams ?? [])] } } : {}),
+    ...(signing.trackedReviewers !== undefined
+      ? {
+          reviewers: {
+            users: [...(signing.trackedReviewers.users ?? [])],
+            teams: [...(signing.trackedReviewers.teams ?? [])],
+          },
+        }
+      : {}),
     maxTokenLifetimeSeconds: signing.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     stacks: args.stacks,
     authMode: apiKey === undefined ? "external" : "oidc" in apiKey ? "oidc" : "apiKey",
@@ -96,7 +121,9 @@ export function planRepository(args: SignedRunsRepositoryArgs, options: { poolPr
   plan.workflowPaths = renderWorkflowsFor(plan, {
     owner: plainOr(args.github.owner, "owner"),
     repository: plainOr(args.github.repository, "repository"),
-    endpoint: isOutputLike(args.spacelift.endpoint) ? "https://placeholder.app.spacelift.io" : normalizeEndpoint(args.spacelift.endpoint as string),
+    endpoint: isOutputLike(args.spacelift.endpoint)
+      ? "https://placeholder.app.spacelift.io"
+      : normalizeEndpoint(args.spacelift.endpoint as string),
     oidcApiKeyId: "placeholder",
     oidcAudience: apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc.audience : undefined,
     spacectlVersion: args.workflow?.spacectlVersion,
@@ -110,7 +137,12 @@ export function planTrackedBranches(stacks: SignedRunsStackArgs[], defaultBranch
   const byBranch = new Map<string, TrackedBranchPlan>();
   for (const stack of stacks) {
     const branch = stack.branch ?? defaultBranch;
-    const plan = byBranch.get(branch) ?? { branch, environment: trackedEnvironmentName(branch), stacks: [], resourceSuffix: branchResourceSuffix(branch) };
+    const plan = byBranch.get(branch) ?? {
+      branch,
+      environment: trackedEnvironmentName(branch),
+      stacks: [],
+      resourceSuffix: branchResourceSuffix(branch),
+    };
     plan.stacks.push(stack.id);
     byBranch.set(branch, plan);
   }
@@ -126,7 +158,10 @@ const WORKFLOW_FIELDS: Array<[RegExp, string]> = [
 ];
 
 /** renderWorkflows for resolved values; its input errors are re-labelled with the component's field names. */
-export function renderWorkflowsFor(plan: RepositoryPlan, resolved: Parameters<typeof workflowOptionsFor>[1]): WorkflowFile[] {
+export function renderWorkflowsFor(
+  plan: RepositoryPlan,
+  resolved: Parameters<typeof workflowOptionsFor>[1],
+): WorkflowFile[] {
   try {
     return renderWorkflows(workflowOptionsFor(plan, resolved));
   } catch (error) {
@@ -140,18 +175,32 @@ export function renderWorkflowsFor(plan: RepositoryPlan, resolved: Parameters<ty
 /** The workflow options for resolved values; shared by the dry render (file paths) and the real one. */
 export function workflowOptionsFor(
   plan: RepositoryPlan,
-  resolved: { owner: string; repository: string; endpoint: string; oidcApiKeyId?: string; oidcAudience?: string; spacectlVersion?: string; spacectlSha256?: string },
+  resolved: {
+    owner: string;
+    repository: string;
+    endpoint: string;
+    oidcApiKeyId?: string;
+    oidcAudience?: string;
+    spacectlVersion?: string;
+    spacectlSha256?: string;
+  },
 ): WorkflowOptions {
   const auth: SpaceliftAuth =
     plan.authMode === "oidc"
-      ? { type: "oidc", apiKeyId: resolved.oidcApiKeyId!, ...(resolved.oidcAudience !== undefined ? { audience: resolved.oidcAudience } : {}) }
+      ? {
+          type: "oidc",
+          apiKeyId: resolved.oidcApiKeyId!,
+          ...(resolved.oidcAudience !== undefined ? { audience: resolved.oidcAudience } : {}),
+        }
       : { type: "apiKey" };
   const options: WorkflowOptions = {
     stacks: plan.stacks.map((stack) => ({
       id: stack.id,
       branch: stack.branch ?? plan.defaultBranch,
       ...(stack.projectRoot !== undefined ? { projectRoot: stack.projectRoot } : {}),
-      ...(stack.additionalProjectGlobs !== undefined ? { additionalProjectGlobs: [...stack.additionalProjectGlobs] } : {}),
+      ...(stack.additionalProjectGlobs !== undefined
+        ? { additionalProjectGlobs: [...stack.additionalProjectGlobs] }
+        : {}),
     })),
     signing: workflowSigning(plan, resolved.owner, resolved.repository),
     spacelift: { endpoint: resolved.endpoint, auth },
@@ -182,12 +231,22 @@ function workflowSigning(plan: RepositoryPlan, owner: string, repository: string
   return {
     algorithm: plan.algorithm,
     proposed: active.proposed,
-    tracked: active.tracked.map(({ branch, environment, kid, secretName }) => ({ branch, environment, kid, secretName })),
+    tracked: active.tracked.map(({ branch, environment, kid, secretName }) => ({
+      branch,
+      environment,
+      kid,
+      secretName,
+    })),
   };
 }
 
 /** Every listed generation's keys as the policy trusts them: the proposed key for PROPOSED runs of every stack, each tracked key for TRACKED and TASK runs of its branch's stacks. */
-export function trustedKeysFor(plan: RepositoryPlan, owner: string, repository: string, material: (generation: string, branch?: string) => string): TrustedKey[] {
+export function trustedKeysFor(
+  plan: RepositoryPlan,
+  owner: string,
+  repository: string,
+  material: (generation: string, branch?: string) => string,
+): TrustedKey[] {
   const key = (kid: string, publicValue: string, stacks: string[], runTypes: readonly RunType[]): TrustedKey =>
     plan.algorithm === "HS256"
       ? { kid, algorithm: "HS256", secret: publicValue, stacks: [...stacks], runTypes: [...runTypes] }
@@ -195,7 +254,14 @@ export function trustedKeysFor(plan: RepositoryPlan, owner: string, repository: 
   const allStacks = plan.stacks.map((stack) => stack.id);
   return plan.generations.flatMap(({ generation }) => [
     key(proposedKeyId(owner, repository, generation), material(generation), allStacks, PROPOSED_RUN_TYPES),
-    ...plan.trackedBranches.map((tracked) => key(trackedKeyId(owner, repository, tracked.branch, generation), material(generation, tracked.branch), tracked.stacks, TRACKED_RUN_TYPES)),
+    ...plan.trackedBranches.map((tracked) =>
+      key(
+        trackedKeyId(owner, repository, tracked.branch, generation),
+        material(generation, tracked.branch),
+        tracked.stacks,
+        TRACKED_RUN_TYPES,
+      ),
+    ),
   ]);
 }
 
@@ -232,7 +298,12 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const owner = parsedWhenResolved(this, schema.github.shape.owner, "github.owner", args.github.owner);
-    const repository = parsedWhenResolved(this, schema.github.shape.repository, "github.repository", args.github.repository);
+    const repository = parsedWhenResolved(
+      this,
+      schema.github.shape.repository,
+      "github.repository",
+      args.github.repository,
+    );
 
     const pushPolicyId = declarePushPolicy(name, args, parent);
     const stackIds = declareStacks(name, args, plan, repository, pushPolicyId, parent);
@@ -243,7 +314,15 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
 
     const trustedKeys = pulumi
       .all([owner, repository, pulumi.all(keys.map((k) => k.material.publicValue))])
-      .apply(([o, r, publicValues]) => trustedKeysFor(plan, o, r, (generation, branch) => publicValues[keys.findIndex((k) => k.generation === generation && k.branch === branch)]));
+      .apply(([o, r, publicValues]) =>
+        trustedKeysFor(
+          plan,
+          o,
+          r,
+          (generation, branch) =>
+            publicValues[keys.findIndex((k) => k.generation === generation && k.branch === branch)],
+        ),
+      );
     const active = plan.generations.find((g) => g.active)!.generation;
     const activeMaterial = keys.filter((k) => k.generation === active);
     this.trustedKeys = plan.algorithm === "HS256" ? pulumi.secret(trustedKeys) : trustedKeys;
@@ -252,7 +331,9 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
     this.signingKeys = pulumi.secret(
       pulumi.all(activeMaterial.map((k) => k.material.privateValue)).apply((values) => ({
         proposed: values[activeMaterial.findIndex((k) => k.branch === undefined)],
-        tracked: Object.fromEntries(activeMaterial.flatMap((k, index) => (k.branch === undefined ? [] : [[k.branch, values[index]]]))),
+        tracked: Object.fromEntries(
+          activeMaterial.flatMap((k, index) => (k.branch === undefined ? [] : [[k.branch, values[index]]])),
+        ),
       })),
     );
     this.workflowFiles = workflowFiles;
@@ -270,28 +351,44 @@ export class SignedRunsRepository extends pulumi.ComponentResource {
 
   /** @deprecated Removed: a repository now has several keys. Reading it throws; use `trustedKeys`, or `activeKeys` for the kids. */
   get trustedKey(): never {
-    throw new SignedRunsInputError("trustedKey", "is no longer an output: each generation has a proposed key and a tracked key per tracked branch", "use trustedKeys (every key, with runTypes) or activeKeys (the active kids)");
+    throw new SignedRunsInputError(
+      "trustedKey",
+      "is no longer an output: each generation has a proposed key and a tracked key per tracked branch",
+      "use trustedKeys (every key, with runTypes) or activeKeys (the active kids)",
+    );
   }
 
   /** @deprecated Removed: reading it throws; use `signingKeys` ({ proposed, tracked: { [branch]: key } }). */
   get signingKey(): never {
-    throw new SignedRunsInputError("signingKey", "is no longer an output: the workflow signs with a proposed key and a tracked key per tracked branch", "use signingKeys.proposed or signingKeys.tracked[branch]");
+    throw new SignedRunsInputError(
+      "signingKey",
+      "is no longer an output: the workflow signs with a proposed key and a tracked key per tracked branch",
+      "use signingKeys.proposed or signingKeys.tracked[branch]",
+    );
   }
 }
 
 /** The push policy: the one given, or a GIT_PUSH policy that ignores every push. */
-function declarePushPolicy(name: string, args: SignedRunsRepositoryArgs, parent: pulumi.CustomResourceOptions): pulumi.Output<string> {
+function declarePushPolicy(
+  name: string,
+  args: SignedRunsRepositoryArgs,
+  parent: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
   const selection = args.pushPolicy ?? {};
   if ("id" in selection && selection.id !== undefined) return pulumi.output(selection.id);
   const settings = selection as Exclude<typeof selection, { id: unknown }>;
-  return new Policy(`${name}-push-policy`, {
-    name: settings.name ?? `${name}: ignore pushes (signed runs)`,
-    body: renderPushPolicy(),
-    type: "GIT_PUSH",
-    labels: settings.labels,
-    spaceId: settings.spaceId,
-    engineType: settings.engineType,
-  }, parent).id;
+  return new Policy(
+    `${name}-push-policy`,
+    {
+      name: settings.name ?? `${name}: ignore pushes (signed runs)`,
+      body: renderPushPolicy(),
+      type: "GIT_PUSH",
+      labels: settings.labels,
+      spaceId: settings.spaceId,
+      engineType: settings.engineType,
+    },
+    parent,
+  ).id;
 }
 
 /** Stacks: existing ones by id, or created on the pool; the push policy on each. */
@@ -308,26 +405,31 @@ function declareStacks(
     if (stack.create !== undefined) {
       const create = stack.create;
       const vendor = create.vendor;
-      stackId = new Stack(`${name}-stack-${stack.id}`, {
-        slug: stack.id,
-        name: create.name ?? stack.id,
-        repository,
-        branch: stack.branch ?? plan.defaultBranch,
-        projectRoot: stack.projectRoot,
-        additionalProjectGlobs: stack.additionalProjectGlobs,
-        workerPoolId: args.workerPoolId,
-        spaceId: create.spaceId,
-        labels: create.labels,
-        description: create.description,
-        administrative: create.administrative,
-        autodeploy: create.autodeploy,
-        runnerImage: create.runnerImage,
-        protectFromDeletion: create.protectFromDeletion,
-        pulumi: vendor !== undefined && "pulumi" in vendor ? vendor.pulumi : undefined,
-        terraformWorkflowTool: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workflowTool : undefined,
-        terraformVersion: vendor !== undefined && "terraform" in vendor ? vendor.terraform.version : undefined,
-        terraformWorkspace: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workspace : undefined,
-      }, parent).id;
+      stackId = new Stack(
+        `${name}-stack-${stack.id}`,
+        {
+          slug: stack.id,
+          name: create.name ?? stack.id,
+          repository,
+          branch: stack.branch ?? plan.defaultBranch,
+          projectRoot: stack.projectRoot,
+          additionalProjectGlobs: stack.additionalProjectGlobs,
+          workerPoolId: args.workerPoolId,
+          spaceId: create.spaceId,
+          labels: create.labels,
+          description: create.description,
+          administrative: create.administrative,
+          autodeploy: create.autodeploy,
+          runnerImage: create.runnerImage,
+          protectFromDeletion: create.protectFromDeletion,
+          pulumi: vendor !== undefined && "pulumi" in vendor ? vendor.pulumi : undefined,
+          terraformWorkflowTool:
+            vendor !== undefined && "terraform" in vendor ? vendor.terraform.workflowTool : undefined,
+          terraformVersion: vendor !== undefined && "terraform" in vendor ? vendor.terraform.version : undefined,
+          terraformWorkspace: vendor !== undefined && "terraform" in vendor ? vendor.terraform.workspace : undefined,
+        },
+        parent,
+      ).id;
     } else {
       stackId = pulumi.output(stack.id);
     }
@@ -343,23 +445,36 @@ function declareStacks(
  * Administrators cannot bypass it. Returns each environment's name as an
  * Output, so the secrets written into it wait for it.
  */
-function declareTrackedEnvironments(name: string, plan: RepositoryPlan, repository: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): Map<string, pulumi.Output<string>> {
+function declareTrackedEnvironments(
+  name: string,
+  plan: RepositoryPlan,
+  repository: pulumi.Input<string>,
+  parent: pulumi.CustomResourceOptions,
+): Map<string, pulumi.Output<string>> {
   const environments = new Map<string, pulumi.Output<string>>();
   for (const tracked of plan.trackedBranches) {
-    const environment = new github.RepositoryEnvironment(`${name}-environment-${tracked.resourceSuffix}`, {
-      repository,
-      environment: tracked.environment,
-      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-      canAdminsBypass: false,
-      ...(plan.reviewers !== undefined
-        ? { reviewers: [{ users: plan.reviewers.users, teams: plan.reviewers.teams }], preventSelfReview: true }
-        : {}),
-    }, parent);
-    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-branch-${tracked.resourceSuffix}`, {
-      repository,
-      environment: environment.environment,
-      branchPattern: tracked.branch,
-    }, parent);
+    const environment = new github.RepositoryEnvironment(
+      `${name}-environment-${tracked.resourceSuffix}`,
+      {
+        repository,
+        environment: tracked.environment,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+        canAdminsBypass: false,
+        ...(plan.reviewers !== undefined
+          ? { reviewers: [{ users: plan.reviewers.users, teams: plan.reviewers.teams }], preventSelfReview: true }
+          : {}),
+      },
+      parent,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-environment-branch-${tracked.resourceSuffix}`,
+      {
+        repository,
+        environment: environment.environment,
+        branchPattern: tracked.branch,
+      },
+      parent,
+    );
     environments.set(tracked.branch, environment.environment);
   }
   return environments;
@@ -382,20 +497,28 @@ function declareSigningKeys(
 ): DeclaredKey[] {
   return plan.generations.flatMap((generation) => {
     const proposed = signingKeyFor(`${name}-proposed-key-${generation.generation}`, plan.algorithm, parent);
-    new github.ActionsSecret(`${name}-proposed-key-secret-${generation.generation}`, {
-      repository,
-      secretName: generation.proposedSecretName,
-      value: proposed.privateValue,
-    }, parent);
+    new github.ActionsSecret(
+      `${name}-proposed-key-secret-${generation.generation}`,
+      {
+        repository,
+        secretName: generation.proposedSecretName,
+        value: proposed.privateValue,
+      },
+      parent,
+    );
     const tracked = plan.trackedBranches.map((branch): DeclaredKey => {
       const suffix = `${generation.generation}-${branch.resourceSuffix}`;
       const material = signingKeyFor(`${name}-tracked-key-${suffix}`, plan.algorithm, parent);
-      new github.ActionsEnvironmentSecret(`${name}-tracked-key-secret-${suffix}`, {
-        repository,
-        environment: environments.get(branch.branch)!,
-        secretName: generation.trackedSecretName,
-        value: material.privateValue,
-      }, parent);
+      new github.ActionsEnvironmentSecret(
+        `${name}-tracked-key-secret-${suffix}`,
+        {
+          repository,
+          environment: environments.get(branch.branch)!,
+          secretName: generation.trackedSecretName,
+          value: material.privateValue,
+        },
+        parent,
+      );
       return { generation: generation.generation, branch: branch.branch, material };
     });
     return [{ generation: generation.generation, material: proposed }, ...tracked];
@@ -403,11 +526,24 @@ function declareSigningKeys(
 }
 
 /** Spacelift credentials for the workflow, in secret-key mode only. */
-function declareApiKeySecrets(name: string, args: SignedRunsRepositoryArgs, repository: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): void {
+function declareApiKeySecrets(
+  name: string,
+  args: SignedRunsRepositoryArgs,
+  repository: pulumi.Input<string>,
+  parent: pulumi.CustomResourceOptions,
+): void {
   const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
   if (apiKey === undefined || "oidc" in apiKey) return;
-  new github.ActionsSecret(`${name}-spacelift-api-key-id`, { repository, secretName: API_KEY_ID_SECRET_NAME, value: pulumi.secret(apiKey.id) }, parent);
-  new github.ActionsSecret(`${name}-spacelift-api-key-secret`, { repository, secretName: API_KEY_SECRET_SECRET_NAME, value: pulumi.secret(apiKey.secret) }, parent);
+  new github.ActionsSecret(
+    `${name}-spacelift-api-key-id`,
+    { repository, secretName: API_KEY_ID_SECRET_NAME, value: pulumi.secret(apiKey.id) },
+    parent,
+  );
+  new github.ActionsSecret(
+    `${name}-spacelift-api-key-secret`,
+    { repository, secretName: API_KEY_SECRET_SECRET_NAME, value: pulumi.secret(apiKey.secret) },
+    parent,
+  );
 }
 
 /** Workflow files: the paths were fixed by the dry render; the contents need resolved values. */
@@ -421,29 +557,60 @@ function declareWorkflowFiles(
 ): pulumi.Output<WorkflowFile[]> {
   const parent = { parent: component };
   const apiKey = args.spacelift.apiKey as SignedRunsApiKeyArgs | undefined;
-  const endpoint = pulumi.output(parsedWhenResolved(component, schema.spacelift.shape.endpoint, "spacelift.endpoint", args.spacelift.endpoint)).apply(normalizeEndpoint);
+  const endpoint = pulumi
+    .output(
+      parsedWhenResolved(component, schema.spacelift.shape.endpoint, "spacelift.endpoint", args.spacelift.endpoint),
+    )
+    .apply(normalizeEndpoint);
   const oidc = apiKey !== undefined && "oidc" in apiKey ? apiKey.oidc : undefined;
-  const oidcApiKeyId = oidc === undefined ? undefined : parsedWhenResolved(component, schema.oidcApiKey.shape.oidc.shape.apiKeyId, "spacelift.apiKey.oidc.apiKeyId", oidc.apiKeyId);
-  const workflowFiles = pulumi
-    .all([owner, repository, endpoint, oidcApiKeyId])
-    .apply(([o, r, e, keyId]) => {
-      const files = inputErrorsOf(component, () => renderWorkflowsFor(plan, { owner: o, repository: r, endpoint: e, oidcApiKeyId: keyId, oidcAudience: oidc?.audience, spacectlVersion: args.workflow?.spacectlVersion, spacectlSha256: args.workflow?.spacectlSha256 }));
-      const paths = files.map((f) => f.path);
-      if (JSON.stringify(paths) !== JSON.stringify(plan.workflowPaths)) {
-        throw new Error(`internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(plan.workflowPaths)}`);
-      }
-      return files;
-    });
-  const workflowBranch = parsedWhenResolved(component, schema.workflow.shape.branch, "workflow.branch", args.workflow?.branch ?? plan.defaultBranch);
+  const oidcApiKeyId =
+    oidc === undefined
+      ? undefined
+      : parsedWhenResolved(
+          component,
+          schema.oidcApiKey.shape.oidc.shape.apiKeyId,
+          "spacelift.apiKey.oidc.apiKeyId",
+          oidc.apiKeyId,
+        );
+  const workflowFiles = pulumi.all([owner, repository, endpoint, oidcApiKeyId]).apply(([o, r, e, keyId]) => {
+    const files = inputErrorsOf(component, () =>
+      renderWorkflowsFor(plan, {
+        owner: o,
+        repository: r,
+        endpoint: e,
+        oidcApiKeyId: keyId,
+        oidcAudience: oidc?.audience,
+        spacectlVersion: args.workflow?.spacectlVersion,
+        spacectlSha256: args.workflow?.spacectlSha256,
+      }),
+    );
+    const paths = files.map((f) => f.path);
+    if (JSON.stringify(paths) !== JSON.stringify(plan.workflowPaths)) {
+      throw new Error(
+        `internal error: workflow file paths ${JSON.stringify(paths)} differ from the planned ${JSON.stringify(plan.workflowPaths)}`,
+      );
+    }
+    return files;
+  });
+  const workflowBranch = parsedWhenResolved(
+    component,
+    schema.workflow.shape.branch,
+    "workflow.branch",
+    args.workflow?.branch ?? plan.defaultBranch,
+  );
   plan.workflowPaths.forEach((path, index) => {
-    new github.RepositoryFile(`${name}-workflow-${workflowResourceSuffix(path)}`, {
-      repository,
-      file: path,
-      content: workflowFiles.apply((files) => files[index].content),
-      branch: workflowBranch,
-      commitMessage: args.workflow?.commitMessage ?? DEFAULT_WORKFLOW_COMMIT_MESSAGE,
-      overwriteOnCreate: true,
-    }, parent);
+    new github.RepositoryFile(
+      `${name}-workflow-${workflowResourceSuffix(path)}`,
+      {
+        repository,
+        file: path,
+        content: workflowFiles.apply((files) => files[index].content),
+        branch: workflowBranch,
+        commitMessage: args.workflow?.commitMessage ?? DEFAULT_WORKFLOW_COMMIT_MESSAGE,
+        overwriteOnCreate: true,
+      },
+      parent,
+    );
   });
   return workflowFiles;
 }
@@ -455,7 +622,11 @@ interface SigningKeyMaterial {
   publicValue: pulumi.Output<string>;
 }
 
-function signingKeyFor(resourceName: string, algorithm: SigningAlgorithm, opts: pulumi.CustomResourceOptions): SigningKeyMaterial {
+function signingKeyFor(
+  resourceName: string,
+  algorithm: SigningAlgorithm,
+  opts: pulumi.CustomResourceOptions,
+): SigningKeyMaterial {
   if (algorithm === "HS256") {
     const password = new random.RandomPassword(resourceName, { length: HS256_SECRET_LENGTH, special: false }, opts);
     const secret = pulumi.secret(password.result);

@@ -8,7 +8,12 @@ import { DEFAULT_LAUNCHER_POLICY_PATH } from "../schema/primitives";
 import { inputErrorsOf, parseInput } from "../schema/problems";
 import { SignedRunsInputError, quoteValue } from "../schema/inputError";
 import { WorkerPool } from "../spacelift/workerPool";
-import { declareKubernetesLauncher, planKubernetesLauncher, type KubernetesLauncherPlan, type KubernetesLauncherResources } from "../kubernetes/launcher";
+import {
+  declareKubernetesLauncher,
+  planKubernetesLauncher,
+  type KubernetesLauncherPlan,
+  type KubernetesLauncherResources,
+} from "../kubernetes/launcher";
 import { KUBERNETES_POLICY_PATH } from "../kubernetes/manifests";
 
 /** Marks arguments SignedRuns parsed already. Internal. */
@@ -36,23 +41,35 @@ export interface PoolGrant {
 }
 
 /** The pool's settings with their defaults, for arguments the schema accepted (everything but the grants). */
-export function planWorkerPool(args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys" | "repositories">, componentName = "signed-runs"): WorkerPoolPlan {
+export function planWorkerPool(
+  args: Omit<SignedRunsWorkerPoolArgs, "trustedKeys" | "repositories">,
+  componentName = "signed-runs",
+): WorkerPoolPlan {
   const selection = args.workerPool as { id?: pulumi.Input<string> } | undefined;
   const kubernetes = planLauncherKubernetes(args, componentName, selection?.id !== undefined);
   return {
     maxTokenLifetimeSeconds: args.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     issuer: args.issuer,
-    policyPath: kubernetes !== undefined ? KUBERNETES_POLICY_PATH : (args.launcher?.policyPath ?? DEFAULT_LAUNCHER_POLICY_PATH),
+    policyPath:
+      kubernetes !== undefined ? KUBERNETES_POLICY_PATH : (args.launcher?.policyPath ?? DEFAULT_LAUNCHER_POLICY_PATH),
     existingPoolId: selection?.id,
     ...(kubernetes !== undefined ? { kubernetes } : {}),
   };
 }
 
 /** `launcher.kubernetes` (issue 12): its pods read the policy where the component mounts it, so `policyPath` is refused beside it. */
-function planLauncherKubernetes(args: Pick<SignedRunsWorkerPoolArgs, "launcher">, componentName: string, existingPool: boolean): KubernetesLauncherPlan | undefined {
+function planLauncherKubernetes(
+  args: Pick<SignedRunsWorkerPoolArgs, "launcher">,
+  componentName: string,
+  existingPool: boolean,
+): KubernetesLauncherPlan | undefined {
   if (args.launcher?.kubernetes === undefined) return undefined;
   if (args.launcher.policyPath !== undefined) {
-    throw new SignedRunsInputError("launcher.policyPath", `${quoteValue(args.launcher.policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`, "leave launcher.policyPath out when launcher.kubernetes is set");
+    throw new SignedRunsInputError(
+      "launcher.policyPath",
+      `${quoteValue(args.launcher.policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`,
+      "leave launcher.policyPath out when launcher.kubernetes is set",
+    );
   }
   return planKubernetesLauncher("launcher.kubernetes", args.launcher.kubernetes, componentName, existingPool);
 }
@@ -88,10 +105,20 @@ export class SignedRunsWorkerPool extends pulumi.ComponentResource {
     this.workerPoolId = pool.id;
     this.initializationPolicy = initializationPolicyFor(this, grants, plan);
     this.launcherEnvironment = launcherEnvironmentFor(pool.credentials, plan);
-    this.kubernetes = plan.kubernetes === undefined ? undefined : declareKubernetesLauncher(name, plan.kubernetes, {
-      policy: this.initializationPolicy,
-      credentials: plan.kubernetes.credentials ?? pool.credentials.apply((c) => ({ token: c?.config ?? "", privateKey: c?.privateKey ?? "" })),
-    }, this);
+    this.kubernetes =
+      plan.kubernetes === undefined
+        ? undefined
+        : declareKubernetesLauncher(
+            name,
+            plan.kubernetes,
+            {
+              policy: this.initializationPolicy,
+              credentials:
+                plan.kubernetes.credentials ??
+                pool.credentials.apply((c) => ({ token: c?.config ?? "", privateKey: c?.privateKey ?? "" })),
+            },
+            this,
+          );
     this.registerOutputs({
       workerPoolId: this.workerPoolId,
       initializationPolicy: this.initializationPolicy,
@@ -108,30 +135,66 @@ interface DeclaredPool {
 }
 
 /** The pool: an existing one by id, or a created one. */
-function declareWorkerPool(name: string, selection: SignedRunsWorkerPoolSelection | undefined, plan: WorkerPoolPlan, parent: pulumi.CustomResourceOptions): DeclaredPool {
+function declareWorkerPool(
+  name: string,
+  selection: SignedRunsWorkerPoolSelection | undefined,
+  plan: WorkerPoolPlan,
+  parent: pulumi.CustomResourceOptions,
+): DeclaredPool {
   if (plan.existingPoolId !== undefined) {
     return { id: pulumi.output(plan.existingPoolId), created: undefined, credentials: pulumi.output(undefined) };
   }
   const settings = (selection ?? {}) as Exclude<SignedRunsWorkerPoolSelection, { id: unknown }>;
-  const pool = new WorkerPool(`${name}-worker-pool`, {
-    name: settings.name ?? `${name} (signed runs)`,
-    description: settings.description ?? "Runs only runs whose metadata carries a token signed by the repository's CI (spacelift-signed-runs).",
-    labels: settings.labels,
-    spaceId: settings.spaceId,
-  }, parent);
-  return { id: pool.id, created: pool, credentials: pulumi.all([pool.config, pool.privateKey]).apply(([config, privateKey]) => ({ config, privateKey })) };
+  const pool = new WorkerPool(
+    `${name}-worker-pool`,
+    {
+      name: settings.name ?? `${name} (signed runs)`,
+      description:
+        settings.description ??
+        "Runs only runs whose metadata carries a token signed by the repository's CI (spacelift-signed-runs).",
+      labels: settings.labels,
+      spaceId: settings.spaceId,
+    },
+    parent,
+  );
+  return {
+    id: pool.id,
+    created: pool,
+    credentials: pulumi.all([pool.config, pool.privateKey]).apply(([config, privateKey]) => ({ config, privateKey })),
+  };
 }
 
 /** The policy text for the grants; secret whenever it embeds an HS256 key, also when a caller passed the key unmarked. */
-function initializationPolicyFor(component: pulumi.ComponentResource, grants: PoolGrant[], plan: WorkerPoolPlan): pulumi.Output<string> {
-  const resolved = pulumi.all(grants.map((grant) => pulumi.all([grant.repository, grant.trustedKeys]).apply(([repository, trustedKeys]) => ({ repository, stacks: [...grant.stacks], trustedKeys }))));
+function initializationPolicyFor(
+  component: pulumi.ComponentResource,
+  grants: PoolGrant[],
+  plan: WorkerPoolPlan,
+): pulumi.Output<string> {
+  const resolved = pulumi.all(
+    grants.map((grant) =>
+      pulumi
+        .all([grant.repository, grant.trustedKeys])
+        .apply(([repository, trustedKeys]) => ({ repository, stacks: [...grant.stacks], trustedKeys })),
+    ),
+  );
   return resolved.apply((repositories) => {
-    const text = inputErrorsOf(component, () => renderInitializationPolicy({ repositories, maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds, ...(plan.issuer !== undefined ? { issuer: plan.issuer } : {}) }));
-    return repositories.some((grant) => grant.trustedKeys.some((key) => key.algorithm === "HS256")) ? pulumi.secret(text) : pulumi.output(text);
+    const text = inputErrorsOf(component, () =>
+      renderInitializationPolicy({
+        repositories,
+        maxTokenLifetimeSeconds: plan.maxTokenLifetimeSeconds,
+        ...(plan.issuer !== undefined ? { issuer: plan.issuer } : {}),
+      }),
+    );
+    return repositories.some((grant) => grant.trustedKeys.some((key) => key.algorithm === "HS256"))
+      ? pulumi.secret(text)
+      : pulumi.output(text);
   });
 }
 
 /** The launcher's environment; secret (it holds the pool's credentials). */
-function launcherEnvironmentFor(credentials: DeclaredPool["credentials"], plan: WorkerPoolPlan): pulumi.Output<LauncherEnvironment> {
+function launcherEnvironmentFor(
+  credentials: DeclaredPool["credentials"],
+  plan: WorkerPoolPlan,
+): pulumi.Output<LauncherEnvironment> {
   return pulumi.secret(credentials.apply((value) => buildLauncherEnvironment(value, plan.policyPath)));
 }

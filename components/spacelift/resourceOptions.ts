@@ -87,7 +87,9 @@ export function setSpaceliftPackageSource(source: SpaceliftPackageSource | undef
     const base = source.parameter.local.path.split(/[\\/]/).pop() ?? "";
     if (!base.startsWith("terraform-provider-")) {
       // The bridge derives the provider name from the file name; anything else fails later, inside the engine.
-      throw new Error(`spacelift package source: the local provider's file name must start with "terraform-provider-" (got "${base}")`);
+      throw new Error(
+        `spacelift package source: the local provider's file name must start with "terraform-provider-" (got "${base}")`,
+      );
     }
   }
   chosenSource = source;
@@ -112,7 +114,7 @@ export function spaceliftPackageRef(): Promise<string | undefined> | undefined {
   if (!pulumi.runtime.supportsParameterization()) {
     throw new Error(
       "The Pulumi CLI running this program does not support parameterized packages, which the Spacelift binding uses by default. " +
-      "Fix: use Pulumi CLI 3.147 or newer, or call spacelift.setSpaceliftPackageSource({ kind: \"legacyPlugin\" }).",
+        'Fix: use Pulumi CLI 3.147 or newer, or call spacelift.setSpaceliftPackageSource({ kind: "legacyPlugin" }).',
     );
   }
   return pulumi.runtime.registerPackage({
@@ -131,9 +133,13 @@ export function spaceliftPackageRef(): Promise<string | undefined> | undefined {
  * version; under the bridge nothing (the package ref carries it). An explicit provider (`provider`, or `providers`
  * on a parent) still wins, so a provider instance from either SDK can be used.
  */
-export function spaceliftResourceOptions(opts: pulumi.CustomResourceOptions | undefined, extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  const defaults: pulumi.CustomResourceOptions = spaceliftPackageSource().kind === "legacyPlugin"
-    ? { pluginDownloadURL: SPACELIFT_PLUGIN_DOWNLOAD_URL, version: SPACELIFT_PLUGIN_VERSION }
-    : {};
+export function spaceliftResourceOptions(
+  opts: pulumi.CustomResourceOptions | undefined,
+  extra?: pulumi.CustomResourceOptions,
+): pulumi.CustomResourceOptions {
+  const defaults: pulumi.CustomResourceOptions =
+    spaceliftPackageSource().kind === "legacyPlugin"
+      ? { pluginDownloadURL: SPACELIFT_PLUGIN_DOWNLOAD_URL, version: SPACELIFT_PLUGIN_VERSION }
+      : {};
   return pulumi.mergeOptions(pulumi.mergeOptions(defaults, extra ?? {}), opts ?? {});
 }

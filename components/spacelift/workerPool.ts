@@ -45,7 +45,14 @@ export class WorkerPool extends pulumi.CustomResource {
       config: undefined,
       privateKey: undefined,
     };
-    super(WorkerPool.__pulumiType, name, inputs, spaceliftResourceOptions(opts, { additionalSecretOutputs: ["config", "privateKey", "csr"] }), false, spaceliftPackageRef());
+    super(
+      WorkerPool.__pulumiType,
+      name,
+      inputs,
+      spaceliftResourceOptions(opts, { additionalSecretOutputs: ["config", "privateKey", "csr"] }),
+      false,
+      spaceliftPackageRef(),
+    );
     // additionalSecretOutputs makes the engine encrypt them in state; this keeps them secret in the program too,
     // whatever the provider version reports.
     this.config = pulumi.secret(this.config);

@@ -1,7 +1,12 @@
 import { DEFAULT_ISSUER } from "../runToken/contract";
 import type { ResolvedSigner, ResolvedStack, ResolvedWorkflowOptions } from "./workflowOptions";
 import { SPACELIFT_API_KEY_ID_SECRET, SPACELIFT_API_KEY_SECRET_SECRET } from "./workflowOptions";
-import { FETCH_OIDC_TOKEN_SCRIPT, INSTALL_SPACECTL_SCRIPT, SIGN_RUN_TOKEN_SCRIPT, triggerRunScript } from "./stepScripts";
+import {
+  FETCH_OIDC_TOKEN_SCRIPT,
+  INSTALL_SPACECTL_SCRIPT,
+  SIGN_RUN_TOKEN_SCRIPT,
+  triggerRunScript,
+} from "./stepScripts";
 
 /** One generated GitHub Actions workflow file: where it goes in the repository and its text. */
 export interface WorkflowFile {
@@ -55,7 +60,11 @@ export function renderWorkflowFile(stack: ResolvedStack, options: ResolvedWorkfl
     for (const filter of stack.pathFilters) lines.push(`      - ${scalar(filter)}`);
   }
   lines.push("", "permissions:", "  contents: read");
-  if (oidc) lines.push("  # Lets the job ask GitHub for an OIDC token that Spacelift accepts as the API key secret.", "  id-token: write");
+  if (oidc)
+    lines.push(
+      "  # Lets the job ask GitHub for an OIDC token that Spacelift accepts as the API key secret.",
+      "  id-token: write",
+    );
   lines.push(
     "",
     "# One run request at a time per stack and branch; a newer push waits rather than cancelling one in flight.",
@@ -107,7 +116,12 @@ interface JobSpec {
 
 function job(lines: string[], stack: ResolvedStack, options: ResolvedWorkflowOptions, spec: JobSpec): void {
   const oidc = options.auth.type === "oidc" ? options.auth : undefined;
-  lines.push(`  ${spec.id}:`, `    name: ${scalar(spec.name)}`, ...spec.comment.map((line) => `    ${line}`), `    if: ${spec.condition}`);
+  lines.push(
+    `  ${spec.id}:`,
+    `    name: ${scalar(spec.name)}`,
+    ...spec.comment.map((line) => `    ${line}`),
+    `    if: ${spec.condition}`,
+  );
   if (spec.environment !== undefined) {
     lines.push(
       "    # GitHub starts this job only if the environment's deployment branch policy admits the branch,",

@@ -150,10 +150,18 @@ export function resolveWorkflowOptions(options: WorkflowOptions): ResolvedWorkfl
     stacks,
     algorithm,
     proposed: { kid: proposed.kid, secretName: proposed.secretName },
-    tracked: new Map(tracked.map((entry) => [entry.branch, { branch: entry.branch, environment: entry.environment, kid: entry.kid, secretName: entry.secretName }])),
+    tracked: new Map(
+      tracked.map((entry) => [
+        entry.branch,
+        { branch: entry.branch, environment: entry.environment, kid: entry.kid, secretName: entry.secretName },
+      ]),
+    ),
     endpoint,
     // Default: the account's host. Whatever it is, it must equal the OIDC API key's client id.
-    auth: auth.type === "apiKey" ? { type: "apiKey" } : { type: "oidc", apiKeyId: auth.apiKeyId, audience: auth.audience ?? new URL(endpoint).hostname },
+    auth:
+      auth.type === "apiKey"
+        ? { type: "apiKey" }
+        : { type: "oidc", apiKeyId: auth.apiKeyId, audience: auth.audience ?? new URL(endpoint).hostname },
     maxTokenLifetimeSeconds: valid.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     spacectlVersion: valid.spacectlVersion ?? PINNED_SPACECTL_VERSION,
     spacectlSha256: valid.spacectlSha256 ?? PINNED_SPACECTL_LINUX_AMD64_SHA256,

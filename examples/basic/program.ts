@@ -7,7 +7,12 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { SignedRuns, SignedRunsInputError, type SignedRunsApiKeyArgs, type SignedRunsStackArgs } from "../../components";
+import {
+  SignedRuns,
+  SignedRunsInputError,
+  type SignedRunsApiKeyArgs,
+  type SignedRunsStackArgs,
+} from "../../components";
 import type { SigningAlgorithm } from "../../components/runToken/contract";
 
 export interface BasicExampleConfig {
@@ -25,7 +30,9 @@ export interface BasicExampleConfig {
 
 /** Reads the example's stack configuration. `stacks` is a list of stack ids or of stack objects. */
 export function readBasicExampleConfig(config: pulumi.Config = new pulumi.Config()): BasicExampleConfig {
-  const stacks = config.requireObject<Array<string | SignedRunsStackArgs>>("stacks").map((stack) => (typeof stack === "string" ? { id: stack } : stack));
+  const stacks = config
+    .requireObject<Array<string | SignedRunsStackArgs>>("stacks")
+    .map((stack) => (typeof stack === "string" ? { id: stack } : stack));
   const apiKeyId = config.get("spaceliftApiKeyId");
   const apiKeySecret = config.getSecret("spaceliftApiKeySecret");
   const oidcApiKeyId = config.get("spaceliftOidcApiKeyId");
@@ -37,7 +44,11 @@ export function readBasicExampleConfig(config: pulumi.Config = new pulumi.Config
   } else if (apiKeyId !== undefined || apiKeySecret !== undefined) {
     // Half a key would silently leave the GitHub secrets unmanaged; say so instead.
     const missing = apiKeyId === undefined ? "spaceliftApiKeyId" : "spaceliftApiKeySecret";
-    throw new SignedRunsInputError(missing, "is not set, but its other half is", `set it (pulumi config set ${missing === "spaceliftApiKeySecret" ? "--secret " : ""}${missing}), or unset both to manage the SPACELIFT_API_KEY_ID/_SECRET GitHub secrets yourself`);
+    throw new SignedRunsInputError(
+      missing,
+      "is not set, but its other half is",
+      `set it (pulumi config set ${missing === "spaceliftApiKeySecret" ? "--secret " : ""}${missing}), or unset both to manage the SPACELIFT_API_KEY_ID/_SECRET GitHub secrets yourself`,
+    );
   }
   return {
     githubOwner: config.require("githubOwner"),

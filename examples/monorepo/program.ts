@@ -17,11 +17,21 @@ export const MONOREPO_STACKS: SignedRunsStackArgs[] = [
     id: "cluster-staging",
     projectRoot: "cluster",
     branch: "staging",
-    create: { name: "Cluster (staging)", labels: ["signed-runs"], autodeploy: true, vendor: { terraform: { workflowTool: "OPEN_TOFU", version: "1.8.0" } } },
+    create: {
+      name: "Cluster (staging)",
+      labels: ["signed-runs"],
+      autodeploy: true,
+      vendor: { terraform: { workflowTool: "OPEN_TOFU", version: "1.8.0" } },
+    },
   },
 ];
 
-export function monorepoExample(config: { githubOwner: string; githubRepository: string; spaceliftEndpoint: string; oidcApiKeyId: string }) {
+export function monorepoExample(config: {
+  githubOwner: string;
+  githubRepository: string;
+  spaceliftEndpoint: string;
+  oidcApiKeyId: string;
+}) {
   const signedRuns = new SignedRuns("platform", {
     github: { owner: config.githubOwner, repository: config.githubRepository, branch: "main" },
     stacks: MONOREPO_STACKS,

@@ -55,7 +55,9 @@ export function temporaryDirectory(name: string): string {
 export function actionlintBinary(): string {
   const binary = path.join(TOOLS_BIN, "actionlint");
   if (!existsSync(binary)) {
-    throw new Error(`${binary} is missing: run \`npm run tools\` (scripts/install-tools.sh builds actionlint into .tools/bin)`);
+    throw new Error(
+      `${binary} is missing: run \`npm run tools\` (scripts/install-tools.sh builds actionlint into .tools/bin)`,
+    );
   }
   return binary;
 }
@@ -64,8 +66,14 @@ export function actionlintBinary(): string {
 export function runActionlint(files: string[], cwd: string): CliResult {
   // actionlint silently skips run: scripts when shellcheck is missing, so insist on it.
   const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
-  if (shellcheck.status !== 0) throw new Error("shellcheck is missing: install it with 'apt-get install shellcheck' (npm run tools does this as root)");
-  const result = spawnSync(actionlintBinary(), ["-no-color", "-shellcheck=shellcheck", ...files], { cwd, encoding: "utf8" });
+  if (shellcheck.status !== 0)
+    throw new Error(
+      "shellcheck is missing: install it with 'apt-get install shellcheck' (npm run tools does this as root)",
+    );
+  const result = spawnSync(actionlintBinary(), ["-no-color", "-shellcheck=shellcheck", ...files], {
+    cwd,
+    encoding: "utf8",
+  });
   if (result.error) throw result.error;
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -29,7 +29,10 @@ export function monorepoArgs(): SignedRunsArgs {
       { id: "cluster-prod", projectRoot: "cluster" },
       { id: "cluster-staging", projectRoot: "cluster", branch: "staging" },
     ],
-    spacelift: { endpoint: "https://acme.app.spacelift.io/", apiKey: { oidc: { apiKeyId: "01HOIDCKEY", audience: "acme" } } },
+    spacelift: {
+      endpoint: "https://acme.app.spacelift.io/",
+      apiKey: { oidc: { apiKeyId: "01HOIDCKEY", audience: "acme" } },
+    },
     workflow: { branch: "trunk", commitMessage: "ci: signed runs" },
   };
 }
@@ -53,7 +56,12 @@ export function createdStacksArgs(): SignedRunsArgs {
           vendor: { pulumi: { loginUrl: "s3://acme-pulumi-state", stackName: "web-prod" } },
         },
       },
-      { id: "db-prod", projectRoot: "db", branch: "release", create: { vendor: { terraform: { workflowTool: "OPEN_TOFU", version: "1.8.0", workspace: "prod" } } } },
+      {
+        id: "db-prod",
+        projectRoot: "db",
+        branch: "release",
+        create: { vendor: { terraform: { workflowTool: "OPEN_TOFU", version: "1.8.0", workspace: "prod" } } },
+      },
       { id: "legacy-prod" },
     ],
     spacelift: { endpoint: "https://acme.app.spacelift.io", apiKey: { id: API_KEY_ID, secret: API_KEY_SECRET } },
@@ -62,10 +70,20 @@ export function createdStacksArgs(): SignedRunsArgs {
   };
 }
 
-export function rotationArgs(keys: string[], activeKey?: string, algorithm: "HS256" | "ES256" = "HS256", trackedReviewers?: { users?: number[]; teams?: number[] }): SignedRunsArgs {
+export function rotationArgs(
+  keys: string[],
+  activeKey?: string,
+  algorithm: "HS256" | "ES256" = "HS256",
+  trackedReviewers?: { users?: number[]; teams?: number[] },
+): SignedRunsArgs {
   return singleStackArgs({
     stacks: [{ id: "payments-prod" }, { id: "payments-dev", branch: "dev" }],
-    signing: { algorithm, keys, ...(activeKey !== undefined ? { activeKey } : {}), ...(trackedReviewers !== undefined ? { trackedReviewers } : {}) },
+    signing: {
+      algorithm,
+      keys,
+      ...(activeKey !== undefined ? { activeKey } : {}),
+      ...(trackedReviewers !== undefined ? { trackedReviewers } : {}),
+    },
   });
 }
 
@@ -81,11 +99,18 @@ export const SHARED_REPOSITORIES = [
  * get its id for their created stacks, and their keys reach the grants once
  * they exist.
  */
-export function sharedPool(algorithm: "HS256" | "ES256" = "HS256", poolSettings: { id?: string } = {}): { repositories: SignedRunsRepository[]; pool: SignedRunsWorkerPool } {
+export function sharedPool(
+  algorithm: "HS256" | "ES256" = "HS256",
+  poolSettings: { id?: string } = {},
+): { repositories: SignedRunsRepository[]; pool: SignedRunsWorkerPool } {
   const deferred = SHARED_REPOSITORIES.map(() => pulumi.deferredOutput<TrustedKey[]>());
   const pool = new SignedRunsWorkerPool("shared", {
     workerPool: poolSettings.id !== undefined ? { id: poolSettings.id } : { name: "shared signed-runs pool" },
-    repositories: SHARED_REPOSITORIES.map((repo, index) => ({ repository: `acme/${repo.repository}`, stacks: [...repo.stacks], trustedKeys: deferred[index][0] })),
+    repositories: SHARED_REPOSITORIES.map((repo, index) => ({
+      repository: `acme/${repo.repository}`,
+      stacks: [...repo.stacks],
+      trustedKeys: deferred[index][0],
+    })),
     launcher: { policyPath: "/opt/spacelift/policy.rego" },
   });
   const repositories = SHARED_REPOSITORIES.map(
@@ -108,9 +133,11 @@ export const ALL_SCENARIOS: Record<string, () => unknown> = {
   monorepo: () => new SignedRuns("platform", monorepoArgs()),
   "created stacks": () => new SignedRuns("apps", createdStacksArgs()),
   "existing pool": () => new SignedRuns("payments", singleStackArgs({ workerPool: { id: "01HEXISTINGPOOL" } })),
-  "existing push policy": () => new SignedRuns("payments", singleStackArgs({ pushPolicy: { id: "existing-push-policy" } })),
+  "existing push policy": () =>
+    new SignedRuns("payments", singleStackArgs({ pushPolicy: { id: "existing-push-policy" } })),
   HS256: () => new SignedRuns("payments", singleStackArgs({ signing: { algorithm: "HS256" } })),
-  "tracked reviewers": () => new SignedRuns("payments", rotationArgs(["1"], undefined, "ES256", { users: [1001], teams: [2002] })),
+  "tracked reviewers": () =>
+    new SignedRuns("payments", rotationArgs(["1"], undefined, "ES256", { users: [1001], teams: [2002] })),
   "rotation, two generations": () => new SignedRuns("payments", rotationArgs(["2026-05", "2026-11"], "2026-05")),
   "shared pool": () => sharedPool(),
 };

@@ -38,7 +38,9 @@ const downloads = process.env.CURL_STAND_IN_DOWNLOADS
   : {};
 const localFile = downloads[url.href];
 if (localFile === undefined) {
-  process.stderr.write(`curl: (6) Could not resolve host: ${url.hostname} (the test network only serves its own files)\n`);
+  process.stderr.write(
+    `curl: (6) Could not resolve host: ${url.hostname} (the test network only serves its own files)\n`,
+  );
   process.exit(6);
 }
 const outputIndex = argv.findIndex((arg) => arg === "--output" || arg === "-o");

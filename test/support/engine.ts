@@ -9,7 +9,17 @@
  * can assert that nothing outlived the engine.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findPackageRoot } from "../../components/policy/policyFiles";
@@ -19,7 +29,10 @@ export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
 /** The engine binaries scripts/install-tools.sh builds; a test needs all three. */
 export const ENGINE_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-terraform-provider"] as const;
 /** The bridge's plugin version, the one the Spacelift binding registers (components/spacelift/resourceOptions.ts). */
-export const BRIDGE_PLUGIN_VERSION = readFileSync(path.join(REPO_ROOT, "tools", "go", "terraform-bridge", "plugin-version"), "utf8").trim();
+export const BRIDGE_PLUGIN_VERSION = readFileSync(
+  path.join(REPO_ROOT, "tools", "go", "terraform-bridge", "plugin-version"),
+  "utf8",
+).trim();
 
 /** A generous guard against a hung engine, not a speed assertion. */
 const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
@@ -72,7 +85,9 @@ export interface EngineWorkspace {
 export function requireEngineTools(): void {
   const missing = ENGINE_TOOLS.filter((tool) => !existsSync(path.join(TOOLS_BIN, tool)));
   if (missing.length > 0) {
-    throw new Error(`the Pulumi engine is not built (${missing.map((t) => `.tools/bin/${t}`).join(", ")} missing). Fix: run 'npm run tools' (bash scripts/install-tools.sh); it builds them from the Go module proxy`);
+    throw new Error(
+      `the Pulumi engine is not built (${missing.map((t) => `.tools/bin/${t}`).join(", ")} missing). Fix: run 'npm run tools' (bash scripts/install-tools.sh); it builds them from the Go module proxy`,
+    );
   }
 }
 
@@ -109,7 +124,9 @@ export async function createEngineWorkspace(options: EngineWorkspaceOptions): Pr
   const backendDir = path.join(root, "state");
   mkdirSync(home);
   mkdirSync(backendDir);
-  const fixture = path.isAbsolute(options.fixture) ? options.fixture : path.join(REPO_ROOT, "test", "fixtures", options.fixture);
+  const fixture = path.isAbsolute(options.fixture)
+    ? options.fixture
+    : path.join(REPO_ROOT, "test", "fixtures", options.fixture);
   cpSync(fixture, projectDir, { recursive: true });
   for (const pkg of ["@pulumi/pulumi", ...(options.nodeModules ?? [])]) {
     const link = path.join(projectDir, "node_modules", pkg);
@@ -120,12 +137,25 @@ export async function createEngineWorkspace(options: EngineWorkspaceOptions): Pr
   const env = engineEnv(home, backendDir, options.env ?? {});
   const survivors: string[] = [];
   const workspace: EngineWorkspace = {
-    root, projectDir, home, backendDir, stack, env, survivors,
+    root,
+    projectDir,
+    home,
+    backendDir,
+    stack,
+    env,
+    survivors,
     async run(args, runOptions = {}) {
-      const result = await runInGroup(path.join(TOOLS_BIN, "pulumi"), args, { cwd: projectDir, env, input: runOptions.input, markers: [home] });
+      const result = await runInGroup(path.join(TOOLS_BIN, "pulumi"), args, {
+        cwd: projectDir,
+        env,
+        input: runOptions.input,
+        markers: [home],
+      });
       survivors.push(...result.survivors);
       if (result.code !== 0 && !runOptions.allowFailure) {
-        throw new Error(`${result.command} failed (exit ${result.code ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+        throw new Error(
+          `${result.command} failed (exit ${result.code ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+        );
       }
       return result;
     },
@@ -136,7 +166,12 @@ export async function createEngineWorkspace(options: EngineWorkspaceOptions): Pr
     },
   };
   const plugins: EnginePlugin[] = [
-    { kind: "resource", name: "terraform-provider", version: BRIDGE_PLUGIN_VERSION, file: path.join(TOOLS_BIN, "pulumi-resource-terraform-provider") },
+    {
+      kind: "resource",
+      name: "terraform-provider",
+      version: BRIDGE_PLUGIN_VERSION,
+      file: path.join(TOOLS_BIN, "pulumi-resource-terraform-provider"),
+    },
     ...(options.plugins ?? []),
   ];
   for (const plugin of plugins) {
@@ -147,16 +182,41 @@ export async function createEngineWorkspace(options: EngineWorkspaceOptions): Pr
 }
 
 /** `pulumi config set` (with --secret when `secret`); the value goes through stdin so it is not in any command line. */
-export async function setConfig(ws: EngineWorkspace, key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
-  await ws.run(["config", "set", key, ...(options.secret ? ["--secret"] : ["--plaintext"]), "--stack", ws.stack, "--non-interactive"], { input: value });
+export async function setConfig(
+  ws: EngineWorkspace,
+  key: string,
+  value: string,
+  options: { secret?: boolean } = {},
+): Promise<void> {
+  await ws.run(
+    [
+      "config",
+      "set",
+      key,
+      ...(options.secret ? ["--secret"] : ["--plaintext"]),
+      "--stack",
+      ws.stack,
+      "--non-interactive",
+    ],
+    { input: value },
+  );
 }
 
-export function up(ws: EngineWorkspace, options: { allowFailure?: boolean; args?: string[] } = {}): Promise<EngineResult> {
-  return ws.run(["up", "--yes", "--skip-preview", "--non-interactive", "--stack", ws.stack, ...(options.args ?? [])], options);
+export function up(
+  ws: EngineWorkspace,
+  options: { allowFailure?: boolean; args?: string[] } = {},
+): Promise<EngineResult> {
+  return ws.run(
+    ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", ws.stack, ...(options.args ?? [])],
+    options,
+  );
 }
 
 /** `pulumi preview --expect-no-changes`: fails (exit 255) when the program would change anything. */
-export function previewExpectNoChanges(ws: EngineWorkspace, options: { allowFailure?: boolean } = {}): Promise<EngineResult> {
+export function previewExpectNoChanges(
+  ws: EngineWorkspace,
+  options: { allowFailure?: boolean } = {},
+): Promise<EngineResult> {
   return ws.run(["preview", "--expect-no-changes", "--non-interactive", "--diff", "--stack", ws.stack], options);
 }
 
@@ -168,7 +228,15 @@ export function destroy(ws: EngineWorkspace, options: { allowFailure?: boolean }
 export interface StackDeployment {
   version: number;
   deployment: {
-    resources?: Array<{ urn: string; type: string; id?: string; provider?: string; parent?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
+    resources?: Array<{
+      urn: string;
+      type: string;
+      id?: string;
+      provider?: string;
+      parent?: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }>;
     secrets_providers?: { type: string };
   };
 }
@@ -179,8 +247,18 @@ export async function stackExport(ws: EngineWorkspace): Promise<{ text: string; 
 }
 
 /** The stack's outputs; secrets only with `showSecrets`. */
-export async function stackOutputs(ws: EngineWorkspace, options: { showSecrets?: boolean } = {}): Promise<Record<string, unknown>> {
-  const result = await ws.run(["stack", "output", "--json", "--stack", ws.stack, ...(options.showSecrets ? ["--show-secrets"] : [])]);
+export async function stackOutputs(
+  ws: EngineWorkspace,
+  options: { showSecrets?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  const result = await ws.run([
+    "stack",
+    "output",
+    "--json",
+    "--stack",
+    ws.stack,
+    ...(options.showSecrets ? ["--show-secrets"] : []),
+  ]);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
 
@@ -209,7 +287,12 @@ export function runInGroup(
 ): Promise<EngineResult> {
   const command = [path.basename(file), ...args].join(" ");
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -222,11 +305,15 @@ export function runInGroup(
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const survivors = [
-        ...killGroup(child.pid),
-        ...killProcessesMarkedWith(options.markers ?? []),
-      ];
-      resolve({ command, code, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), survivors: [...new Set(survivors)] });
+      const survivors = [...killGroup(child.pid), ...killProcessesMarkedWith(options.markers ?? [])];
+      resolve({
+        command,
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        survivors: [...new Set(survivors)],
+      });
     });
   });
 }
@@ -256,7 +343,9 @@ function listProcesses(): ProcessInfo[] {
       let environment: string[] = [];
       let cwd = "";
       try {
-        environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").map((entry) => entry.slice(entry.indexOf("=") + 1));
+        environment = readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .map((entry) => entry.slice(entry.indexOf("=") + 1));
         cwd = readlinkSync(`/proc/${pid}/cwd`);
       } catch {
         // Another user's process.

@@ -41,7 +41,10 @@ export function environmentName(branch: string): string {
 
 /** Repository secrets of a SignedRuns: the Spacelift API key's (secret-key mode only) and each generation's proposed key, sorted. */
 export function repositorySecretNames(generations: string[], apiKey: "secret" | "oidc" | "none"): string[] {
-  return [...(apiKey === "secret" ? ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET"] : []), ...generations.map(proposedSecretName)].sort();
+  return [
+    ...(apiKey === "secret" ? ["SPACELIFT_API_KEY_ID", "SPACELIFT_API_KEY_SECRET"] : []),
+    ...generations.map(proposedSecretName),
+  ].sort();
 }
 
 /** An environment as the tests compare it: its deployment branch policy, its branch policies and its secrets' names. */
@@ -52,7 +55,10 @@ export interface EnvironmentShape {
 }
 
 /** The environments a repository should have: one per tracked branch, admitting exactly that branch, holding each generation's tracked key. */
-export function expectedEnvironments(trackedBranches: string[], generations: string[]): Record<string, EnvironmentShape> {
+export function expectedEnvironments(
+  trackedBranches: string[],
+  generations: string[],
+): Record<string, EnvironmentShape> {
   return Object.fromEntries(
     [...trackedBranches].sort().map((branch) => [
       environmentName(branch),
@@ -74,7 +80,10 @@ export function environmentsOf(repo: FakeRepository): Record<string, Environment
         name,
         {
           deploymentBranchPolicy: env.deploymentBranchPolicy,
-          branchPolicies: Object.values(env.branchPolicies ?? {}).map(({ name: policy, type }) => ({ name: policy, type })),
+          branchPolicies: Object.values(env.branchPolicies ?? {}).map(({ name: policy, type }) => ({
+            name: policy,
+            type,
+          })),
           secrets: Object.keys(env.secrets ?? {}).sort(),
         },
       ]),

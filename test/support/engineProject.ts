@@ -12,7 +12,18 @@ import { killProcessesMarkedWith, requireEngineTools, runInGroup, type EngineRes
 import { FAKE_GITHUB_ENV, FAKE_SPACELIFT_ENV, REPO_ROOT, standinPlugins } from "./standins";
 
 /** What a copy of the repository needs to run its Pulumi projects and its CLI. */
-const COPIED = ["Pulumi.yaml", "Pulumi.example.yaml", "tsconfig.json", "package.json", "examples", "components", "policies", "scripts", "cli", "tools/go/terraform-bridge/plugin-version"];
+const COPIED = [
+  "Pulumi.yaml",
+  "Pulumi.example.yaml",
+  "tsconfig.json",
+  "package.json",
+  "examples",
+  "components",
+  "policies",
+  "scripts",
+  "cli",
+  "tools/go/terraform-bridge/plugin-version",
+];
 const LINKED = ["node_modules", ".tools", "dist"];
 
 export interface EngineProject {
@@ -23,7 +34,10 @@ export interface EngineProject {
   backendDir: string;
   survivors: string[];
   /** `scripts/with-engine.sh ARGS…` in the project folder; throws on a non-zero exit unless allowFailure. */
-  withEngine(args: string[], options?: { allowFailure?: boolean; input?: string; env?: Record<string, string> }): Promise<EngineResult>;
+  withEngine(
+    args: string[],
+    options?: { allowFailure?: boolean; input?: string; env?: Record<string, string> },
+  ): Promise<EngineResult>;
   close(): Promise<string[]>;
 }
 
@@ -60,16 +74,24 @@ export function createEngineProject(options: { main?: string } = {}): EngineProj
   });
   const survivors: string[] = [];
   return {
-    dir, env, backendDir, survivors,
+    dir,
+    env,
+    backendDir,
+    survivors,
     githubWorld: env[FAKE_GITHUB_ENV] as string,
     spaceliftWorld: env[FAKE_SPACELIFT_ENV] as string,
     async withEngine(args, runOptions = {}) {
       const result = await runInGroup(path.join(dir, "scripts", "with-engine.sh"), args, {
-        cwd: dir, env: { ...env, ...runOptions.env }, input: runOptions.input, markers: [home],
+        cwd: dir,
+        env: { ...env, ...runOptions.env },
+        input: runOptions.input,
+        markers: [home],
       });
       survivors.push(...result.survivors);
       if (result.code !== 0 && !runOptions.allowFailure) {
-        throw new Error(`with-engine.sh ${args.join(" ")} failed (exit ${result.code ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+        throw new Error(
+          `with-engine.sh ${args.join(" ")} failed (exit ${result.code ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+        );
       }
       return result;
     },

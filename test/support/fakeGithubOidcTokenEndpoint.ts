@@ -43,7 +43,10 @@ export class FakeGithubOidcTokenEndpoint {
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    if (request.headers.authorization !== `bearer ${this.requestToken}` && request.headers.authorization !== `Bearer ${this.requestToken}`) {
+    if (
+      request.headers.authorization !== `bearer ${this.requestToken}` &&
+      request.headers.authorization !== `Bearer ${this.requestToken}`
+    ) {
       response.writeHead(401).end();
       return;
     }
@@ -52,7 +55,14 @@ export class FakeGithubOidcTokenEndpoint {
     const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
     const token = [
       encode({ alg: "RS256", typ: "JWT", kid: "fake-github-oidc" }),
-      encode({ iss: "https://token.actions.githubusercontent.com", aud: audience, sub: this.subject, iat: now, nbf: now, exp: now + 300 }),
+      encode({
+        iss: "https://token.actions.githubusercontent.com",
+        aud: audience,
+        sub: this.subject,
+        iat: now,
+        nbf: now,
+        exp: now + 300,
+      }),
       randomBytes(32).toString("base64url"),
     ].join(".");
     this.issued.push({ token, audience });

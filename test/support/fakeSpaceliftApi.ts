@@ -147,24 +147,27 @@ export class FakeSpaceliftApi {
         ? "runTrigger"
         : /\brunConfirm\(/.test(query)
           ? "runConfirm"
-        : /\bstack\(/.test(query)
-          ? "stack"
-          : "unknown";
+          : /\bstack\(/.test(query)
+            ? "stack"
+            : "unknown";
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+    for (const [name, value] of Object.entries(request.headers))
+      headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
     this.requests.push({ method: request.method ?? "", path: request.url ?? "", headers, body, operation });
 
     const reply = (payload: unknown, status = 200): void => {
       response.writeHead(status, { "Content-Type": "application/json" });
       response.end(JSON.stringify(payload));
     };
-    if (request.method !== "POST" || request.url !== "/graphql" || body === null) return reply({ errors: [{ message: "not found" }] }, 404);
+    if (request.method !== "POST" || request.url !== "/graphql" || body === null)
+      return reply({ errors: [{ message: "not found" }] }, 404);
     const variables = body.variables ?? {};
 
     if (operation === "apiKeyUser") {
       const id = String(variables.id ?? "");
       const secret = String(variables.secret ?? "");
-      if (!this.options.acceptApiKey(id, secret)) return reply({ data: { apiKeyUser: null }, errors: [{ message: "unauthorized" }] });
+      if (!this.options.acceptApiKey(id, secret))
+        return reply({ data: { apiKeyUser: null }, errors: [{ message: "unauthorized" }] });
       const jwt = `session-${randomBytes(12).toString("hex")}`;
       this.sessions.set(jwt, { apiKeyId: id });
       return reply({ data: { apiKeyUser: { jwt, validUntil: Math.floor(Date.now() / 1000) + 3600 } } });
@@ -197,7 +200,11 @@ export class FakeSpaceliftApi {
     }
     if (operation === "runConfirm") {
       const run = this.runs.find((candidate) => candidate.id === variables.run && candidate.stack === variables.stack);
-      if (!run || run.runType !== "TRACKED") return reply({ data: { runConfirm: null }, errors: [{ message: "run not found or not awaiting confirmation" }] });
+      if (!run || run.runType !== "TRACKED")
+        return reply({
+          data: { runConfirm: null },
+          errors: [{ message: "run not found or not awaiting confirmation" }],
+        });
       const metadata = request.headers[RUN_METADATA_HEADER] as string | undefined;
       if (metadata !== undefined) run.confirmations.push(metadata);
       return reply({ data: { runConfirm: { id: run.id } } });

@@ -9,7 +9,12 @@ import { findPackageRoot } from "../../components/policy/policyFiles";
 const FIXTURES = path.join(findPackageRoot(__dirname), "test", "fixtures");
 
 /** Spacelift's Pulumi provider schema (2.1.x). */
-export const PULUMI_PROVIDER_SCHEMA_FILE = path.join(FIXTURES, "spacelift", "pulumi-provider-schema", "pulumi-provider-schema.json");
+export const PULUMI_PROVIDER_SCHEMA_FILE = path.join(
+  FIXTURES,
+  "spacelift",
+  "pulumi-provider-schema",
+  "pulumi-provider-schema.json",
+);
 
 /** The Terraform provider's resource docs (v1.53.x): `<resource>.md`, e.g. `worker_pool.md`. */
 export const TERRAFORM_PROVIDER_DOCS_DIR = path.join(FIXTURES, "spacelift", "terraform-provider-docs");

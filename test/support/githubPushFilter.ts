@@ -11,7 +11,9 @@
 
 export function filterPatternToRegExp(pattern: string): RegExp {
   if (/[?+[\]!]/.test(pattern)) {
-    throw new Error(`workflow harness: filter pattern ${JSON.stringify(pattern)} uses syntax the harness does not model`);
+    throw new Error(
+      `workflow harness: filter pattern ${JSON.stringify(pattern)} uses syntax the harness does not model`,
+    );
   }
   let source = "";
   for (let i = 0; i < pattern.length; i++) {
@@ -38,7 +40,11 @@ export interface PushFilter {
 }
 
 /** Whether a push of `branch` changing `changedFiles` starts a workflow with this `on.push` filter. */
-export function pushStartsWorkflow(filter: PushFilter | null | undefined, branch: string, changedFiles: readonly string[]): boolean {
+export function pushStartsWorkflow(
+  filter: PushFilter | null | undefined,
+  branch: string,
+  changedFiles: readonly string[],
+): boolean {
   if (filter?.branches && !matchesAny(filter.branches, branch)) return false;
   if (filter?.paths && !changedFiles.some((file) => matchesAny(filter.paths ?? [], file))) return false;
   return true;

@@ -163,17 +163,24 @@ export function parseWorkflow(text: string): { workflow: Workflow; jobs: Array<{
   const jobs = Object.entries(workflow.jobs ?? {}).map(([id, job]) => ({ id, job }));
   if (jobs.length === 0) throw new Error("workflow harness: the workflow has no jobs");
   for (const { id, job } of jobs) {
-    if (job["runs-on"] !== "ubuntu-latest") throw new Error(`workflow harness: runs-on ${JSON.stringify(job["runs-on"])} is not modelled`);
+    if (job["runs-on"] !== "ubuntu-latest")
+      throw new Error(`workflow harness: runs-on ${JSON.stringify(job["runs-on"])} is not modelled`);
     if (job.needs !== undefined) throw new Error(`workflow harness: job ${id} has needs:, which is not modelled`);
     if (job.environment !== undefined && (typeof job.environment !== "string" || job.environment.includes("${{"))) {
       throw new Error(`workflow harness: job ${id}'s environment: is not a plain name, which is not modelled`);
     }
     for (const step of job.steps ?? []) {
-      if (step.uses !== undefined) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} uses an action (${step.uses}); only run: steps are modelled`);
-      if (typeof step.run !== "string") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has no run: script`);
-      if (step.run.includes("${{")) throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has an expression inside its run: script`);
+      if (step.uses !== undefined)
+        throw new Error(
+          `workflow harness: step ${JSON.stringify(step.name)} uses an action (${step.uses}); only run: steps are modelled`,
+        );
+      if (typeof step.run !== "string")
+        throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has no run: script`);
+      if (step.run.includes("${{"))
+        throw new Error(`workflow harness: step ${JSON.stringify(step.name)} has an expression inside its run: script`);
       const shell = step.shell ?? job.defaults?.run?.shell;
-      if (shell !== "bash") throw new Error(`workflow harness: step ${JSON.stringify(step.name)} does not run with shell: bash`);
+      if (shell !== "bash")
+        throw new Error(`workflow harness: step ${JSON.stringify(step.name)} does not run with shell: bash`);
     }
   }
   return { workflow, jobs };
@@ -195,12 +202,19 @@ export function parseWorkflow(text: string): { workflow: Workflow; jobs: Array<{
  * stored in an environment are only available to workflow jobs that reference the
  * environment" once its protection rules pass.
  */
-export function environmentAdmits(environment: GithubEnvironment, branch: string, protectedBranches: readonly string[]): boolean {
+export function environmentAdmits(
+  environment: GithubEnvironment,
+  branch: string,
+  protectedBranches: readonly string[],
+): boolean {
   const policy = environment.deploymentBranchPolicy;
   if (policy === undefined) return true;
   if ("protectedBranches" in policy) return protectedBranches.length === 0 || protectedBranches.includes(branch);
   for (const name of policy.customBranches) {
-    if (/[*?[\]{}\\]/.test(name)) throw new Error(`workflow harness: branch policy pattern ${JSON.stringify(name)} is not modelled (exact names only)`);
+    if (/[*?[\]{}\\]/.test(name))
+      throw new Error(
+        `workflow harness: branch policy pattern ${JSON.stringify(name)} is not modelled (exact names only)`,
+      );
   }
   return policy.customBranches.includes(branch);
 }
@@ -214,7 +228,10 @@ export function environmentAdmits(environment: GithubEnvironment, branch: string
  */
 export function lookupEnvironment(environments: Record<string, GithubEnvironment>, name: string): GithubEnvironment {
   const found = Object.entries(environments).filter(([candidate]) => candidate.toLowerCase() === name.toLowerCase());
-  if (found.length > 1) throw new Error(`workflow harness: environments ${JSON.stringify(found.map(([n]) => n))} differ only in case; GitHub has one`);
+  if (found.length > 1)
+    throw new Error(
+      `workflow harness: environments ${JSON.stringify(found.map(([n]) => n))} differ only in case; GitHub has one`,
+    );
   return found[0]?.[1] ?? {};
 }
 
@@ -222,7 +239,8 @@ function contextValue(expression: string, context: ExpressionContext): string {
   const parts = expression.trim().split(".");
   if (parts[0] === "secrets" && parts.length === 2) return context.secrets[parts[1]] ?? "";
   if (parts[0] === "github" && parts.length === 2 && parts[1] in context.github) return context.github[parts[1]];
-  if (parts[0] === "steps" && parts.length === 4 && parts[2] === "outputs") return context.steps[parts[1]]?.outputs[parts[3]] ?? "";
+  if (parts[0] === "steps" && parts.length === 4 && parts[2] === "outputs")
+    return context.steps[parts[1]]?.outputs[parts[3]] ?? "";
   throw new Error(`workflow harness: expression ${JSON.stringify(expression)} is not modelled`);
 }
 
@@ -234,7 +252,10 @@ export function substituteExpressions(value: string, context: ExpressionContext)
 /** A step `if:` of the forms the generator writes. */
 export function evaluateStepCondition(condition: string | undefined, context: ExpressionContext): boolean {
   if (condition === undefined) return true;
-  const bare = condition.trim().replace(/^\$\{\{(.*)\}\}$/s, "$1").trim();
+  const bare = condition
+    .trim()
+    .replace(/^\$\{\{(.*)\}\}$/s, "$1")
+    .trim();
   const match = /^([A-Za-z0-9_.-]+)\s*(==|!=)\s*'([^']*)'$/.exec(bare);
   if (!match) throw new Error(`workflow harness: if: ${JSON.stringify(condition)} is not modelled`);
   // GitHub compares strings ignoring case.
@@ -264,7 +285,10 @@ export function parseCommandFile(text: string): Record<string, string> {
   return values;
 }
 
-function stringEnv(env: Record<string, string | number | boolean> | undefined, context: ExpressionContext): Record<string, string> {
+function stringEnv(
+  env: Record<string, string | number | boolean> | undefined,
+  context: ExpressionContext,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env ?? {})) out[name] = substituteExpressions(String(value), context);
   return out;
@@ -317,7 +341,11 @@ function runScript(
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string; durationMs: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptFile], {
+      env,
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -359,7 +387,12 @@ export interface WorkflowRun {
   jobs: JobRun[];
 }
 
-function jobNotRun(id: string, environment: string | undefined, conclusion: JobRun["conclusion"], refusal?: string): JobRun {
+function jobNotRun(
+  id: string,
+  environment: string | undefined,
+  conclusion: JobRun["conclusion"],
+  refusal?: string,
+): JobRun {
   return {
     id,
     environment,
@@ -388,7 +421,8 @@ export async function runPushWorkflow(options: RunWorkflowOptions): Promise<Work
   const { workflow, jobs } = parseWorkflow(options.workflow);
   const push = options.push;
   const changedFiles = push.changedFiles ?? ["README.md"];
-  if (workflow.on?.push === undefined || !pushStartsWorkflow(workflow.on.push, push.branch, changedFiles)) return { started: false, jobs: [] };
+  if (workflow.on?.push === undefined || !pushStartsWorkflow(workflow.on.push, push.branch, changedFiles))
+    return { started: false, jobs: [] };
   const repository = push.repository ?? "acme/infrastructure";
   const ref = `refs/heads/${push.branch}`;
   const github = { sha: push.sha, ref, ref_name: push.branch, ref_type: "branch", event_name: "push", repository };
@@ -463,13 +497,20 @@ async function runJob(
     `#!/bin/sh\n# TEST-ONLY stand-in for curl (see test/support/curlStandIn.ts).\nexec '${process.execPath}' '${path.join(__dirname, "curlStandIn.js")}' "$@"\n`,
   );
   if (options.preinstalledSpacectlVersion !== undefined) {
-    writeExecutable(path.join(dirs.standIns, "spacectl"), spacectlStandInWrapper(options.preinstalledSpacectlVersion, "preinstalled"));
+    writeExecutable(
+      path.join(dirs.standIns, "spacectl"),
+      spacectlStandInWrapper(options.preinstalledSpacectlVersion, "preinstalled"),
+    );
   }
 
   // GitHub: "The subject claim includes the environment name when the job references an environment"
   // (repo:ORG/REPO:environment:NAME), otherwise the ref (docs.github.com, "OpenID Connect reference").
-  const subject = environmentName !== undefined ? `repo:${repository}:environment:${environmentName}` : `repo:${repository}:ref:${ref}`;
-  const oidc = workflow.permissions?.["id-token"] === "write" ? await FakeGithubOidcTokenEndpoint.start(subject) : undefined;
+  const subject =
+    environmentName !== undefined
+      ? `repo:${repository}:environment:${environmentName}`
+      : `repo:${repository}:ref:${ref}`;
+  const oidc =
+    workflow.permissions?.["id-token"] === "write" ? await FakeGithubOidcTokenEndpoint.start(subject) : undefined;
   try {
     const context: ExpressionContext = { secrets, github, steps: {} };
     const masks = Object.values(secrets).filter((value) => value !== "");
@@ -521,9 +562,16 @@ async function runJob(
         record({ outcome: "skipped", exitCode: null, stdout: "", stderr: "", durationMs: 0, outputs: {} });
         continue;
       }
-      const declared = { ...stringEnv(workflow.env, context), ...stringEnv(job.env, context), ...stringEnv(step.env, context) };
+      const declared = {
+        ...stringEnv(workflow.env, context),
+        ...stringEnv(job.env, context),
+        ...stringEnv(step.env, context),
+      };
       for (const name of Object.keys(githubEnv)) {
-        if (name in declared) throw new Error(`workflow harness: ${name} is set both through GITHUB_ENV and env:, whose precedence the harness does not model`);
+        if (name in declared)
+          throw new Error(
+            `workflow harness: ${name} is set both through GITHUB_ENV and env:, whose precedence the harness does not model`,
+          );
       }
       const commandFiles = {
         GITHUB_ENV: path.join(dirs.files, `env-${index}`),
@@ -557,7 +605,9 @@ async function runJob(
       const outputs = parseCommandFile(readFileSync(commandFiles.GITHUB_OUTPUT, "utf8"));
       if (result.exitCode === 0) {
         Object.assign(githubEnv, parseCommandFile(readFileSync(commandFiles.GITHUB_ENV, "utf8")));
-        const added = readFileSync(commandFiles.GITHUB_PATH, "utf8").split("\n").filter((line) => line !== "");
+        const added = readFileSync(commandFiles.GITHUB_PATH, "utf8")
+          .split("\n")
+          .filter((line) => line !== "");
         for (const dir of added) githubPath.unshift(dir);
       } else {
         failed = true;

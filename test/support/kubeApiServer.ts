@@ -18,7 +18,14 @@ import * as path from "node:path";
 import { REPO_ROOT, TOOLS_BIN } from "./opa";
 
 /** Spacelift's WorkerPool CRD, as published in its Helm charts (see the SOURCE.md beside it). */
-export const WORKER_POOL_CRD = path.join(REPO_ROOT, "test", "fixtures", "spacelift", "kubernetes", "workers.spacelift.io_workerpools.yaml");
+export const WORKER_POOL_CRD = path.join(
+  REPO_ROOT,
+  "test",
+  "fixtures",
+  "spacelift",
+  "kubernetes",
+  "workers.spacelift.io_workerpools.yaml",
+);
 export const WORKER_POOL_CRD_NAME = "workerpools.workers.spacelift.io";
 
 export interface KubectlResult {
@@ -51,7 +58,8 @@ export interface StartOptions {
   workerPoolCrd?: boolean;
 }
 
-const installHint = "run `bash scripts/install-kube-tools.sh` (it builds kube-apiserver, kubectl and etcd into .tools/bin; the Kubernetes tests never skip without them)";
+const installHint =
+  "run `bash scripts/install-kube-tools.sh` (it builds kube-apiserver, kubectl and etcd into .tools/bin; the Kubernetes tests never skip without them)";
 
 export function kubeBinary(name: "kube-apiserver" | "kubectl" | "etcd" | "pulumi-resource-kubernetes"): string {
   const binary = path.join(TOOLS_BIN, name);
@@ -67,7 +75,9 @@ async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -149,7 +159,12 @@ function tail(file: string): string {
   }
 }
 
-async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>, alive: () => string | undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  attempt: () => Promise<T | undefined>,
+  alive: () => string | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   for (;;) {
@@ -161,19 +176,24 @@ async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<
     } catch (error) {
       lastError = String(error);
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not done after ${timeoutMs} ms${lastError ? ` (last error: ${lastError})` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not done after ${timeoutMs} ms${lastError ? ` (last error: ${lastError})` : ""}`);
     await sleep(200);
   }
 }
 
 function get(url: string, ca: Buffer, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.get(url, { ca, headers: { authorization: `Bearer ${token}` }, timeout: 5_000 }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = https.get(
+      url,
+      { ca, headers: { authorization: `Bearer ${token}` }, timeout: 5_000 },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.on("timeout", () => request.destroy(new Error("timed out")));
     request.on("error", reject);
   });
@@ -181,7 +201,11 @@ function get(url: string, ca: Buffer, token: string): Promise<{ status: number; 
 
 /** Starts etcd and kube-apiserver on free loopback ports; retries once if a port was taken meanwhile. */
 export async function startKubeApiServer(options: StartOptions = {}): Promise<KubeApiServer> {
-  const binaries = { apiserver: kubeBinary("kube-apiserver"), kubectl: kubeBinary("kubectl"), etcd: kubeBinary("etcd") };
+  const binaries = {
+    apiserver: kubeBinary("kube-apiserver"),
+    kubectl: kubeBinary("kubectl"),
+    etcd: kubeBinary("etcd"),
+  };
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -194,7 +218,10 @@ export async function startKubeApiServer(options: StartOptions = {}): Promise<Ku
   throw lastError;
 }
 
-async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: string }, options: StartOptions): Promise<KubeApiServer> {
+async function startOnce(
+  binaries: { apiserver: string; kubectl: string; etcd: string },
+  options: StartOptions,
+): Promise<KubeApiServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "signed-runs-kube-"));
   const started = Date.now();
   const processes: Started[] = [];
@@ -205,16 +232,32 @@ async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: s
   try {
     const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
-    const etcd = startGroup(binaries.etcd, ["-data-dir", path.join(dir, "etcd"), "-client-url", etcdUrl, "-peer-url", `http://127.0.0.1:${etcdPeer}`], path.join(dir, "etcd.log"));
+    const etcd = startGroup(
+      binaries.etcd,
+      ["-data-dir", path.join(dir, "etcd"), "-client-url", etcdUrl, "-peer-url", `http://127.0.0.1:${etcdPeer}`],
+      path.join(dir, "etcd.log"),
+    );
     processes.push(etcd);
-    const etcdGone = () => (etcd.child.exitCode !== null ? `etcd exited with ${etcd.child.exitCode}:\n${tail(etcd.log)}` : undefined);
-    await until("etcd readiness", 60_000, async () => (/etcd ready on/.test(readFileSync(etcd.log, "utf8")) ? true : undefined), etcdGone);
+    const etcdGone = () =>
+      etcd.child.exitCode !== null ? `etcd exited with ${etcd.child.exitCode}:\n${tail(etcd.log)}` : undefined;
+    await until(
+      "etcd readiness",
+      60_000,
+      async () => (/etcd ready on/.test(readFileSync(etcd.log, "utf8")) ? true : undefined),
+      etcdGone,
+    );
 
     // Test credentials, thrown away with the directory: a bearer token for an admin and the service-account key pair.
     const token = randomBytes(24).toString("hex");
-    writeFileSync(path.join(dir, "tokens.csv"), `${token},signed-runs-test-admin,signed-runs-test-admin,system:masters\n`, { mode: 0o600 });
+    writeFileSync(
+      path.join(dir, "tokens.csv"),
+      `${token},signed-runs-test-admin,signed-runs-test-admin,system:masters\n`,
+      { mode: 0o600 },
+    );
     const serviceAccountKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    writeFileSync(path.join(dir, "sa.key"), serviceAccountKey.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    writeFileSync(path.join(dir, "sa.key"), serviceAccountKey.privateKey.export({ type: "pkcs8", format: "pem" }), {
+      mode: 0o600,
+    });
     writeFileSync(path.join(dir, "sa.pub"), serviceAccountKey.publicKey.export({ type: "spki", format: "pem" }));
 
     const certDir = path.join(dir, "certs");
@@ -242,7 +285,10 @@ async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: s
     );
     processes.push(apiserver);
     const apiserverGone = () =>
-      etcdGone() ?? (apiserver.child.exitCode !== null ? `kube-apiserver exited with ${apiserver.child.exitCode}:\n${tail(apiserver.log)}` : undefined);
+      etcdGone() ??
+      (apiserver.child.exitCode !== null
+        ? `kube-apiserver exited with ${apiserver.child.exitCode}:\n${tail(apiserver.log)}`
+        : undefined);
 
     const url = `https://127.0.0.1:${securePort}`;
     const certificate = path.join(certDir, "apiserver.crt");
@@ -273,18 +319,23 @@ async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: s
     );
 
     const kubectl = (args: string[], runOptions: { input?: string } = {}): KubectlResult => {
-      const result = spawnSync(binaries.kubectl, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(dir, "kubectl-cache")}`, ...args], {
-        input: runOptions.input,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH ?? "", HOME: dir },
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const result = spawnSync(
+        binaries.kubectl,
+        [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(dir, "kubectl-cache")}`, ...args],
+        {
+          input: runOptions.input,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "", HOME: dir },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       if (result.error) throw result.error;
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     };
     const kubectlOk = (args: string[], runOptions: { input?: string } = {}): string => {
       const result = kubectl(args, runOptions);
-      if (result.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${result.status}): ${result.stderr.trim()}`);
+      if (result.status !== 0)
+        throw new Error(`kubectl ${args.join(" ")} failed (${result.status}): ${result.stderr.trim()}`);
       return result.stdout;
     };
 
@@ -293,20 +344,34 @@ async function startOnce(binaries: { apiserver: string; kubectl: string; etcd: s
       await until(
         "installing the WorkerPool CRD",
         60_000,
-        async () => (kubectl(["apply", "--server-side", "--field-manager=signed-runs-tests", "-f", WORKER_POOL_CRD]).status === 0 ? true : undefined),
+        async () =>
+          kubectl(["apply", "--server-side", "--field-manager=signed-runs-tests", "-f", WORKER_POOL_CRD]).status === 0
+            ? true
+            : undefined,
         apiserverGone,
       );
       await until(
         "the WorkerPool CRD to become Established",
         60_000,
         async () => {
-          const established = kubectl(["get", "crd", WORKER_POOL_CRD_NAME, "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"]);
+          const established = kubectl([
+            "get",
+            "crd",
+            WORKER_POOL_CRD_NAME,
+            "-o",
+            'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+          ]);
           return established.stdout.trim() === "True" ? true : undefined;
         },
         apiserverGone,
       );
       // Established can precede discovery by a moment; wait until kubectl can list the kind.
-      await until("WorkerPools to be served", 60_000, async () => (kubectl(["get", "workerpools.workers.spacelift.io", "-A"]).status === 0 ? true : undefined), apiserverGone);
+      await until(
+        "WorkerPools to be served",
+        60_000,
+        async () => (kubectl(["get", "workerpools.workers.spacelift.io", "-A"]).status === 0 ? true : undefined),
+        apiserverGone,
+      );
     }
 
     const processGroups = processes.map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined);
@@ -343,10 +408,18 @@ export function finalizeNamespaceWhenTerminating(server: KubeApiServer, namespac
     while (!stopped && !finalized) {
       const got = server.kubectl(["get", "namespace", namespace, "-o", "json"]);
       if (got.status === 0) {
-        const object = JSON.parse(got.stdout) as { metadata: { deletionTimestamp?: string }; spec?: { finalizers?: string[] } };
+        const object = JSON.parse(got.stdout) as {
+          metadata: { deletionTimestamp?: string };
+          spec?: { finalizers?: string[] };
+        };
         if (object.metadata.deletionTimestamp !== undefined) {
-          leftovers = server.kubectlOk(["get", kinds, "-n", namespace, "-o", "name", "--ignore-not-found"]).split("\n").filter((line) => line !== "");
-          server.kubectlOk(["replace", "--raw", `/api/v1/namespaces/${namespace}/finalize`, "-f", "-"], { input: JSON.stringify({ ...object, spec: { ...object.spec, finalizers: [] } }) });
+          leftovers = server
+            .kubectlOk(["get", kinds, "-n", namespace, "-o", "name", "--ignore-not-found"])
+            .split("\n")
+            .filter((line) => line !== "");
+          server.kubectlOk(["replace", "--raw", `/api/v1/namespaces/${namespace}/finalize`, "-f", "-"], {
+            input: JSON.stringify({ ...object, spec: { ...object.spec, finalizers: [] } }),
+          });
           finalized = true;
         }
       }

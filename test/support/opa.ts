@@ -20,14 +20,15 @@ export interface OpaEngine {
   args: string[];
 }
 
-
 export const REPO_ROOT = findPackageRoot(__dirname);
 export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
 
 function requireBinary(name: string): string {
   const binary = path.join(TOOLS_BIN, name);
   if (!existsSync(binary)) {
-    throw new Error(`${binary} is missing: run \`npm run tools\` (scripts/install-tools.sh builds OPA 1.x and 0.70.x into .tools/bin); the policy tests never skip without it`);
+    throw new Error(
+      `${binary} is missing: run \`npm run tools\` (scripts/install-tools.sh builds OPA 1.x and 0.70.x into .tools/bin); the policy tests never skip without it`,
+    );
   }
   return binary;
 }
@@ -95,7 +96,9 @@ const capabilityFiles = new Map<string, string>();
 export function spaceliftCapabilitiesFile(engine: OpaEngine): string {
   let file = capabilityFiles.get(engine.binary);
   if (file === undefined) {
-    const current = JSON.parse(execFileSync(engine.binary, ["capabilities", "--current"], { encoding: "utf8", maxBuffer: 64 << 20 })) as OpaCapabilities;
+    const current = JSON.parse(
+      execFileSync(engine.binary, ["capabilities", "--current"], { encoding: "utf8", maxBuffer: 64 << 20 }),
+    ) as OpaCapabilities;
     const spacelift = spaceliftCapabilities(current);
     file = writeScratch(JSON.stringify(spacelift, null, 1), `.capabilities-${opaVersion(engine.binary)}.json`);
     capabilityFiles.set(engine.binary, file);
@@ -124,14 +127,29 @@ export function runOpa(engine: OpaEngine, subcommand: string, args: string[], st
 export function runOpaOk(engine: OpaEngine, subcommand: string, args: string[], stdin?: string): string {
   const result = runOpa(engine, subcommand, args, stdin);
   if (result.status !== 0) {
-    throw new Error(`${engine.name} ${subcommand} ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout}`);
+    throw new Error(
+      `${engine.name} ${subcommand} ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout}`,
+    );
   }
   return result.stdout;
 }
 
 /** Evaluates a query against the policy with Spacelift's capabilities and returns the value (undefined when the query is undefined). */
-export function evaluateQuery(engine: OpaEngine, policyText: string, query: string, input: unknown, extraData?: unknown): unknown {
-  const args = ["--capabilities", spaceliftCapabilitiesFile(engine), "--format", "json", "--data", writeScratch(policyText)];
+export function evaluateQuery(
+  engine: OpaEngine,
+  policyText: string,
+  query: string,
+  input: unknown,
+  extraData?: unknown,
+): unknown {
+  const args = [
+    "--capabilities",
+    spaceliftCapabilitiesFile(engine),
+    "--format",
+    "json",
+    "--data",
+    writeScratch(policyText),
+  ];
   if (extraData !== undefined) args.push("--data", writeScratch(JSON.stringify(extraData), ".json"));
   args.push("--stdin-input", query);
   const out = runOpaOk(engine, "eval", args, JSON.stringify(input ?? null));
@@ -158,9 +176,13 @@ export function evaluateDeny(engine: OpaEngine, policyText: string, input: unkno
  */
 export function evaluateDenyBatch(engine: OpaEngine, policyText: string, inputs: unknown[]): string[][] {
   if (inputs.length === 0) return [];
-  const query = "{i: deny | some i; case := data.signed_runs_test_cases[i]; deny := data.spacelift.deny with input as case}";
-  const value = evaluateQuery(engine, policyText, query, null, { signed_runs_test_cases: inputs.map((input) => input ?? null) });
-  if (typeof value !== "object" || value === null) throw new Error(`${engine.name}: batch query returned ${JSON.stringify(value)}`);
+  const query =
+    "{i: deny | some i; case := data.signed_runs_test_cases[i]; deny := data.spacelift.deny with input as case}";
+  const value = evaluateQuery(engine, policyText, query, null, {
+    signed_runs_test_cases: inputs.map((input) => input ?? null),
+  });
+  if (typeof value !== "object" || value === null)
+    throw new Error(`${engine.name}: batch query returned ${JSON.stringify(value)}`);
   return inputs.map((_, index) => asDenyList(engine, (value as Record<string, unknown>)[String(index)]));
 }
 
@@ -181,7 +203,9 @@ export function assertDeniedEverywhere(policyText: string, input: unknown, expec
   for (const { engine, deny } of denyOnEveryEngine(policyText, input)) {
     assert.ok(deny.length > 0, `${engine} allowed a run that should be denied`);
     if (expected !== undefined) {
-      const matches = deny.some((message) => (typeof expected === "string" ? message.includes(expected) : expected.test(message)));
+      const matches = deny.some((message) =>
+        typeof expected === "string" ? message.includes(expected) : expected.test(message),
+      );
       assert.ok(matches, `${engine} denied, but no message matches ${String(expected)}: ${JSON.stringify(deny)}`);
     }
   }

@@ -38,7 +38,9 @@ export interface MockRun {
 }
 
 function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
 }
 
 function unwrapSecrets(value: unknown, path: string, secrets: string[]): unknown {
@@ -56,7 +58,9 @@ function unwrapSecrets(value: unknown, path: string, secrets: string[]): unknown
 }
 
 function digest(seed: string, ...parts: string[]): Buffer {
-  return createHash("sha256").update([seed, ...parts].join("\u0000")).digest();
+  return createHash("sha256")
+    .update([seed, ...parts].join("\u0000"))
+    .digest();
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -71,7 +75,10 @@ function seededPassword(seed: string, name: string, length: number): string {
 }
 
 /** A real P-256 key pair whose private scalar comes from the seed. */
-export function seededEcKeyPair(seed: string, name: string): { privateKeyPem: string; privateKeyPemPkcs8: string; publicKeyPem: string } {
+export function seededEcKeyPair(
+  seed: string,
+  name: string,
+): { privateKeyPem: string; privateKeyPemPkcs8: string; publicKeyPem: string } {
   for (let attempt = 0; ; attempt++) {
     const scalar = digest(seed, "ec", name, String(attempt));
     try {
@@ -98,7 +105,12 @@ export function seededEcKeyPair(seed: string, name: string): { privateKeyPem: st
 }
 
 /** The state a real provider would return for each resource type this project creates. */
-function providerState(seed: string, type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+function providerState(
+  seed: string,
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): { id: string; state: Record<string, unknown> } {
   const id = (prefix: string) => `${prefix}-${digest(seed, type, name).toString("hex").slice(0, 16)}`;
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
@@ -120,21 +132,38 @@ function providerState(seed: string, type: string, name: string, inputs: Record<
       };
     }
     case "spacelift:index/policy:Policy":
-      return { id: `policy-${String(inputs.name ?? name).toLowerCase().replace(/[^a-z0-9]+/g, "-")}`, state: { spaceId: inputs.spaceId ?? "root" } };
+      return {
+        id: `policy-${String(inputs.name ?? name)
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")}`,
+        state: { spaceId: inputs.spaceId ?? "root" },
+      };
     case "spacelift:index/stack:Stack":
       return { id: String(inputs.slug ?? name), state: { spaceId: inputs.spaceId ?? "root" } };
     case "spacelift:index/policyAttachment:PolicyAttachment":
       return { id: `${String(inputs.policyId)}_${String(inputs.stackId)}`, state: {} };
     case "github:index/actionsSecret:ActionsSecret":
-      return { id: `${String(inputs.repository)}:${String(inputs.secretName)}`, state: { createdAt: "2026-11-25T00:00:00Z" } };
+      return {
+        id: `${String(inputs.repository)}:${String(inputs.secretName)}`,
+        state: { createdAt: "2026-11-25T00:00:00Z" },
+      };
     case "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret":
-      return { id: `${String(inputs.repository)}:${String(inputs.environment)}:${String(inputs.secretName)}`, state: { createdAt: "2026-11-25T00:00:00Z" } };
+      return {
+        id: `${String(inputs.repository)}:${String(inputs.environment)}:${String(inputs.secretName)}`,
+        state: { createdAt: "2026-11-25T00:00:00Z" },
+      };
     case "github:index/repositoryEnvironment:RepositoryEnvironment":
       return { id: `${String(inputs.repository)}:${String(inputs.environment)}`, state: { waitTimer: 0 } };
     case "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
-      return { id: `${String(inputs.repository)}:${String(inputs.environment)}:${digest(seed, "policy", name).readUInt32BE(0)}`, state: { policyId: digest(seed, "policy", name).readUInt32BE(0) } };
+      return {
+        id: `${String(inputs.repository)}:${String(inputs.environment)}:${digest(seed, "policy", name).readUInt32BE(0)}`,
+        state: { policyId: digest(seed, "policy", name).readUInt32BE(0) },
+      };
     case "github:index/repositoryFile:RepositoryFile":
-      return { id: `${String(inputs.repository)}/${String(inputs.file)}`, state: { commitSha: digest(seed, "commit", name).toString("hex").slice(0, 40) } };
+      return {
+        id: `${String(inputs.repository)}/${String(inputs.file)}`,
+        state: { commitSha: digest(seed, "commit", name).toString("hex").slice(0, 40) },
+      };
     default:
       return { id: id("mock"), state: {} };
   }
@@ -144,7 +173,10 @@ function providerState(seed: string, type: string, name: string, inputs: Record<
  * Runs `program` under fresh mocks and waits until every resource it created
  * (found through the parent/child links) is registered or has failed.
  */
-export async function runWithMocks<T>(program: () => T, options: { seed?: string; preview?: boolean; stack?: string } = {}): Promise<MockRun & { result: T }> {
+export async function runWithMocks<T>(
+  program: () => T,
+  options: { seed?: string; preview?: boolean; stack?: string } = {},
+): Promise<MockRun & { result: T }> {
   const seed = options.seed ?? "seed-1";
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
@@ -155,7 +187,15 @@ export async function runWithMocks<T>(program: () => T, options: { seed?: string
         const made = providerState(seed, args.type, args.name, inputs);
         // The echoed inputs keep their secret marks, as a real provider's state does.
         const state = { ...args.inputs, ...made.state };
-        resources.push({ type: args.type, name: args.name, inputs, secretInputs, rawInputs: args.inputs, provider: args.provider, state });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          secretInputs,
+          rawInputs: args.inputs,
+          provider: args.provider,
+          state,
+        });
         return { id: made.id, state };
       },
       call(args) {
@@ -206,7 +246,12 @@ export function resourceTree(roots: unknown): pulumi.Resource[] {
   const visit = (value: unknown) => {
     if (Array.isArray(value)) return value.forEach(visit);
     // A program may return several roots in a plain object, e.g. { pool, repositories }.
-    if (!pulumi.Resource.isInstance(value) && typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    if (
+      !pulumi.Resource.isInstance(value) &&
+      typeof value === "object" &&
+      value !== null &&
+      Object.getPrototypeOf(value) === Object.prototype
+    ) {
       return Object.values(value).forEach(visit);
     }
     if (!pulumi.Resource.isInstance(value) || seen.has(value)) return;
@@ -244,7 +289,19 @@ export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
 }
 
 /** Parent name, type and name of a resource, for graph assertions. */
-export function describeResource(resource: pulumi.Resource): { type: string; name: string; parent: string | undefined } {
-  const r = resource as unknown as { __pulumiType: string; __name: string; __parentResource?: { __name: string; __pulumiType: string } };
-  return { type: r.__pulumiType, name: r.__name, parent: r.__parentResource ? `${r.__parentResource.__pulumiType}::${r.__parentResource.__name}` : undefined };
+export function describeResource(resource: pulumi.Resource): {
+  type: string;
+  name: string;
+  parent: string | undefined;
+} {
+  const r = resource as unknown as {
+    __pulumiType: string;
+    __name: string;
+    __parentResource?: { __name: string; __pulumiType: string };
+  };
+  return {
+    type: r.__pulumiType,
+    name: r.__name,
+    parent: r.__parentResource ? `${r.__parentResource.__pulumiType}::${r.__parentResource.__name}` : undefined,
+  };
 }

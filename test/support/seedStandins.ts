@@ -3,7 +3,13 @@
  * program runs to the stand-ins' fake worlds (SIGNED_RUNS_FAKE_GITHUB, SIGNED_RUNS_FAKE_SPACELIFT).
  * Test tooling: it never talks to GitHub or Spacelift.
  */
-import { FAKE_GITHUB_ENV, FAKE_SPACELIFT_ENV, seedFakeGithub, seedFakeSpacelift, seedFakeSpaceliftInfrastructure } from "./standins";
+import {
+  FAKE_GITHUB_ENV,
+  FAKE_SPACELIFT_ENV,
+  seedFakeGithub,
+  seedFakeSpacelift,
+  seedFakeSpaceliftInfrastructure,
+} from "./standins";
 
 const USAGE = `usage: seed-standins [--repository OWNER/NAME[:BRANCH,…]]… [--stack ID=REPOSITORY@BRANCH]… [--policy ID[:TYPE]]… [--worker-pool ID]…
   --repository  a GitHub repository with its branches, the first the default (default: main)
@@ -55,13 +61,17 @@ function main(argv: string[]): number {
   const githubFile = process.env[FAKE_GITHUB_ENV];
   const spaceliftFile = process.env[FAKE_SPACELIFT_ENV];
   if (!githubFile || !spaceliftFile) {
-    console.error(`seed-standins: ${FAKE_GITHUB_ENV} and ${FAKE_SPACELIFT_ENV} must name the fake worlds' files (SIGNED_RUNS_STANDINS=1 scripts/with-engine.sh sets them)`);
+    console.error(
+      `seed-standins: ${FAKE_GITHUB_ENV} and ${FAKE_SPACELIFT_ENV} must name the fake worlds' files (SIGNED_RUNS_STANDINS=1 scripts/with-engine.sh sets them)`,
+    );
     return 2;
   }
   if (repositories.length > 0) seedFakeGithub(githubFile, repositories);
   if (stacks.length > 0) seedFakeSpacelift(spaceliftFile, stacks);
-  if (policies.length > 0 || workerPools.length > 0) seedFakeSpaceliftInfrastructure(spaceliftFile, { policies, workerPools });
-  for (const r of repositories) console.log(`fake GitHub: repository ${r.fullName} (branches ${r.branches.join(", ")})`);
+  if (policies.length > 0 || workerPools.length > 0)
+    seedFakeSpaceliftInfrastructure(spaceliftFile, { policies, workerPools });
+  for (const r of repositories)
+    console.log(`fake GitHub: repository ${r.fullName} (branches ${r.branches.join(", ")})`);
   for (const s of stacks) console.log(`fake Spacelift: stack ${s.id} (${s.repository}@${s.branch})`);
   for (const p of policies) console.log(`fake Spacelift: ${p.type} policy ${p.id}`);
   for (const w of workerPools) console.log(`fake Spacelift: worker pool ${w}`);

@@ -68,14 +68,20 @@ function post(endpoint: string, body: unknown, headers: Record<string, string>):
         port: connectTo.port,
         method: "POST",
         path: `${target.pathname.replace(/\/$/, "")}/graphql`,
-        headers: { Host: target.host, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload), ...headers },
+        headers: {
+          Host: target.host,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(payload),
+          ...headers,
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          if (response.statusCode !== 200) return reject(new Error(`non-200 OK status code: ${response.statusCode} body: ${JSON.stringify(text)}`));
+          if (response.statusCode !== 200)
+            return reject(new Error(`non-200 OK status code: ${response.statusCode} body: ${JSON.stringify(text)}`));
           try {
             resolve(JSON.parse(text) as GraphqlResponse);
           } catch (error) {
@@ -89,23 +95,34 @@ function post(endpoint: string, body: unknown, headers: Record<string, string>):
   });
 }
 
-async function graphql(endpoint: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<Record<string, unknown>> {
+async function graphql(
+  endpoint: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const response = await post(endpoint, { query, variables }, headers);
-  if (response.errors && response.errors.length > 0) throw new Error(response.errors.map((error) => error.message).join("; "));
+  if (response.errors && response.errors.length > 0)
+    throw new Error(response.errors.map((error) => error.message).join("; "));
   return response.data ?? {};
 }
 
 async function main(argv: string[]): Promise<void> {
   const version = process.env.SPACECTL_STAND_IN_VERSION ?? "dev";
   if (process.env.SPACECTL_STAND_IN_LOG) {
-    appendFileSync(process.env.SPACECTL_STAND_IN_LOG, JSON.stringify({ label: process.env.SPACECTL_STAND_IN_LABEL ?? "", argv }) + "\n");
+    appendFileSync(
+      process.env.SPACECTL_STAND_IN_LOG,
+      JSON.stringify({ label: process.env.SPACECTL_STAND_IN_LABEL ?? "", argv }) + "\n",
+    );
   }
   if (argv[0] === "version" && argv.length === 1) {
     process.stdout.write(`${version}\n`);
     return;
   }
   if (argv[0] !== "stack" || (argv[1] !== "deploy" && argv[1] !== "preview" && argv[1] !== "confirm")) {
-    fatal(`spacectl stand-in: only "version" and "stack deploy|preview|confirm" are modelled, got ${JSON.stringify(argv)}`);
+    fatal(
+      `spacectl stand-in: only "version" and "stack deploy|preview|confirm" are modelled, got ${JSON.stringify(argv)}`,
+    );
   }
   const args = argv.slice(2);
   const stackId = flagValue(args, "id");
@@ -117,7 +134,9 @@ async function main(argv: string[]): Promise<void> {
   if (!endpoint) {
     endpoint = process.env.SPACELIFT_API_ENDPOINT;
     if (endpoint === undefined) fatal("SPACELIFT_API_KEY_ENDPOINT missing from the environment");
-    process.stdout.write('Environment variable "SPACELIFT_API_ENDPOINT" is deprecated, please use "SPACELIFT_API_KEY_ENDPOINT"\n');
+    process.stdout.write(
+      'Environment variable "SPACELIFT_API_ENDPOINT" is deprecated, please use "SPACELIFT_API_KEY_ENDPOINT"\n',
+    );
   }
   endpoint = endpoint.replace(/\/$/, "");
   const keyId = process.env.SPACELIFT_API_KEY_ID;
@@ -138,13 +157,22 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     fatal(`could not exchange API key and secret for token: ${(error as Error).message}`);
   }
-  const authenticated = { Authorization: `Bearer ${jwt}`, "Spacelift-Client-Type": "spacectl", "Spacelift-Client-OS": "linux" };
+  const authenticated = {
+    Authorization: `Bearer ${jwt}`,
+    "Spacelift-Client-Type": "spacectl",
+    "Spacelift-Client-OS": "linux",
+  };
 
-  const found = await graphql(endpoint, "query($id:ID!){stack(id: $id){id,name,branch}}", { id: stackId }, authenticated).catch((error: Error) =>
-    fatal(`failed to check if stack exists: ${error.message}`),
-  );
+  const found = await graphql(
+    endpoint,
+    "query($id:ID!){stack(id: $id){id,name,branch}}",
+    { id: stackId },
+    authenticated,
+  ).catch((error: Error) => fatal(`failed to check if stack exists: ${error.message}`));
   if ((found.stack as { id?: unknown } | null)?.id !== stackId) {
-    fatal(`stack with id "${stackId}" could not be found. Please check that the stack exists and that you have access to it.`);
+    fatal(
+      `stack with id "${stackId}" could not be found. Please check that the stack exists and that you have access to it.`,
+    );
   }
 
   if (argv[1] === "confirm") {
@@ -152,11 +180,16 @@ async function main(argv: string[]): Promise<void> {
     if (!runId) fatal('Required flag "run" not set');
     const confirmHeaders: Record<string, string> = { ...authenticated };
     if (metadata !== undefined) confirmHeaders[USER_PROVIDED_RUN_METADATA_HEADER] = metadata;
-    const confirmed = await graphql(endpoint, "mutation($run:ID!$stack:ID!){runConfirm(stack: $stack, run: $run){id}}", { stack: stackId, run: runId }, confirmHeaders).catch(
-      (error: Error) => fatal(error.message),
-    );
+    const confirmed = await graphql(
+      endpoint,
+      "mutation($run:ID!$stack:ID!){runConfirm(stack: $stack, run: $run){id}}",
+      { stack: stackId, run: runId },
+      confirmHeaders,
+    ).catch((error: Error) => fatal(error.message));
     process.stdout.write("You have successfully confirmed a deployment\n");
-    process.stdout.write(`The live run can be visited at ${endpoint}/stack/${stackId}/run/${String((confirmed.runConfirm as { id?: unknown } | null)?.id ?? "")}\n`);
+    process.stdout.write(
+      `The live run can be visited at ${endpoint}/stack/${stackId}/run/${String((confirmed.runConfirm as { id?: unknown } | null)?.id ?? "")}\n`,
+    );
     return;
   }
   const runType = argv[1] === "deploy" ? "TRACKED" : "PROPOSED";

@@ -29,7 +29,9 @@ export interface ProviderSchema {
 
 function readReference(full: string): string {
   if (!existsSync(full)) {
-    throw new Error(`${full} is missing: the contract test reads Spacelift's reference data from test/fixtures/spacelift/ (see its SOURCE.md files); restore it from git`);
+    throw new Error(
+      `${full} is missing: the contract test reads Spacelift's reference data from test/fixtures/spacelift/ (see its SOURCE.md files); restore it from git`,
+    );
   }
   return readFileSync(full, "utf8");
 }
@@ -69,23 +71,39 @@ export function terraformAttributes(resource: string): Map<string, TerraformAttr
     }
     if (line.startsWith("<a id=") || line.startsWith("### Nested")) break; // nested blocks follow the top level
     const attribute = /^- `([a-z0-9_]+)` \(([^)]+)\)/.exec(line);
-    if (attribute && section) attributes.set(attribute[1], { name: attribute[1], type: attribute[2].replace(/, (Sensitive|Deprecated)/g, ""), section });
+    if (attribute && section)
+      attributes.set(attribute[1], {
+        name: attribute[1],
+        type: attribute[2].replace(/, (Sensitive|Deprecated)/g, ""),
+        section,
+      });
   }
   return attributes;
 }
 
-function valueMatchesSchema(schema: ProviderSchema, property: SchemaProperty, value: unknown, where: string, problems: string[]): void {
+function valueMatchesSchema(
+  schema: ProviderSchema,
+  property: SchemaProperty,
+  value: unknown,
+  where: string,
+  problems: string[],
+): void {
   if (property.$ref !== undefined) {
     const typeName = property.$ref.replace(/^#\/types\//, "");
     const type = schema.types[typeName];
     if (!type) return void problems.push(`${where}: schema type ${typeName} is missing`);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return void problems.push(`${where}: expected an object (${typeName}), got ${JSON.stringify(value)}`);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return void problems.push(`${where}: expected an object (${typeName}), got ${JSON.stringify(value)}`);
     for (const [key, nested] of Object.entries(value)) {
       const nestedProperty = type.properties[key];
-      if (!nestedProperty) problems.push(`${where}.${key}: not a property of ${typeName} (has ${Object.keys(type.properties).join(", ")})`);
+      if (!nestedProperty)
+        problems.push(
+          `${where}.${key}: not a property of ${typeName} (has ${Object.keys(type.properties).join(", ")})`,
+        );
       else valueMatchesSchema(schema, nestedProperty, nested, `${where}.${key}`, problems);
     }
-    for (const required of type.required ?? []) if (!(required in value)) problems.push(`${where}: lacks required ${typeName}.${required}`);
+    for (const required of type.required ?? [])
+      if (!(required in value)) problems.push(`${where}: lacks required ${typeName}.${required}`);
     return;
   }
   switch (property.type) {
@@ -118,7 +136,8 @@ function valueMatchesTerraform(attribute: TerraformAttribute, value: unknown, wh
   };
   const check = kinds[attribute.type];
   if (!check) problems.push(`${where}: Terraform type ${attribute.type} is not checked by this test`);
-  else if (!check(value)) problems.push(`${where}: expected ${attribute.type} (Terraform docs), got ${JSON.stringify(value)}`);
+  else if (!check(value))
+    problems.push(`${where}: expected ${attribute.type} (Terraform docs), got ${JSON.stringify(value)}`);
 }
 
 /**
@@ -126,7 +145,12 @@ function valueMatchesTerraform(attribute: TerraformAttribute, value: unknown, wh
  * types, missing required inputs. Empty when the inputs fit the provider.
  * `fromDocsOnly` collects the properties found only in the Terraform docs.
  */
-export function checkResourceInputs(schema: ProviderSchema, type: string, inputs: Record<string, unknown>, fromDocsOnly?: Set<string>): string[] {
+export function checkResourceInputs(
+  schema: ProviderSchema,
+  type: string,
+  inputs: Record<string, unknown>,
+  fromDocsOnly?: Set<string>,
+): string[] {
   const problems: string[] = [];
   const resource = schema.resources[type];
   if (!resource) return [`${type}: no such resource in the provider schema`];
@@ -140,7 +164,9 @@ export function checkResourceInputs(schema: ProviderSchema, type: string, inputs
     }
     const attribute = terraform.get(snakeCase(name));
     if (!attribute || attribute.section === "Read-Only") {
-      problems.push(`${where}: not an input of the provider (neither in the Pulumi schema nor as ${snakeCase(name)} in terraform-provider-docs/${terraformResourceName(type)}.md)`);
+      problems.push(
+        `${where}: not an input of the provider (neither in the Pulumi schema nor as ${snakeCase(name)} in terraform-provider-docs/${terraformResourceName(type)}.md)`,
+      );
       continue;
     }
     fromDocsOnly?.add(`${type} ${name}`);
@@ -153,7 +179,8 @@ export function checkResourceInputs(schema: ProviderSchema, type: string, inputs
     const name = attribute.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     if (attribute.section === "Required" && !(name in inputs) && !(resource.requiredInputs ?? []).includes(name)) {
       // The Terraform provider requires it, the old Pulumi schema defaulted it (e.g. a name derived from the resource name).
-      if (!(name in resource.inputProperties)) problems.push(`${type}: Terraform-required ${attribute.name} is not sent`);
+      if (!(name in resource.inputProperties))
+        problems.push(`${type}: Terraform-required ${attribute.name} is not sent`);
     }
   }
   return problems;

@@ -27,12 +27,19 @@ export interface StandinPlugin {
   file: string;
 }
 
-const BUILD_FIX = "Fix: run 'bash scripts/build-standins.sh' (also part of 'npm run tools'); it builds them with Go from test/standins";
+const BUILD_FIX =
+  "Fix: run 'bash scripts/build-standins.sh' (also part of 'npm run tools'); it builds them with Go from test/standins";
 
 function manifest(): string[][] {
   const file = path.join(STANDINS_DIR, "plugins.tsv");
-  if (!existsSync(file)) throw new Error(`the stand-in providers are not built (${path.relative(REPO_ROOT, file)} is missing). ${BUILD_FIX}`);
-  return readFileSync(file, "utf8").trim().split("\n").map((line) => line.split("\t"));
+  if (!existsSync(file))
+    throw new Error(
+      `the stand-in providers are not built (${path.relative(REPO_ROOT, file)} is missing). ${BUILD_FIX}`,
+    );
+  return readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => line.split("\t"));
 }
 
 /** The GitHub, random and tls stand-ins as plugins, at the versions the npm packages request. */
@@ -40,7 +47,12 @@ export function standinPlugins(): StandinPlugin[] {
   const plugins = manifest()
     .filter(([kind]) => kind === "resource")
     // The manifest names files in its own folder, so a .tools restored elsewhere (a CI cache) still resolves.
-    .map(([, name, version, file]): StandinPlugin => ({ kind: "resource", name, version, file: path.join(STANDINS_DIR, path.basename(file)) }));
+    .map(([, name, version, file]): StandinPlugin => ({
+      kind: "resource",
+      name,
+      version,
+      file: path.join(STANDINS_DIR, path.basename(file)),
+    }));
   for (const p of plugins) {
     if (!existsSync(p.file)) throw new Error(`stand-in plugin ${p.file} is missing. ${BUILD_FIX}`);
   }
@@ -69,9 +81,21 @@ export function standinEnv(dir: string): Record<string, string> {
 
 // ---- the fake GitHub ----
 
-export interface FakeSecret { valueSha256: string; createdAt: string; updatedAt: string }
-export interface FakeFile { content: string; sha: string; commitSha: string; commitMessage: string }
-export interface FakeBranch { head: string; files: Record<string, FakeFile> }
+export interface FakeSecret {
+  valueSha256: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface FakeFile {
+  content: string;
+  sha: string;
+  commitSha: string;
+  commitMessage: string;
+}
+export interface FakeBranch {
+  head: string;
+  files: Record<string, FakeFile>;
+}
 export interface FakeEnvironment {
   id: number;
   waitTimer: number;
@@ -115,11 +139,21 @@ export function readFakeGithub(file: string): FakeGithub {
 }
 
 /** Adds repositories ("owner/name") with their branches, the first being the default. */
-export function seedFakeGithub(file: string, repositories: Array<{ fullName: string; branches: string[] }>, reviewers?: { users?: number[]; teams?: number[] }): void {
+export function seedFakeGithub(
+  file: string,
+  repositories: Array<{ fullName: string; branches: string[] }>,
+  reviewers?: { users?: number[]; teams?: number[] },
+): void {
   const world = readFakeGithub(file);
   world.nextId = Math.max(world.nextId ?? 0, 1000);
   for (const { fullName, branches } of repositories) {
-    const repo: FakeRepository = { id: ++world.nextId, defaultBranch: branches[0], branches: {}, secrets: {}, environments: {} };
+    const repo: FakeRepository = {
+      id: ++world.nextId,
+      defaultBranch: branches[0],
+      branches: {},
+      secrets: {},
+      environments: {},
+    };
     for (const branch of branches) repo.branches[branch] = { head: sha1(`seed ${fullName}@${branch}`), files: {} };
     world.repositories[fullName] = repo;
   }
@@ -132,7 +166,8 @@ export function seedFakeGithub(file: string, repositories: Array<{ fullName: str
 export function fakeGithubLeftovers(world: FakeGithub): string[] {
   const left: string[] = [];
   for (const [name, repo] of Object.entries(world.repositories)) {
-    for (const [branch, b] of Object.entries(repo.branches ?? {})) for (const file of Object.keys(b.files ?? {})) left.push(`${name}@${branch}:${file}`);
+    for (const [branch, b] of Object.entries(repo.branches ?? {}))
+      for (const file of Object.keys(b.files ?? {})) left.push(`${name}@${branch}:${file}`);
     for (const secret of Object.keys(repo.secrets ?? {})) left.push(`${name} secret ${secret}`);
     for (const env of Object.keys(repo.environments ?? {})) left.push(`${name} environment ${env}`);
   }
@@ -144,22 +179,68 @@ export function fakeGithubLeftovers(world: FakeGithub): string[] {
 export interface FakeSpacelift {
   nextId: number;
   spaces?: string[];
-  policies: Record<string, { name: string; type: string; engineType: string; body: string; description?: string; labels?: string[]; spaceId: string }>;
-  stacks: Record<string, { name: string; repository: string; branch: string; spaceId: string; workerPoolId?: string; protectFromDeletion?: boolean; seeded?: boolean; attributes?: Record<string, unknown> }>;
-  workerPools: Record<string, { name: string; description?: string; labels?: string[]; spaceId: string; csrSha256?: string; configSha256: string; publicKeyPem: string; tokenResets: number }>;
+  policies: Record<
+    string,
+    {
+      name: string;
+      type: string;
+      engineType: string;
+      body: string;
+      description?: string;
+      labels?: string[];
+      spaceId: string;
+    }
+  >;
+  stacks: Record<
+    string,
+    {
+      name: string;
+      repository: string;
+      branch: string;
+      spaceId: string;
+      workerPoolId?: string;
+      protectFromDeletion?: boolean;
+      seeded?: boolean;
+      attributes?: Record<string, unknown>;
+    }
+  >;
+  workerPools: Record<
+    string,
+    {
+      name: string;
+      description?: string;
+      labels?: string[];
+      spaceId: string;
+      csrSha256?: string;
+      configSha256: string;
+      publicKeyPem: string;
+      tokenResets: number;
+    }
+  >;
   attachments: Record<string, { policyId: string; stackId?: string; moduleId?: string }>;
   faults?: { calls?: Record<string, number>; fired?: Record<string, boolean> };
 }
 
 export function readFakeSpacelift(file: string): FakeSpacelift {
   const w = readJson<FakeSpacelift>(file, { nextId: 0, policies: {}, stacks: {}, workerPools: {}, attachments: {} });
-  return { ...w, policies: w.policies ?? {}, stacks: w.stacks ?? {}, workerPools: w.workerPools ?? {}, attachments: w.attachments ?? {} };
+  return {
+    ...w,
+    policies: w.policies ?? {},
+    stacks: w.stacks ?? {},
+    workerPools: w.workerPools ?? {},
+    attachments: w.attachments ?? {},
+  };
 }
 
 /** Adds stacks that exist before the program runs (the program may attach policies to them). */
-export function seedFakeSpacelift(file: string, stacks: Array<{ id: string; repository: string; branch: string }>, spaces?: string[]): void {
+export function seedFakeSpacelift(
+  file: string,
+  stacks: Array<{ id: string; repository: string; branch: string }>,
+  spaces?: string[],
+): void {
   const world = readFakeSpacelift(file);
-  for (const s of stacks) world.stacks[s.id] = { name: s.id, repository: s.repository, branch: s.branch, spaceId: "root", seeded: true };
+  for (const s of stacks)
+    world.stacks[s.id] = { name: s.id, repository: s.repository, branch: s.branch, spaceId: "root", seeded: true };
   if (spaces) world.spaces = spaces;
   writeJson(file, world);
 }
@@ -169,7 +250,10 @@ export function seedFakeSpacelift(file: string, stacks: Array<{ id: string; repo
  * They carry no seeded mark (the stand-in rewrites the file without unknown fields), so pass
  * `seededSpaceliftIds` of the world to fakeSpaceliftLeftovers.
  */
-export function seedFakeSpaceliftInfrastructure(file: string, options: { policies?: Array<{ id: string; type: string }>; workerPools?: string[] }): void {
+export function seedFakeSpaceliftInfrastructure(
+  file: string,
+  options: { policies?: Array<{ id: string; type: string }>; workerPools?: string[] },
+): void {
   const world = readFakeSpacelift(file);
   for (const { id, type } of options.policies ?? []) {
     world.policies[id] = { name: id, type, engineType: "REGO_V1", body: "package spacelift\n", spaceId: "root" };
@@ -182,16 +266,30 @@ export function seedFakeSpaceliftInfrastructure(file: string, options: { policie
 
 /** The ids of everything in the fake Spacelift now, for fakeSpaceliftLeftovers after seeding. */
 export function seededSpaceliftIds(world: FakeSpacelift): Set<string> {
-  return new Set([...Object.keys(world.policies), ...Object.keys(world.stacks), ...Object.keys(world.workerPools), ...Object.keys(world.attachments)]);
+  return new Set([
+    ...Object.keys(world.policies),
+    ...Object.keys(world.stacks),
+    ...Object.keys(world.workerPools),
+    ...Object.keys(world.attachments),
+  ]);
 }
 
 /** What a program left in the fake Spacelift (seeded stacks, and anything whose id is in `seeded`, do not count). */
 export function fakeSpaceliftLeftovers(world: FakeSpacelift, seeded: Set<string> = new Set()): string[] {
   const own = ([id]: [string, unknown]) => !seeded.has(id);
   return [
-    ...Object.entries(world.policies).filter(own).map(([id]) => `policy ${id}`),
-    ...Object.entries(world.stacks).filter(([, s]) => !s.seeded).filter(own).map(([id]) => `stack ${id}`),
-    ...Object.entries(world.workerPools).filter(own).map(([id]) => `worker pool ${id}`),
-    ...Object.entries(world.attachments).filter(own).map(([id]) => `attachment ${id}`),
+    ...Object.entries(world.policies)
+      .filter(own)
+      .map(([id]) => `policy ${id}`),
+    ...Object.entries(world.stacks)
+      .filter(([, s]) => !s.seeded)
+      .filter(own)
+      .map(([id]) => `stack ${id}`),
+    ...Object.entries(world.workerPools)
+      .filter(own)
+      .map(([id]) => `worker pool ${id}`),
+    ...Object.entries(world.attachments)
+      .filter(own)
+      .map(([id]) => `attachment ${id}`),
   ];
 }

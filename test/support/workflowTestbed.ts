@@ -10,7 +10,14 @@ import { renderInitializationPolicy, type TrustedKey } from "../../components/po
 import type { RunType } from "../../components/runToken/contract";
 import { renderWorkflows, type WorkflowOptions, type WorkflowSigning } from "../../components/workflow/renderWorkflows";
 import { FakeSpaceliftApi, type ApiRunBranchReport, type FakeStack } from "./fakeSpaceliftApi";
-import { WORKFLOW_NOT_STARTED, runPushWorkflow, type GithubEnvironment, type JobRun, type RunWorkflowOptions, type WorkflowRun } from "./githubWorkflowHarness";
+import {
+  WORKFLOW_NOT_STARTED,
+  runPushWorkflow,
+  type GithubEnvironment,
+  type JobRun,
+  type RunWorkflowOptions,
+  type WorkflowRun,
+} from "./githubWorkflowHarness";
 
 export const ENDPOINT = "https://acme.app.spacelift.io";
 export const API_KEY_ID = "01HTESTAPIKEY0000000000000";
@@ -29,7 +36,12 @@ export interface TestSigningKey {
 
 export function hs256Key(kid = "acme-hs-1"): TestSigningKey {
   const secret = randomBytes(33).toString("base64url");
-  return { algorithm: "HS256", kid, secretValue: secret, trustedKey: (stacks, runTypes) => ({ kid, algorithm: "HS256", secret, stacks, runTypes }) };
+  return {
+    algorithm: "HS256",
+    kid,
+    secretValue: secret,
+    trustedKey: (stacks, runTypes) => ({ kid, algorithm: "HS256", secret, stacks, runTypes }),
+  };
 }
 
 /** A P-256 key; the secret holds the SEC1 "EC PRIVATE KEY" PEM, which is what @pulumi/tls produces for ECDSA keys. */
@@ -59,7 +71,8 @@ export interface RepositoryKeys {
 export function repositoryKeys(algorithm: "HS256" | "ES256", branches: readonly string[] = ["main"]): RepositoryKeys {
   const make = algorithm === "HS256" ? hs256Key : es256Key;
   const tracked = new Map<string, TestSigningKey>();
-  for (const branch of new Set(branches)) tracked.set(branch, make(`acme.infra:tracked:${branch.replace(/[^A-Za-z0-9._-]/g, "-")}:1`));
+  for (const branch of new Set(branches))
+    tracked.set(branch, make(`acme.infra:tracked:${branch.replace(/[^A-Za-z0-9._-]/g, "-")}:1`));
   return { algorithm, proposed: make("acme.infra:proposed:1"), tracked };
 }
 
@@ -72,7 +85,12 @@ export function signingFor(keys: RepositoryKeys): WorkflowSigning {
   return {
     algorithm: keys.algorithm,
     proposed: { kid: keys.proposed.kid, secretName: PROPOSED_SECRET },
-    tracked: [...keys.tracked].map(([branch, key]) => ({ branch, environment: environmentFor(branch), kid: key.kid, secretName: TRACKED_SECRET })),
+    tracked: [...keys.tracked].map(([branch, key]) => ({
+      branch,
+      environment: environmentFor(branch),
+      kid: key.kid,
+      secretName: TRACKED_SECRET,
+    })),
   };
 }
 
@@ -81,12 +99,18 @@ export function signingFor(keys: RepositoryKeys): WorkflowSigning {
  * repository secrets; per tracked branch an environment whose custom branch
  * policy admits exactly that branch, holding that branch's key.
  */
-export function githubFor(keys: RepositoryKeys, apiKey = true): { secrets: Record<string, string>; environments: Record<string, GithubEnvironment> } {
+export function githubFor(
+  keys: RepositoryKeys,
+  apiKey = true,
+): { secrets: Record<string, string>; environments: Record<string, GithubEnvironment> } {
   const secrets: Record<string, string> = { [PROPOSED_SECRET]: keys.proposed.secretValue };
   if (apiKey) Object.assign(secrets, apiKeySecrets());
   const environments: Record<string, GithubEnvironment> = {};
   for (const [branch, key] of keys.tracked) {
-    environments[environmentFor(branch)] = { deploymentBranchPolicy: { customBranches: [branch] }, secrets: { [TRACKED_SECRET]: key.secretValue } };
+    environments[environmentFor(branch)] = {
+      deploymentBranchPolicy: { customBranches: [branch] },
+      secrets: { [TRACKED_SECRET]: key.secretValue },
+    };
   }
   return { secrets, environments };
 }

@@ -46,11 +46,17 @@ export const WORKFLOW_VARIANTS: Record<string, WorkflowOptions> = {
       { id: "app-release", branch: "release/1.x", projectRoot: "apps/web" },
     ],
     signing: signing("ES256", ["main", "staging", "release/1.x"]),
-    spacelift: { endpoint: "https://acme.app.spacelift.io", auth: { type: "oidc", apiKeyId: "01HXAMPLEOIDCKEY000000000", audience: "spacelift-ci" } },
+    spacelift: {
+      endpoint: "https://acme.app.spacelift.io",
+      auth: { type: "oidc", apiKeyId: "01HXAMPLEOIDCKEY000000000", audience: "spacelift-ci" },
+    },
   },
   "single stack, HS256, OIDC, self-hosted endpoint with port": {
     stacks: [{ id: "core" }],
     signing: signing("HS256", ["main"]),
-    spacelift: { endpoint: "https://spacelift.internal.example:8443/", auth: { type: "oidc", apiKeyId: "01HXAMPLEOIDCKEY000000000" } },
+    spacelift: {
+      endpoint: "https://spacelift.internal.example:8443/",
+      auth: { type: "oidc", apiKeyId: "01HXAMPLEOIDCKEY000000000" },
+    },
   },
 };
