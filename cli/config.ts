@@ -6,7 +6,6 @@ import { branchResourceSuffix } from "../components/signedRuns/keyGenerations";
 import { renderConfig } from "../components/schema/configFiles";
 import { normalizeEndpoint } from "../components/schema/primitives";
 import { parseInput } from "../components/schema/problems";
-import { SignedRunsInputError } from "../components/schema/inputError";
 import {
   DEFAULT_REPOSITORY_BRANCH,
   planRepository,
@@ -72,10 +71,11 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
     },
     { parsed: true },
   );
-  // launcher.kubernetes is planned here: render has no provider, and never takes the pool's credentials.
-  const { kubernetes: kubernetesRaw, ...vmLauncher } = config.launcher ?? {};
+  // launcher.kubernetes is planned here: render has no provider, and the schema refused the pool's credentials.
+  // Its name defaults to "signed-runs".
+  const { kubernetes: kubernetesParsed, ...vmLauncher } = config.launcher ?? {};
   const kubernetes =
-    kubernetesRaw === undefined ? undefined : planRenderKubernetes(kubernetesRaw, vmLauncher.policyPath);
+    kubernetesParsed === undefined ? undefined : planKubernetes("launcher.kubernetes", kubernetesParsed, "signed-runs");
   const pool = planWorkerPool({ launcher: vmLauncher });
   const keys = plan.generations.map((g) => g.generation);
   const keyDirectory = path.resolve(configDirectory, keyDirectoryRaw ?? DEFAULT_KEY_DIRECTORY);
@@ -109,37 +109,6 @@ export function parseRenderConfig(raw: unknown, configDirectory: string): Render
     launcher:
       kubernetes === undefined ? { policyPath: pool.policyPath } : { policyPath: KUBERNETES_POLICY_PATH, kubernetes },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** `launcher.kubernetes` in the config file: as the component's, without `provider` and `credentials`; its name defaults to "signed-runs". */
-function planRenderKubernetes(raw: unknown, policyPath: unknown): KubernetesPlan {
-  if (policyPath !== undefined) {
-    throw new SignedRunsInputError(
-      "launcher.policyPath",
-      `${JSON.stringify(policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`,
-      "leave launcher.policyPath out when launcher.kubernetes is set",
-    );
-  }
-  if (isObject(raw) && raw.credentials !== undefined) {
-    // The value is not quoted: it is a secret.
-    throw new SignedRunsInputError(
-      "launcher.kubernetes.credentials",
-      "the pool's credentials do not belong in the config file",
-      "remove them; render writes launcher/pool-credentials.yaml.template for you to fill in a copy of",
-    );
-  }
-  if (isObject(raw) && raw.provider !== undefined) {
-    throw new SignedRunsInputError(
-      "launcher.kubernetes.provider",
-      "is a Pulumi setting; render writes manifests for kubectl",
-      "remove it",
-    );
-  }
-  return planKubernetes("launcher.kubernetes", raw, "signed-runs");
 }
 
 /** A key's default file name: `<generation>.proposed.<alg>` or `<generation>.tracked.<branch>.<alg>` (the branch as in resource names). */

@@ -72,6 +72,19 @@ test("the example configs validate against the shipped JSON Schema, and render a
       workflow: { branch: "main", commitMessage: "signed runs" },
       launcher: { policyPath: "/etc/spacelift/initialization-policy.rego" },
     },
+    "launcher.kubernetes with every setting": {
+      ...base(),
+      launcher: {
+        kubernetes: {
+          namespace: "spacelift",
+          createNamespace: true,
+          name: "payments",
+          poolSize: 0,
+          labels: { "example.com/team": "payments", tier: "" },
+          pod: { launcherImage: "public.ecr.aws/spacelift/launcher:latest" },
+        },
+      },
+    },
   };
   for (const [name, config] of Object.entries(configs)) {
     assert.ok(validate(config), `${name}: ${JSON.stringify(validate.errors)}`);
@@ -94,6 +107,20 @@ test("bad configs are rejected by the JSON Schema and by render alike", () => {
     "a lifetime out of range": (c) => ({ ...c, signing: { maxTokenLifetimeSeconds: 5 } }),
     "a pool id with settings": (c) => ({ ...c, workerPool: { id: "01H", name: "x" } }),
     "a relative launcher policy path": (c) => ({ ...c, launcher: { policyPath: "policy.rego" } }),
+    "a Kubernetes namespace with a capital": (c) => ({ ...c, launcher: { kubernetes: { namespace: "Spacelift" } } }),
+    "a Kubernetes object name too long": (c) => ({
+      ...c,
+      launcher: { kubernetes: { namespace: "s", name: "a".repeat(42) } },
+    }),
+    "a negative poolSize": (c) => ({ ...c, launcher: { kubernetes: { namespace: "s", poolSize: -1 } } }),
+    "a bad label key": (c) => ({ ...c, launcher: { kubernetes: { namespace: "s", labels: { "my team": "x" } } } }),
+    "a bad label value": (c) => ({ ...c, launcher: { kubernetes: { namespace: "s", labels: { team: "x y" } } } }),
+    "a misspelt Kubernetes setting": (c) => ({ ...c, launcher: { kubernetes: { namespace: "s", poolsize: 1 } } }),
+    "the pool's credentials": (c) => ({
+      ...c,
+      launcher: { kubernetes: { namespace: "s", credentials: { token: "t", privateKey: "k" } } },
+    }),
+    "a Kubernetes provider": (c) => ({ ...c, launcher: { kubernetes: { namespace: "s", provider: "kind" } } }),
   };
   for (const [name, make] of Object.entries(bad)) {
     const config = make(base());
@@ -130,6 +157,49 @@ test("a config with five mistakes (six problems) reports them all, one line each
       for (const line of lines) assert.match(line, /^\S+: .+\. Fix: .+/);
       assert.match(lines[1], /^github\.repository: is missing\. Fix: /);
       assert.match(lines[3], /^stacks: stack id "a" appears more than once/);
+      assert.ok(!error.message.includes(secret));
+      return true;
+    },
+  );
+});
+
+test("launcher.kubernetes in a config: every problem in one report, credentials and provider refused, no secret echoed", () => {
+  const secret = "pool-token-never-shown-0123456789";
+  const config = {
+    ...base(),
+    launcher: {
+      policyPath: "/etc/x.rego",
+      kubernetes: {
+        // Too long and not whole: neither may hide the cross-field rule on launcher.policyPath.
+        namespace: "x".repeat(64),
+        poolSize: 1.5,
+        pod: { initContainer: { env: [{ name: "SPACELIFT_LAUNCHER_RUN_INITIALIZATION_POLICY", value: "/x" }] } },
+        credentials: { token: secret, privateKey: secret },
+        provider: "kind",
+      },
+    },
+  };
+  assert.equal(validate(config), false, "the JSON Schema accepted it");
+  assert.throws(
+    () => parseRenderConfig(config, "/tmp"),
+    (error: SignedRunsInputError) => {
+      assert.deepEqual(error.problems.map((p) => p.field).sort(), [
+        "launcher.kubernetes.credentials",
+        "launcher.kubernetes.namespace",
+        "launcher.kubernetes.pod.initContainer.env[0].name",
+        "launcher.kubernetes.poolSize",
+        "launcher.kubernetes.provider",
+        "launcher.policyPath",
+      ]);
+      assert.match(
+        error.message,
+        /^launcher\.kubernetes\.credentials: the pool's credentials do not belong in the config file\. Fix: remove them; render writes launcher\/pool-credentials\.yaml\.template/m,
+      );
+      assert.match(
+        error.message,
+        /^launcher\.kubernetes\.provider: is a Pulumi setting; render writes manifests for kubectl\. Fix: remove it$/m,
+      );
+      assert.match(error.message, /^launcher\.policyPath: "\/etc\/x\.rego" is given with launcher\.kubernetes/m);
       assert.ok(!error.message.includes(secret));
       return true;
     },

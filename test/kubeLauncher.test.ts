@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { kubernetesLauncher, signedRunsWorkerPoolArgs } from "../components/schema/component";
 import { SignedRunsInputError } from "../components/schema/inputError";
+import { parseInput } from "../components/schema/problems";
 import {
   KUBERNETES_POLICY_PATH,
   POLICY_MOUNT_DIRECTORY,
@@ -35,8 +37,7 @@ const BAD: Bad[] = [
   {
     label: "no namespace",
     value: {},
-    message:
-      /^launcher\.kubernetes\.namespace: "undefined" is not a Kubernetes namespace name\. Fix: use a DNS-1123 label/,
+    message: /^launcher\.kubernetes\.namespace: is missing\. Fix: use a DNS-1123 label/,
   },
   {
     label: "uppercase namespace",
@@ -103,7 +104,8 @@ const BAD: Bad[] = [
   {
     label: "unknown setting",
     value: { namespace: "s", poolsize: 2 },
-    message: /^launcher\.kubernetes\.poolsize: is not a setting of launcher\.kubernetes\. Fix: use one of namespace, /,
+    message:
+      /^launcher\.kubernetes\.poolsize: is not a known field\. Fix: remove it or fix its spelling; the known fields here are namespace, /,
   },
   {
     label: "label key with a space",
@@ -168,10 +170,15 @@ const BAD: Bad[] = [
   },
 ];
 
+/** What the components do: parse with the schema, then fill in the defaults. */
+function planned(value: unknown, name: string) {
+  return planKubernetes("launcher.kubernetes", parseInput(kubernetesLauncher, value, "launcher.kubernetes"), name);
+}
+
 for (const bad of BAD) {
-  test(`planKubernetes refuses ${bad.label}`, () => {
+  test(`launcher.kubernetes refuses ${bad.label}`, () => {
     assert.throws(
-      () => planKubernetes("launcher.kubernetes", bad.value, bad.name ?? "signed-runs"),
+      () => planned(bad.value, bad.name ?? "signed-runs"),
       (error: unknown) => {
         assert.ok(error instanceof SignedRunsInputError, String(error));
         assert.match(error.message, bad.message);
@@ -181,8 +188,66 @@ for (const bad of BAD) {
   });
 }
 
+test("launcher.kubernetes reports every problem at once, and never quotes the credentials", () => {
+  assert.throws(
+    () =>
+      parseInput(
+        signedRunsWorkerPoolArgs,
+        {
+          workerPool: { id: "01HPOOL" },
+          repositories: [],
+          launcher: {
+            policyPath: "/etc/x.rego",
+            kubernetes: {
+              namespace: "Spacelift",
+              poolSize: -1,
+              labels: { "my team": "x" },
+              pod: { volumes: [{ name: "signed-runs-initialization-policy" }] },
+              credentials: { token: "do-not-print-me", privateKey: 42, extra: "do-not-print-me-either" },
+              provider: { name: "not a provider" },
+            },
+          },
+        },
+        "",
+        "args",
+      ),
+    (error: unknown) => {
+      assert.ok(error instanceof SignedRunsInputError, String(error));
+      const fields = error.problems.map((p) => p.field);
+      for (const field of [
+        "repositories",
+        "launcher.policyPath",
+        "launcher.kubernetes.namespace",
+        "launcher.kubernetes.poolSize",
+        "launcher.kubernetes.labels",
+        "launcher.kubernetes.pod.volumes[0].name",
+        "launcher.kubernetes.credentials.privateKey",
+        "launcher.kubernetes.credentials.extra",
+        "launcher.kubernetes.provider",
+      ])
+        assert.ok(fields.includes(field), `${field} in ${error.message}`);
+      assert.ok(!error.message.includes("do-not-print-me"), error.message);
+      assert.ok(!error.message.includes("42"), error.message);
+      return true;
+    },
+  );
+  assert.throws(
+    () => planned({ namespace: "s", credentials: { token: "do-not-print-me" } }, "p"),
+    (error: unknown) => {
+      assert.ok(error instanceof SignedRunsInputError, String(error));
+      assert.match(error.message, /^launcher\.kubernetes\.credentials\.privateKey: is missing\. Fix: /);
+      assert.ok(!error.message.includes("do-not-print-me"), error.message);
+      return true;
+    },
+  );
+  assert.throws(
+    () => planned({ namespace: "s", credentials: "do-not-print-me" }, "p"),
+    /^SignedRunsInputError: launcher\.kubernetes\.credentials: is not an object \(value not shown\)\. Fix: /,
+  );
+});
+
 test("planKubernetes takes the defaults and keeps the pass-through", () => {
-  const plan = planKubernetes("launcher.kubernetes", { namespace: "spacelift" }, "payments");
+  const plan = planned({ namespace: "spacelift" }, "payments");
   assert.deepEqual(plan, {
     namespace: "spacelift",
     createNamespace: false,
@@ -191,8 +256,7 @@ test("planKubernetes takes the defaults and keeps the pass-through", () => {
     labels: {},
     pod: {},
   });
-  const full = planKubernetes(
-    "launcher.kubernetes",
+  const full = planned(
     {
       namespace: "s",
       name: "p",

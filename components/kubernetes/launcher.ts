@@ -1,10 +1,9 @@
 /**
- * `launcher.kubernetes`: checks it before any resource exists, and declares the
+ * `launcher.kubernetes`: its plan (the schema checked it before any resource exists), and declares the
  * Kubernetes objects (children of the pool component) with @pulumi/kubernetes.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SignedRunsInputError } from "../schema/inputError";
 import type { SignedRunsKubernetesLauncherArgs } from "../signedRuns/args";
 import {
   credentialsSecretManifest,
@@ -25,51 +24,13 @@ export interface KubernetesLauncherPlan extends KubernetesPlan {
   credentials: { token: pulumi.Input<string>; privateKey: pulumi.Input<string> } | undefined;
 }
 
-/** Validates `launcher.kubernetes`; `existingPool` says whether the pool's credentials must be given. */
+/** The plan of `launcher.kubernetes` from values its schema accepted (components/schema/component.ts), with the defaults filled in. */
 export function planKubernetesLauncher(
   field: string,
   value: SignedRunsKubernetesLauncherArgs,
   componentName: string,
-  existingPool: boolean,
 ): KubernetesLauncherPlan {
-  const plan = planKubernetes(field, value, componentName);
-  const credentials = value.credentials;
-  if (existingPool && credentials === undefined) {
-    throw new SignedRunsInputError(
-      `${field}.credentials`,
-      "is missing, and the pool is an existing one (workerPool.id), whose token and private key the component cannot read",
-      `pass ${field}.credentials: { token: config.requireSecret("poolToken"), privateKey: config.requireSecret("poolPrivateKey") }`,
-    );
-  }
-  if (!existingPool && credentials !== undefined) {
-    throw new SignedRunsInputError(
-      `${field}.credentials`,
-      "is given, but the component creates the pool and uses its own token and private key",
-      `leave ${field}.credentials out, or give workerPool: { id } for an existing pool`,
-    );
-  }
-  if (
-    credentials !== undefined &&
-    (typeof credentials !== "object" ||
-      credentials === null ||
-      credentials.token === undefined ||
-      credentials.privateKey === undefined)
-  ) {
-    throw new SignedRunsInputError(
-      `${field}.credentials`,
-      "needs both token and privateKey",
-      "pass { token, privateKey } (the pool's config and its base64-encoded private key), as secrets",
-    );
-  }
-  const provider = value.provider;
-  if (provider !== undefined && !k8s.Provider.isInstance(provider)) {
-    throw new SignedRunsInputError(
-      `${field}.provider`,
-      "is not a kubernetes.Provider",
-      "pass new kubernetes.Provider(...) from @pulumi/kubernetes, or leave it out for the default provider",
-    );
-  }
-  return { ...plan, provider, credentials };
+  return { ...planKubernetes(field, value, componentName), provider: value.provider, credentials: value.credentials };
 }
 
 /** The Kubernetes objects `launcher.kubernetes` created, for programs that depend on them. */

@@ -23,15 +23,19 @@ export const TOKEN_KEY = "token";
 export const PRIVATE_KEY_KEY = "privateKey";
 export const DEFAULT_POOL_SIZE = 2;
 
-// DNS-1123: a label (namespaces, volume names) and a subdomain (object names).
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// DNS-1123: a label (namespaces, volume names) and a subdomain (label-key prefixes).
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // The longest suffix the component appends to `name` ("-initialization-policy"), kept within a 63-character label.
-const NAME_SUFFIX = "-initialization-policy";
-const MAX_NAME = 63 - NAME_SUFFIX.length;
+export const NAME_SUFFIX = "-initialization-policy";
+export const MAX_NAME = 63 - NAME_SUFFIX.length;
+export const MAX_POOL_SIZE = 2_147_483_647;
 // Label keys: an optional DNS subdomain prefix and a name of 1 to 63 characters; values up to 63.
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+export const FIX_NAME =
+  "use a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
+export const NAME_FIX = `${FIX_NAME}, at most ${MAX_NAME} characters (the policy Secret appends "${NAME_SUFFIX}")`;
 
 /** The plain settings the manifests are built from, after validation. */
 export interface KubernetesPlan {
@@ -43,6 +47,16 @@ export interface KubernetesPlan {
   labels: Record<string, string>;
   /** The rest of the WorkerPool's `spec.pod`, merged with what the component sets. */
   pod: Record<string, unknown>;
+}
+
+/** `launcher.kubernetes` as its schema (components/schema/component.ts) accepted it, without the Pulumi-only settings. */
+export interface KubernetesSettings {
+  namespace: string;
+  createNamespace?: boolean | undefined;
+  name?: string | undefined;
+  poolSize?: number | undefined;
+  labels?: Record<string, string> | undefined;
+  pod?: Record<string, unknown> | undefined;
 }
 
 /** The Kubernetes names of the objects, all in the plan's namespace. */
@@ -63,182 +77,33 @@ export function kubernetesNames(plan: Pick<KubernetesPlan, "name">): KubernetesN
   };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.getPrototypeOf(value) === Object.prototype
-  );
-}
-
-/** A Pulumi Output or a Promise: something this module cannot look into before deployment. */
-function isEventual(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (typeof (value as { then?: unknown }).then === "function" ||
-      typeof (value as { apply?: unknown }).apply === "function")
-  );
-}
-
-const FIX_NAME = "use a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
-
 /**
- * Checks `launcher.kubernetes` before any resource exists and returns its plain plan.
- * `defaultName` is the component's name, used when `name` is not given.
+ * The plan of `launcher.kubernetes`, from values its schema accepted, with the defaults filled in.
+ * `defaultName` is the component's name, used when `name` is not given; the schema cannot see it,
+ * so it is checked here.
  */
-export function planKubernetes(field: string, value: unknown, defaultName: string): KubernetesPlan {
-  if (!isPlainObject(value)) {
-    throw new SignedRunsInputError(field, `${quoteValue(value)} is not an object`, 'pass { namespace: "spacelift" }');
-  }
-  const known = ["namespace", "createNamespace", "name", "poolSize", "labels", "provider", "pod", "credentials"];
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key))
-      throw new SignedRunsInputError(
-        `${field}.${key}`,
-        "is not a setting of launcher.kubernetes",
-        `use one of ${known.join(", ")}`,
-      );
-  }
-  const namespace = value.namespace;
-  if (typeof namespace !== "string" || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
-    throw new SignedRunsInputError(
-      `${field}.namespace`,
-      `${quoteValue(namespace)} is not a Kubernetes namespace name`,
-      `${FIX_NAME}, at most 63 characters, e.g. "spacelift"`,
-    );
-  }
-  const createNamespace = value.createNamespace ?? false;
-  if (typeof createNamespace !== "boolean") {
-    throw new SignedRunsInputError(
-      `${field}.createNamespace`,
-      `${quoteValue(createNamespace)} is not true or false`,
-      "pass true to create the namespace, or leave it out to use an existing one",
-    );
-  }
-  const explicitName = value.name !== undefined;
-  const name = explicitName ? value.name : defaultName;
-  if (typeof name !== "string" || name.length > MAX_NAME || !DNS_LABEL.test(name)) {
+export function planKubernetes(field: string, value: KubernetesSettings, defaultName: string): KubernetesPlan {
+  const name = value.name ?? defaultName;
+  if (value.name === undefined && (name.length > MAX_NAME || !DNS_LABEL.test(name))) {
     throw new SignedRunsInputError(
       `${field}.name`,
-      `${quoteValue(name)}${explicitName ? "" : " (the component's name, the default)"} cannot name the Kubernetes objects`,
-      `${FIX_NAME}, at most ${MAX_NAME} characters (the policy Secret appends "${NAME_SUFFIX}")${explicitName ? "" : `; set ${field}.name`}`,
+      `${quoteValue(name)} (the component's name, the default) cannot name the Kubernetes objects`,
+      `${NAME_FIX}; set ${field}.name`,
     );
   }
-  const poolSize = value.poolSize ?? DEFAULT_POOL_SIZE;
-  if (typeof poolSize !== "number" || !Number.isInteger(poolSize) || poolSize < 0 || poolSize > 2_147_483_647) {
-    throw new SignedRunsInputError(
-      `${field}.poolSize`,
-      `${quoteValue(poolSize)} is not a whole number of workers`,
-      `give an integer from 0 (the pool's CRD field is an int32 with minimum 0); default ${DEFAULT_POOL_SIZE}`,
-    );
-  }
-  const labels = planLabels(`${field}.labels`, value.labels ?? {});
-  const pod = planPod(`${field}.pod`, value.pod ?? {});
-  return { namespace, createNamespace, name, poolSize, labels, pod };
-}
-
-function planLabels(field: string, labels: unknown): Record<string, string> {
-  if (!isPlainObject(labels))
-    throw new SignedRunsInputError(
-      field,
-      `${quoteValue(labels)} is not a map of label names to values`,
-      'pass e.g. { team: "platform" }',
-    );
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) {
-    const slash = key.lastIndexOf("/");
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const labelName = slash >= 0 ? key.slice(slash + 1) : key;
-    if (!LABEL_NAME.test(labelName) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
-      throw new SignedRunsInputError(
-        `${field}`,
-        `${quoteValue(key)} is not a Kubernetes label key`,
-        "use [prefix/]name: an optional DNS subdomain prefix and a name of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-      );
-    }
-    const labelValue = labels[key];
-    if (typeof labelValue !== "string" || !LABEL_VALUE.test(labelValue)) {
-      throw new SignedRunsInputError(
-        `${field}.${key}`,
-        `${quoteValue(labelValue)} is not a Kubernetes label value`,
-        "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or an empty string)",
-      );
-    }
-    out[key] = labelValue;
-  }
-  return out;
-}
-
-/**
- * The pod pass-through may set anything the CRD allows (the API server checks the fields), except what the
- * component owns: the policy volume, its mount, the mount directory and the policy variable. The lists the
- * component extends (`volumes`, `initContainer.env`, `initContainer.volumeMounts`) must be plain so they can be checked.
- */
-function planPod(field: string, pod: unknown): Record<string, unknown> {
-  if (!isPlainObject(pod))
-    throw new SignedRunsInputError(
-      field,
-      `${quoteValue(pod)} is not an object`,
-      'pass the WorkerPool\'s spec.pod settings other than the policy, e.g. { launcherImage: "…" }',
-    );
-  const list = (at: string, value: unknown): unknown[] => {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-      throw new SignedRunsInputError(
-        at,
-        isEventual(value) ? "is an Output or a Promise" : `${quoteValue(value)} is not a list`,
-        "pass a plain list (its items' values may be Outputs), so the component can check it does not clash with the policy's own entries",
-      );
-    }
-    return value;
+  const labels = value.labels ?? {};
+  return {
+    namespace: value.namespace,
+    createNamespace: value.createNamespace ?? false,
+    name,
+    poolSize: value.poolSize ?? DEFAULT_POOL_SIZE,
+    labels: Object.fromEntries(
+      Object.keys(labels)
+        .sort()
+        .map((key) => [key, labels[key]]),
+    ),
+    pod: value.pod ?? {},
   };
-  const nameOf = (item: unknown) => (isPlainObject(item) ? item.name : undefined);
-  list(`${field}.volumes`, pod.volumes).forEach((volume, index) => {
-    if (nameOf(volume) === POLICY_VOLUME)
-      throw clash(`${field}.volumes[${index}].name`, POLICY_VOLUME, "the component's policy volume");
-  });
-  const init = pod.initContainer ?? {};
-  if (!isPlainObject(init))
-    throw new SignedRunsInputError(
-      `${field}.initContainer`,
-      isEventual(init) ? "is an Output or a Promise" : `${quoteValue(init)} is not an object`,
-      "pass a plain object",
-    );
-  list(`${field}.initContainer.env`, init.env).forEach((variable, index) => {
-    if (nameOf(variable) === POLICY_VARIABLE)
-      throw clash(
-        `${field}.initContainer.env[${index}].name`,
-        POLICY_VARIABLE,
-        "set by the component to the mounted policy's path",
-      );
-  });
-  list(`${field}.initContainer.volumeMounts`, init.volumeMounts).forEach((mount, index) => {
-    if (nameOf(mount) === POLICY_VOLUME)
-      throw clash(`${field}.initContainer.volumeMounts[${index}].name`, POLICY_VOLUME, "the component's policy mount");
-    const mountPath = isPlainObject(mount) ? mount.mountPath : undefined;
-    if (
-      typeof mountPath === "string" &&
-      (mountPath.replace(/\/+$/, "") === POLICY_MOUNT_DIRECTORY ||
-        POLICY_MOUNT_DIRECTORY.startsWith(`${mountPath.replace(/\/+$/, "")}/`))
-    ) {
-      throw clash(
-        `${field}.initContainer.volumeMounts[${index}].mountPath`,
-        mountPath,
-        `it would hide or contain the policy's mount at ${POLICY_MOUNT_DIRECTORY}`,
-      );
-    }
-  });
-  return pod;
-}
-
-function clash(field: string, value: string, why: string): SignedRunsInputError {
-  return new SignedRunsInputError(
-    field,
-    `${quoteValue(value)} clashes with what the component sets (${why})`,
-    "remove it from the pod settings; the component mounts the policy and sets the variable itself",
-  );
 }
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * they and these schemas describe the same values.
  */
 import { z } from "zod";
-import type { SignedRunsKubernetesLauncherArgs } from "../signedRuns/args";
+import * as k8s from "@pulumi/kubernetes";
 import { quoteValue } from "./inputError";
 import * as p from "./primitives";
 import { trustedKey } from "./renderOptions";
@@ -15,6 +15,9 @@ import {
   grantRules,
   grantsOf,
   keyGenerationRules,
+  kubernetesCredentialsRules,
+  launcherRules,
+  podPassThroughRules,
   reviewerRules,
   trackedBranchRules,
   uniqueStackIds,
@@ -233,22 +236,74 @@ export const workflow = strict(
   "{ branch?, commitMessage?, spacectlVersion?, spacectlSha256? }",
 );
 
-/**
- * `launcher.kubernetes`: an object here; planKubernetesLauncher (components/kubernetes/manifests.ts) checks its
- * namespace, names, poolSize, labels and pod pass-through before any resource exists.
- */
-const kubernetesLauncher = z.custom<SignedRunsKubernetesLauncherArgs>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+/** A pool credential: never quoted, whatever is wrong with it. */
+const poolSecret = (what: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? says("is missing", `give the pool's ${what}, as a secret (config.requireSecret(...))`)
+        : says("is not a string (value not shown)", `give the pool's ${what} as a string, as a secret`),
+  });
+const CREDENTIALS_FIX = "pass { token, privateKey } (the pool's config and its base64-encoded private key), as secrets";
+export const kubernetesCredentials = z.strictObject(
+  {
+    token: deferrable(poolSecret("token (its config)")),
+    privateKey: deferrable(poolSecret("base64-encoded private key")),
+  },
   {
     error: (issue) =>
-      says(`${quoteValue(issue.input)} is not an object`, 'give { namespace: "spacelift", poolSize?, labels?, pod? }'),
+      issue.code === "unrecognized_keys"
+        ? "remove it or fix its spelling; the known fields here are token, privateKey"
+        : says(issue.input === undefined ? "is missing" : "is not an object (value not shown)", CREDENTIALS_FIX),
   },
 );
 
-export const launcher = strict(
-  { policyPath: p.launcherPolicyPath.optional(), kubernetes: kubernetesLauncher.optional() },
-  "{ policyPath?, kubernetes? }",
+// abort: false, so the cross-field rules still run and report beside it.
+const kubernetesProvider = z.custom<k8s.Provider>((value) => k8s.Provider.isInstance(value), {
+  abort: false,
+  error: () =>
+    says(
+      "is not a kubernetes.Provider",
+      "pass new kubernetes.Provider(...) from @pulumi/kubernetes, or leave it out for the default provider",
+    ),
+});
+
+/** The WorkerPool's `spec.pod` pass-through: anything but what the component sets. */
+const kubernetesPod = z
+  .record(z.string(), z.unknown(), {
+    error: (issue) =>
+      says(
+        `${quoteValue(issue.input)} is not an object`,
+        'pass the WorkerPool\'s spec.pod settings other than the policy, e.g. { launcherImage: "…" }',
+      ),
+  })
+  .superRefine(podPassThroughRules);
+
+/** The settings of `launcher.kubernetes` that a config file takes too. */
+export const kubernetesSettings = {
+  namespace: p.kubernetesNamespace,
+  createNamespace: p.kubernetesCreateNamespace.optional(),
+  name: p.kubernetesObjectName.optional(),
+  poolSize: p.kubernetesPoolSize.optional(),
+  labels: p.kubernetesLabels.optional(),
+  pod: kubernetesPod.optional(),
+};
+export const KUBERNETES_EXAMPLE = '{ namespace: "spacelift", poolSize?, labels?, pod? }';
+
+/** `launcher.kubernetes`: checked whole before any resource exists; planKubernetesLauncher fills in the defaults. */
+export const kubernetesLauncher = strict(
+  { ...kubernetesSettings, provider: kubernetesProvider.optional(), credentials: kubernetesCredentials.optional() },
+  KUBERNETES_EXAMPLE,
 );
+
+/** `launcher`, with the given schema of `launcher.kubernetes` (the component's, or the config file's). */
+export function launcherWith<K extends z.ZodType>(kubernetes: K) {
+  return strict(
+    { policyPath: p.launcherPolicyPath.optional(), kubernetes: kubernetes.optional() },
+    "{ policyPath?, kubernetes? }",
+  ).superRefine(launcherRules, ALWAYS);
+}
+export const launcher = launcherWith(kubernetesLauncher);
 
 /**
  * The repository's keys, with the schema renderInitializationPolicy parses them with:
@@ -299,6 +354,7 @@ export const signedRunsArgs = strict(
   "{ github, stacks, spacelift }",
 )
   .superRefine(trackedBranchRules, ALWAYS)
+  .superRefine(kubernetesCredentialsRules, ALWAYS)
   .superRefine((args, ctx) => {
     // This repository's own grant comes first, so a stack also granted elsewhere is reported at the other entry.
     const own = args as { github?: { owner?: unknown; repository?: unknown }; stacks?: Array<{ id?: unknown }> };
@@ -332,7 +388,9 @@ export const signedRunsWorkerPoolArgs = strict(
   },
   "{ repositories: [...] }",
   { hidden: ["trustedKeys"] },
-).superRefine(
-  (args, ctx) => grantRules(grantsOf((args as { repositories?: unknown }).repositories, "repositories"), ctx),
-  ALWAYS,
-);
+)
+  .superRefine(
+    (args, ctx) => grantRules(grantsOf((args as { repositories?: unknown }).repositories, "repositories"), ctx),
+    ALWAYS,
+  )
+  .superRefine(kubernetesCredentialsRules, ALWAYS);

@@ -130,6 +130,23 @@ function keyFileRules(config: unknown, ctx: z.core.$RefinementCtx<unknown>): voi
   }
 }
 
+/**
+ * `launcher.kubernetes` in a config file: the component's settings without the Pulumi-only ones. The
+ * credentials are refused without being quoted; render writes a template for them instead.
+ */
+const configKubernetes = strict(
+  {
+    ...c.kubernetesSettings,
+    provider: removed("is a Pulumi setting; render writes manifests for kubectl", "remove it"),
+    credentials: removed(
+      "the pool's credentials do not belong in the config file",
+      "remove them; render writes launcher/pool-credentials.yaml.template for you to fill in a copy of",
+    ),
+  },
+  c.KUBERNETES_EXAMPLE,
+  { hidden: ["provider", "credentials"] },
+);
+
 /** `render`'s signed-runs.json: SignedRunsArgs without secrets, plus where the signing keys live on disk. */
 export const renderConfig = strict(
   {
@@ -144,7 +161,7 @@ export const renderConfig = strict(
     pushPolicy: c.pushPolicySelection.optional(),
     signing: configSigning.optional(),
     workflow: c.workflow.optional(),
-    launcher: c.launcher.optional(),
+    launcher: c.launcherWith(configKubernetes).optional(),
   },
   '{ "github": {...}, "stacks": [...], "spacelift": {...} }',
   { hidden: ["$schema"] },

@@ -4,6 +4,9 @@
  */
 import { quoteValue } from "./inputError";
 import { MAX_TOKEN_LIFETIME_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, SIGNING_ALGORITHMS } from "../runToken/contract";
+import { z } from "zod";
+import * as k from "../kubernetes/manifests";
+import { isOutputLike, says } from "./problems";
 import { oneOf, text, wholeNumber, type Verdict } from "./shapes";
 
 export const githubOwner = text({
@@ -229,3 +232,80 @@ export function githubId(kind: "user" | "team") {
     invalid: (v) => [`${quoteValue(v)} is not a GitHub ${kind} id`, fix],
   });
 }
+
+/** `launcher.kubernetes.namespace`: a DNS-1123 label. */
+export const kubernetesNamespace = text({
+  missing: `${k.FIX_NAME}, at most 63 characters, e.g. "spacelift"`,
+  invalid: (v) => [
+    `${quoteValue(v)} is not a Kubernetes namespace name`,
+    `${k.FIX_NAME}, at most 63 characters, e.g. "spacelift"`,
+  ],
+  pattern: k.DNS_LABEL,
+  maxLength: 63,
+});
+
+/** `launcher.kubernetes.name`: a DNS-1123 label short enough for the longest suffix the component appends. */
+export const kubernetesObjectName = text({
+  missing: `${k.NAME_FIX}, or leave it out for the component's name`,
+  invalid: (v) => [`${quoteValue(v)} cannot name the Kubernetes objects`, k.NAME_FIX],
+  pattern: k.DNS_LABEL,
+  maxLength: k.MAX_NAME,
+});
+
+/** `launcher.kubernetes.poolSize`: the CRD's int32 with minimum 0. */
+export const kubernetesPoolSize = wholeNumber({
+  min: 0,
+  max: k.MAX_POOL_SIZE,
+  missing: `give an integer from 0 to ${k.MAX_POOL_SIZE}, or leave it out for the default ${k.DEFAULT_POOL_SIZE}`,
+  invalid: (v) => [
+    `${quoteValue(v)} is not a whole number of workers`,
+    `give an integer from 0 to ${k.MAX_POOL_SIZE} (the pool's CRD field is an int32 with minimum 0); default ${k.DEFAULT_POOL_SIZE}`,
+  ],
+});
+
+/** `launcher.kubernetes.createNamespace`. */
+export const kubernetesCreateNamespace = z.boolean({
+  error: (issue) =>
+    says(
+      isOutputLike(issue.input) ? "is an Output or a Promise" : `${quoteValue(issue.input)} is not true or false`,
+      "pass true to create the namespace, or leave it out to use an existing one",
+    ),
+});
+
+const LABEL_KEY_FIX =
+  "use [prefix/]name: an optional DNS subdomain prefix and a name of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+const LABEL_VALUE_FIX =
+  "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or an empty string)";
+// The key pattern for the JSON Schema (the prefix's 253-character limit is checked by the refinement).
+const LABEL_KEY_PATTERN = `^(${k.DNS_SUBDOMAIN.source.slice(1, -1)}/)?${k.LABEL_NAME.source.slice(1)}`;
+export function labelKeyProblem(key: string): Verdict | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return !k.LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !k.DNS_SUBDOMAIN.test(prefix)))
+    ? [`${quoteValue(key)} is not a Kubernetes label key`, LABEL_KEY_FIX]
+    : undefined;
+}
+const kubernetesLabelValue = text({
+  missing: LABEL_VALUE_FIX,
+  invalid: (v) => [`${quoteValue(v)} is not a Kubernetes label value`, LABEL_VALUE_FIX],
+  pattern: k.LABEL_VALUE,
+});
+/** `launcher.kubernetes.labels`: label keys to values; a bad key is reported at the map, with the key quoted. */
+export const kubernetesLabels = z
+  .record(z.string(), kubernetesLabelValue, {
+    error: (issue) =>
+      says(
+        isOutputLike(issue.input)
+          ? "is an Output or a Promise"
+          : `${quoteValue(issue.input)} is not a map of label names to values`,
+        'pass e.g. { team: "platform" }',
+      ),
+  })
+  .superRefine((labels, ctx) => {
+    for (const key of Object.keys(labels).sort()) {
+      const verdict = labelKeyProblem(key);
+      if (verdict !== undefined) ctx.addIssue({ code: "custom", message: says(...verdict), input: key });
+    }
+  })
+  .meta({ propertyNames: { type: "string", pattern: LABEL_KEY_PATTERN, maxLength: 317 } });

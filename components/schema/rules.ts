@@ -8,7 +8,13 @@ import type { z } from "zod";
 import { quoteValue } from "./inputError";
 import { DEFAULT_SIGNING_SECRET_NAME } from "../runToken/contract";
 import { GLOB_CHARACTERS } from "./primitives";
-import { says } from "./problems";
+import { isOutputLike, says } from "./problems";
+import {
+  KUBERNETES_POLICY_PATH,
+  POLICY_MOUNT_DIRECTORY,
+  POLICY_VARIABLE,
+  POLICY_VOLUME,
+} from "../kubernetes/manifests";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
 /** Run the rule even when other fields failed. */
@@ -391,4 +397,112 @@ export function workflowRules(
       );
     }
   };
+}
+
+/**
+ * `launcher.kubernetes.pod`: the pass-through may set anything the CRD allows (the API server checks the
+ * fields), except what the component owns: the policy volume, its mount, the mount directory and the policy
+ * variable. The lists the component extends (`volumes`, `initContainer.env`, `initContainer.volumeMounts`)
+ * must be plain so they can be checked.
+ */
+export function podPassThroughRules(pod: unknown, ctx: Ctx): void {
+  const plainList = (path: PropertyKey[], value: unknown): unknown[] => {
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value;
+    report(
+      ctx,
+      path,
+      isOutputLike(value) ? "is an Output or a Promise" : `${quoteValue(value)} is not a list`,
+      "pass a plain list (its items' values may be Outputs), so the component can check it does not clash with the policy's own entries",
+    );
+    return [];
+  };
+  const clash = (path: PropertyKey[], value: string, why: string) =>
+    report(
+      ctx,
+      path,
+      `${quoteValue(value)} clashes with what the component sets (${why})`,
+      "remove it from the pod settings; the component mounts the policy and sets the variable itself",
+    );
+  const { volumes, initContainer } = record(pod);
+  plainList(["volumes"], volumes).forEach((volume, index) => {
+    if (record(volume).name === POLICY_VOLUME)
+      clash(["volumes", index, "name"], POLICY_VOLUME, "the component's policy volume");
+  });
+  if (initContainer === undefined) return;
+  if (
+    isOutputLike(initContainer) ||
+    typeof initContainer !== "object" ||
+    initContainer === null ||
+    Array.isArray(initContainer)
+  ) {
+    report(
+      ctx,
+      ["initContainer"],
+      isOutputLike(initContainer) ? "is an Output or a Promise" : `${quoteValue(initContainer)} is not an object`,
+      "pass a plain object",
+    );
+    return;
+  }
+  const { env, volumeMounts } = record(initContainer);
+  plainList(["initContainer", "env"], env).forEach((variable, index) => {
+    if (record(variable).name === POLICY_VARIABLE)
+      clash(
+        ["initContainer", "env", index, "name"],
+        POLICY_VARIABLE,
+        "set by the component to the mounted policy's path",
+      );
+  });
+  plainList(["initContainer", "volumeMounts"], volumeMounts).forEach((mount, index) => {
+    const { name, mountPath } = record(mount);
+    if (name === POLICY_VOLUME)
+      clash(["initContainer", "volumeMounts", index, "name"], POLICY_VOLUME, "the component's policy mount");
+    if (typeof mountPath !== "string") return;
+    const trimmed = mountPath.replace(/\/+$/, "");
+    if (trimmed === POLICY_MOUNT_DIRECTORY || POLICY_MOUNT_DIRECTORY.startsWith(`${trimmed}/`))
+      clash(
+        ["initContainer", "volumeMounts", index, "mountPath"],
+        mountPath,
+        `it would hide or contain the policy's mount at ${POLICY_MOUNT_DIRECTORY}`,
+      );
+  });
+}
+
+/** `launcher`: Kubernetes pods read the policy where the component mounts it, so `policyPath` cannot go beside `kubernetes`. */
+export function launcherRules(launcher: unknown, ctx: Ctx): void {
+  const { policyPath, kubernetes } = record(launcher);
+  if (kubernetes !== undefined && policyPath !== undefined)
+    report(
+      ctx,
+      ["policyPath"],
+      `${quoteValue(policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`,
+      "leave launcher.policyPath out when launcher.kubernetes is set",
+    );
+}
+
+/**
+ * `launcher.kubernetes.credentials` against `workerPool`: required for an existing pool (`{ id }`), whose
+ * token and private key the component cannot read; refused for a pool the component creates. Never quoted.
+ */
+export function kubernetesCredentialsRules(args: unknown, ctx: Ctx): void {
+  const { workerPool, launcher } = record(args);
+  const kubernetes = record(launcher).kubernetes;
+  if (kubernetes === undefined) return;
+  const given = record(kubernetes).credentials !== undefined;
+  const existingPool = record(workerPool).id !== undefined;
+  const path = ["launcher", "kubernetes", "credentials"];
+  if (existingPool && !given)
+    report(
+      ctx,
+      path,
+      "is missing, and the pool is an existing one (workerPool.id), whose token and private key the component cannot read",
+      'pass launcher.kubernetes.credentials: { token: config.requireSecret("poolToken"), privateKey: config.requireSecret("poolPrivateKey") }',
+    );
+  if (!existingPool && given)
+    report(
+      ctx,
+      path,
+      "is given, but the component creates the pool and uses its own token and private key",
+      "leave launcher.kubernetes.credentials out, or give workerPool: { id } for an existing pool",
+    );
 }

@@ -42,7 +42,8 @@ export function text(spec: TextSpec) {
     error: (issue) => missingOrOutput(issue.input, spec.missing, spec.plain, "string") ?? invalid(issue.input),
   });
   // Lengths are checked by a refinement, which runs on strings only: zod's own length checks run on anything
-  // with a `length`, and an Output lifts every property. The JSON Schema still states them.
+  // with a `length`, and an Output lifts every property. The JSON Schema still states them. No check here aborts:
+  // an aborted issue would stop the cross-field rules above it, and a repeated line is dropped by problemsOf.
   const { minLength, maxLength } = spec;
   if (minLength !== undefined || maxLength !== undefined) {
     schema = schema
@@ -51,7 +52,7 @@ export function text(spec: TextSpec) {
           (minLength !== undefined && value.length < minLength) ||
           (maxLength !== undefined && value.length > maxLength)
         )
-          ctx.addIssue({ code: "custom", message: invalid(value), input: value, abort: true });
+          ctx.addIssue({ code: "custom", message: invalid(value), input: value });
       })
       .meta({ ...(minLength !== undefined ? { minLength } : {}), ...(maxLength !== undefined ? { maxLength } : {}) });
   }
@@ -66,14 +67,20 @@ export function text(spec: TextSpec) {
   return schema;
 }
 
-/** A whole number between `min` and `max`. */
+/**
+ * A whole number between `min` and `max`. Integrality is a refinement, not zod's `.int()`, whose failure
+ * aborts the parse and so would hide the cross-field rules' problems from the same report.
+ */
 export function wholeNumber(spec: { min: number; max: number; missing: string; invalid: (value: unknown) => Verdict }) {
   const invalid = (issue: { input?: unknown }) => says(...spec.invalid(issue.input));
   return z
     .number({ error: (issue) => missingOrOutput(issue.input, spec.missing) ?? invalid(issue) })
-    .int({ error: invalid })
     .min(spec.min, { error: invalid })
-    .max(spec.max, { error: invalid });
+    .max(spec.max, { error: invalid })
+    .superRefine((value, ctx) => {
+      if (!Number.isInteger(value)) ctx.addIssue({ code: "custom", message: invalid({ input: value }), input: value });
+    })
+    .meta({ type: "integer" });
 }
 
 /** One of a few strings. */

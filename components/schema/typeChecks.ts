@@ -4,7 +4,12 @@
  * line fails `tsc` when one side gains, loses or retypes a field.
  */
 import type { z } from "zod";
-import type { SignedRunsArgs, SignedRunsRepositoryArgs, SignedRunsWorkerPoolArgs } from "../signedRuns/args";
+import type {
+  SignedRunsArgs,
+  SignedRunsKubernetesLauncherArgs,
+  SignedRunsRepositoryArgs,
+  SignedRunsWorkerPoolArgs,
+} from "../signedRuns/args";
 import type { InitializationPolicyOptions, RepositoryGrant, TrustedKey } from "../policy/initializationPolicy";
 import type { WorkflowOptions } from "../workflow/workflowOptions";
 import type * as c from "./component";
@@ -18,6 +23,7 @@ export const TYPE_CHECKS = [
   proven<Same<SignedRunsArgs, z.input<typeof c.signedRunsArgs>>>(),
   proven<Same<SignedRunsRepositoryArgs, z.input<typeof c.signedRunsRepositoryArgs>>>(),
   proven<Same<SignedRunsWorkerPoolArgs, z.input<typeof c.signedRunsWorkerPoolArgs>>>(),
+  proven<Same<SignedRunsKubernetesLauncherArgs, z.input<typeof c.kubernetesLauncher>>>(),
   proven<Same<TrustedKey, z.input<typeof r.trustedKey>>>(),
   proven<Same<RepositoryGrant, z.input<typeof r.policyGrant>>>(),
   proven<Same<InitializationPolicyOptions, z.input<typeof r.initializationPolicyOptions>>>(),

@@ -6,7 +6,6 @@ import type { LauncherEnvironment, SignedRunsWorkerPoolArgs, SignedRunsWorkerPoo
 import * as schema from "../schema/component";
 import { DEFAULT_LAUNCHER_POLICY_PATH } from "../schema/primitives";
 import { inputErrorsOf, parseInput } from "../schema/problems";
-import { SignedRunsInputError, quoteValue } from "../schema/inputError";
 import { WorkerPool } from "../spacelift/workerPool";
 import {
   declareKubernetesLauncher,
@@ -46,7 +45,7 @@ export function planWorkerPool(
   componentName = "signed-runs",
 ): WorkerPoolPlan {
   const selection = args.workerPool as { id?: pulumi.Input<string> } | undefined;
-  const kubernetes = planLauncherKubernetes(args, componentName, selection?.id !== undefined);
+  const kubernetes = planLauncherKubernetes(args, componentName);
   return {
     maxTokenLifetimeSeconds: args.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     issuer: args.issuer,
@@ -57,21 +56,16 @@ export function planWorkerPool(
   };
 }
 
-/** `launcher.kubernetes` (issue 12): its pods read the policy where the component mounts it, so `policyPath` is refused beside it. */
+/**
+ * `launcher.kubernetes` (issue 12), as the schema accepted it (policyPath beside it and the credentials
+ * against workerPool are schema rules, components/schema/rules.ts).
+ */
 function planLauncherKubernetes(
   args: Pick<SignedRunsWorkerPoolArgs, "launcher">,
   componentName: string,
-  existingPool: boolean,
 ): KubernetesLauncherPlan | undefined {
   if (args.launcher?.kubernetes === undefined) return undefined;
-  if (args.launcher.policyPath !== undefined) {
-    throw new SignedRunsInputError(
-      "launcher.policyPath",
-      `${quoteValue(args.launcher.policyPath)} is given with launcher.kubernetes, whose pods read the policy at ${KUBERNETES_POLICY_PATH}`,
-      "leave launcher.policyPath out when launcher.kubernetes is set",
-    );
-  }
-  return planKubernetesLauncher("launcher.kubernetes", args.launcher.kubernetes, componentName, existingPool);
+  return planKubernetesLauncher("launcher.kubernetes", args.launcher.kubernetes, componentName);
 }
 
 /**
