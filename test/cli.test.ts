@@ -540,6 +540,25 @@ describe("cli: render", () => {
   });
 });
 
+/** `verify` of a TRACKED run of payments-prod against the policy render wrote into `out`, with a junk token. */
+function verifyRenderedPolicyArgs(out: string): string[] {
+  const policy = path.join(out, "launcher/initialization-policy.rego");
+  return [
+    "verify",
+    "--policy",
+    policy,
+    "--token",
+    "a.b.c",
+    "--stack",
+    "payments-prod",
+    "--sha",
+    SHA,
+    "--run-type",
+    "TRACKED",
+    "--branch",
+    "main",
+  ];
+}
 describe("cli: sign -> verify against real OPA", () => {
   for (const algorithm of ["HS256", "ES256"] as const) {
     it(`${algorithm}: a signed token is allowed for its run and denied for another, on every OPA line`, () => {
@@ -799,21 +818,7 @@ describe("cli: sign -> verify against real OPA", () => {
   it("verify --policy with no OPA anywhere exits 2 and says how to get one", () => {
     const { out, result } = renderSetup("ES256");
     assert.equal(result.status, 0);
-    const args = [
-      "verify",
-      "--policy",
-      path.join(out, "launcher/initialization-policy.rego"),
-      "--token",
-      "a.b.c",
-      "--stack",
-      "payments-prod",
-      "--sha",
-      SHA,
-      "--run-type",
-      "TRACKED",
-      "--branch",
-      "main",
-    ];
+    const args = verifyRenderedPolicyArgs(out);
     const verify = runCli(args, { cwd: temporaryDirectory("no-tools") });
     assert.equal(verify.status, 2);
     assert.match(verify.stderr, /--policy: no opa found on PATH or in \.\/\.tools\/bin.*--opa PATH.*npm run tools/);
@@ -825,21 +830,7 @@ describe("cli: sign -> verify against real OPA", () => {
     const clone = temporaryDirectory("clone");
     mkdirSync(path.join(clone, ".tools", "bin"), { recursive: true });
     symlinkSync(opaEngines()[0].binary, path.join(clone, ".tools", "bin", "opa-v1"));
-    const args = [
-      "verify",
-      "--policy",
-      path.join(out, "launcher/initialization-policy.rego"),
-      "--token",
-      "a.b.c",
-      "--stack",
-      "payments-prod",
-      "--sha",
-      SHA,
-      "--run-type",
-      "TRACKED",
-      "--branch",
-      "main",
-    ];
+    const args = verifyRenderedPolicyArgs(out);
     const verify = runCli(args, { cwd: clone });
     assert.equal(verify.status, 1, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^denied \(engine: opa 1\./);
