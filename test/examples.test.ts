@@ -210,7 +210,7 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
     );
   });
 
-  it("a missing required key fails with Pulumi's message naming it", async () => {
+  it("a missing required key fails naming it and the command that sets it", async () => {
     const config = exampleStackConfig();
     delete config[`${PROJECT}:githubOwner`];
     await assert.rejects(
@@ -218,7 +218,39 @@ describe("examples/basic (the root Pulumi.yaml program)", () => {
         pulumi.runtime.setAllConfig(config);
         return basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT))).signedRuns;
       }),
-      /githubOwner/,
+      /githubOwner: is not set\. Fix: set it \(pulumi config set githubOwner acme\)/,
+    );
+  });
+
+  it("every mistake in the stack configuration is reported at once, each at its key", async () => {
+    const config = exampleStackConfig();
+    delete config[`${PROJECT}:spaceliftEndpoint`];
+    config[`${PROJECT}:githubOwner`] = "-acme-";
+    config[`${PROJECT}:signingAlgorithm`] = "RS256";
+    config[`${PROJECT}:stacks`] = JSON.stringify(["Payments!", { id: "ok-stack", colour: "red" }]);
+    config[`${PROJECT}:signingKeys`] = JSON.stringify(["2026/11"]);
+    await assert.rejects(
+      runWithMocks(() => {
+        pulumi.runtime.setAllConfig(config);
+        return basicExample(readBasicExampleConfig(new pulumi.Config(PROJECT))).signedRuns;
+      }),
+      (error: Error) => {
+        const lines = error.message.split("\n").filter((line) => / Fix: /.test(line));
+        for (const key of [
+          "githubOwner",
+          "stacks[0]",
+          "stacks[1]",
+          "spaceliftEndpoint",
+          "signingAlgorithm",
+          "signingKeys[0]",
+        ]) {
+          assert.ok(
+            lines.some((line) => line.includes(`${key}`)),
+            `${key} is not reported:\n${error.message}`,
+          );
+        }
+        return true;
+      },
     );
   });
 });

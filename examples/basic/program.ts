@@ -7,12 +7,10 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  SignedRuns,
-  SignedRunsInputError,
-  type SignedRunsApiKeyArgs,
-  type SignedRunsStackArgs,
-} from "../../components";
+import { SignedRuns, type SignedRunsApiKeyArgs, type SignedRunsStackArgs } from "../../components";
+// The root project's own config schema; a program of your own reads its configuration its own way.
+import { basicExampleConfig } from "../../components/schema/pulumiConfig";
+import { parseInput } from "../../components/schema/problems";
 import type { SigningAlgorithm } from "../../components/runToken/contract";
 
 export interface BasicExampleConfig {
@@ -28,38 +26,43 @@ export interface BasicExampleConfig {
   activeSigningKey?: string;
 }
 
-/** Reads the example's stack configuration. `stacks` is a list of stack ids or of stack objects. */
+/**
+ * Reads the example's stack configuration and parses it with one schema, so every mistake is reported at once,
+ * at its key. `stacks` is a list of stack ids or of stack objects.
+ */
 export function readBasicExampleConfig(config: pulumi.Config = new pulumi.Config()): BasicExampleConfig {
-  const stacks = config
-    .requireObject<Array<string | SignedRunsStackArgs>>("stacks")
-    .map((stack) => (typeof stack === "string" ? { id: stack } : stack));
-  const apiKeyId = config.get("spaceliftApiKeyId");
-  const apiKeySecret = config.getSecret("spaceliftApiKeySecret");
-  const oidcApiKeyId = config.get("spaceliftOidcApiKeyId");
-  let spaceliftApiKey: SignedRunsApiKeyArgs | undefined;
-  if (oidcApiKeyId !== undefined) {
-    spaceliftApiKey = { oidc: { apiKeyId: oidcApiKeyId, audience: config.get("spaceliftOidcAudience") } };
-  } else if (apiKeyId !== undefined && apiKeySecret !== undefined) {
-    spaceliftApiKey = { id: apiKeyId, secret: apiKeySecret };
-  } else if (apiKeyId !== undefined || apiKeySecret !== undefined) {
-    // Half a key would silently leave the GitHub secrets unmanaged; say so instead.
-    const missing = apiKeyId === undefined ? "spaceliftApiKeyId" : "spaceliftApiKeySecret";
-    throw new SignedRunsInputError(
-      missing,
-      "is not set, but its other half is",
-      `set it (pulumi config set ${missing === "spaceliftApiKeySecret" ? "--secret " : ""}${missing}), or unset both to manage the SPACELIFT_API_KEY_ID/_SECRET GitHub secrets yourself`,
-    );
-  }
-  return {
-    githubOwner: config.require("githubOwner"),
-    githubRepository: config.require("githubRepository"),
+  const raw = {
+    githubOwner: config.get("githubOwner"),
+    githubRepository: config.get("githubRepository"),
     githubBranch: config.get("githubBranch"),
-    stacks,
-    spaceliftEndpoint: config.require("spaceliftEndpoint"),
-    spaceliftApiKey,
-    signingAlgorithm: config.get("signingAlgorithm") as SigningAlgorithm | undefined,
+    stacks: config.getObject<unknown[]>("stacks"),
+    spaceliftEndpoint: config.get("spaceliftEndpoint"),
+    spaceliftApiKeyId: config.get("spaceliftApiKeyId"),
+    spaceliftApiKeySecret: config.getSecret("spaceliftApiKeySecret"),
+    spaceliftOidcApiKeyId: config.get("spaceliftOidcApiKeyId"),
+    spaceliftOidcAudience: config.get("spaceliftOidcAudience"),
+    signingAlgorithm: config.get("signingAlgorithm"),
     signingKeys: config.getObject<string[]>("signingKeys"),
     activeSigningKey: config.get("activeSigningKey"),
+  };
+  const parsed = parseInput(basicExampleConfig, raw, "", "stack configuration");
+  const stacks = parsed.stacks!.map((stack) => (typeof stack === "string" ? { id: stack } : stack));
+  let spaceliftApiKey: SignedRunsApiKeyArgs | undefined;
+  if (parsed.spaceliftOidcApiKeyId !== undefined) {
+    spaceliftApiKey = { oidc: { apiKeyId: parsed.spaceliftOidcApiKeyId, audience: parsed.spaceliftOidcAudience } };
+  } else if (parsed.spaceliftApiKeyId !== undefined && raw.spaceliftApiKeySecret !== undefined) {
+    spaceliftApiKey = { id: parsed.spaceliftApiKeyId, secret: raw.spaceliftApiKeySecret };
+  }
+  return {
+    githubOwner: parsed.githubOwner!,
+    githubRepository: parsed.githubRepository!,
+    githubBranch: parsed.githubBranch,
+    stacks: stacks as SignedRunsStackArgs[],
+    spaceliftEndpoint: parsed.spaceliftEndpoint!,
+    spaceliftApiKey,
+    signingAlgorithm: parsed.signingAlgorithm,
+    signingKeys: parsed.signingKeys,
+    activeSigningKey: parsed.activeSigningKey,
   };
 }
 
