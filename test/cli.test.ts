@@ -540,6 +540,25 @@ describe("cli: render", () => {
   });
 });
 
+/** `sign` of a TRACKED run of payments-prod on main at SHA, with the rendered key. */
+function trackedSignArgs(keyFile: string, kid: string): string[] {
+  return [
+    "sign",
+    "--key",
+    keyFile,
+    "--kid",
+    kid,
+    "--stack",
+    "payments-prod",
+    "--sha",
+    SHA,
+    "--run-type",
+    "TRACKED",
+    "--branch",
+    "main",
+  ];
+}
+
 /** `verify` of a TRACKED run of payments-prod against the policy render wrote into `out`, with a junk token. */
 function verifyRenderedPolicyArgs(out: string): string[] {
   const policy = path.join(out, "launcher/initialization-policy.rego");
@@ -564,21 +583,7 @@ describe("cli: sign -> verify against real OPA", () => {
     it(`${algorithm}: a signed token is allowed for its run and denied for another, on every OPA line`, () => {
       const { out, result, keyFile, kid } = renderSetup(algorithm);
       assert.equal(result.status, 0, result.stderr);
-      const sign = runCli([
-        "sign",
-        "--key",
-        keyFile,
-        "--kid",
-        kid,
-        "--stack",
-        "payments-prod",
-        "--sha",
-        SHA,
-        "--run-type",
-        "TRACKED",
-        "--branch",
-        "main",
-      ]);
+      const sign = runCli(trackedSignArgs(keyFile, kid));
       assert.equal(sign.status, 0, sign.stderr);
       assert.match(sign.stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/, "sign must print only the token");
       const token = sign.stdout.trim();
@@ -769,21 +774,7 @@ describe("cli: sign -> verify against real OPA", () => {
   it("verify --config without OPA uses the built-in jose verifier and says so", () => {
     const { configFile, result, keyFile, kid } = renderSetup("ES256");
     assert.equal(result.status, 0, result.stderr);
-    const token = runCli([
-      "sign",
-      "--key",
-      keyFile,
-      "--kid",
-      kid,
-      "--stack",
-      "payments-prod",
-      "--sha",
-      SHA,
-      "--run-type",
-      "TRACKED",
-      "--branch",
-      "main",
-    ]).stdout.trim();
+    const token = runCli(trackedSignArgs(keyFile, kid)).stdout.trim();
     const run = [
       "--config",
       configFile,
