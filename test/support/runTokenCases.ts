@@ -570,6 +570,12 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
       input: launcherInput([await token({ issuer: "gitlab-ci" })]),
       expect: /^metadata entry 0: token issuer "gitlab-ci" is not "github-actions"$/,
     },
+    {
+      // io.jwt.decode_verify's iss constraint panics on a non-string iss, so the policy compares the issuer itself.
+      name: "numeric iss in a signed token",
+      input: launcherInput([handMadeToken(hsHeader, claims({ iss: 123 }, now), hmac("sha256", HS_SECRET))]),
+      expect: /^metadata entry 0: token issuer 123 is not "github-actions"$/,
+    },
 
     // Time.
     {
@@ -715,6 +721,13 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
         handMadeToken({ ...hsHeader, b64: false, crit: ["b64"] }, claims({}, now), hmac("sha256", HS_SECRET)),
       ]),
       expect: /^metadata entry 0: token header has b64, crit, which run tokens never use$/,
+    },
+    {
+      // io.jwt.decode panics on a non-string cty, and anyone who can attach metadata can send one:
+      // the policy reads the header itself and never hands such a token to a JWT built-in.
+      name: "numeric cty in an unsigned token",
+      input: launcherInput([handMadeToken({ ...hsHeader, cty: 5 }, claims({}, now), () => "")]),
+      expect: /^metadata entry 0: token header has cty, which run tokens never use$/,
     },
     {
       name: "a cty token beside a valid token does not stop the valid one",
