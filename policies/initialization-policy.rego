@@ -12,12 +12,11 @@
 # value quoted in a message is cut to _max_quoted_length.
 #
 # renderInitializationPolicy renders this text from the template
-# policies/initialization-policy.rego by filling in trusted_keys,
-# max_token_lifetime_seconds and required_issuer. The template trusts no key.
-# Rules prefixed with _ are internal. What callers use: deny (the launcher's
-# entrypoint), and trusted_keys, max_token_lifetime_seconds and required_issuer,
-# which the renderer fills in. Spacelift loads policies from package spacelift,
-# whatever the file path (.regal/config.yaml says so to Regal).
+# policies/initialization-policy.rego by filling in trusted_keys. The template
+# trusts no key. Rules prefixed with _ are internal. What callers use: deny
+# (the launcher's entrypoint), and trusted_keys, which the renderer fills in.
+# Spacelift loads policies from package spacelift, whatever the file path
+# (.regal/config.yaml says so to Regal).
 
 # METADATA
 # title: Spacelift signed runs, launcher initialization policy
@@ -33,21 +32,16 @@ import rego.v1
 # METADATA
 # title: Trusted keys
 # description: >-
-#   The keys a run token may be signed with, by kid. Each key pins one algorithm
-#   and lists the stacks and the run types it may sign for. HS256 keys hold
-#   "secret", ES256 keys hold "cert" (a PEM public key), the names
-#   io.jwt.decode_verify expects. Filled in by renderInitializationPolicy.
+#   The keys a run token may be signed with, by kid, each with every rule its
+#   tokens must meet. "constraints" is what io.jwt.decode_verify checks the
+#   signature with: the pinned "alg" and, for HS256, the "secret" or, for
+#   ES256, the "cert" (a PEM public key). "stacks" and "run_types" are what the
+#   key may sign for, "max_lifetime_seconds" the most seconds a token's exp may
+#   lie after its nbf, and "iss", when present, the issuer a token must name.
+#   The run-wide rules are repeated in every key so that an allowed run reads
+#   no other rule: on OPA 0.70 each rule read costs as much as a claim check.
+#   Filled in by renderInitializationPolicy.
 trusted_keys := {}
-
-# METADATA
-# title: Maximum token lifetime
-# description: The most seconds a token's exp may lie after its nbf. Filled in by renderInitializationPolicy.
-max_token_lifetime_seconds := 3600
-
-# METADATA
-# title: Required issuer
-# description: When not empty, a token's iss claim must equal it. Filled in by renderInitializationPolicy.
-required_issuer := ""
 
 # A run token is a few hundred characters; longer entries are never read as one.
 _max_entry_length := 8192
@@ -143,25 +137,28 @@ _candidate_tokens[i] := entry if {
 # check below; the deny messages further down only explain failures, and are
 # worked out only when no token passes. This rule is all an allowed run
 # evaluates, so it is written for OPA 0.70 as much as for 1.x, where every
-# rule reference and built-in call costs: the bounds, the token shape and the
-# refused header parameters are literals here (the same as _max_entry_length,
-# _token_shape, _max_token_entries and _unsupported_header_parameters, which
-# the messages use), and the run's claims are read from input directly.
+# rule reference and built-in call costs: the bounds and the refused header
+# parameters are literals here (the same as _max_entry_length,
+# _max_token_entries and _unsupported_header_parameters, which the messages
+# use), the run's claims are read from input directly, and the key carries
+# its own rules.
 # Each entry is decoded once: its header to find the key, then
 # io.jwt.decode_verify checks the signature under the key's pinned
 # algorithm (its alg constraint), exp and nbf (when present) against the clock,
 # and refuses an aud claim. exp - nbf is only defined when both are numbers.
-# The commit set is _run_commits; an empty required_issuer accepts any iss.
+# The token shape is not matched here: a string that is no compact JWS fails
+# to decode. The commit set is _run_commits. The issuer is compared here, not
+# by an iss constraint: io.jwt.decode_verify panics on a non-string iss (OPA
+# 0.70 and 1.22). A key without "iss" accepts any issuer.
 _allowed if {
 	some entry in _examined_entries
 	is_string(entry)
 	count(entry) <= 8192
-	regex.match(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`, entry)
 	header := json.unmarshal(base64url.decode(split(entry, ".")[0]))
 	count(object.filter(header, {"b64", "crit", "cty"})) == 0
 	key := trusted_keys[header.kid]
-	[true, _, payload] = io.jwt.decode_verify(entry, object.remove(key, {"run_types", "stacks"}))
-	payload.exp - payload.nbf <= max_token_lifetime_seconds
+	[true, _, payload] = io.jwt.decode_verify(entry, key.constraints)
+	payload.exp - payload.nbf <= key.max_lifetime_seconds
 	payload.spacelift_stack == input.static_run_environment.stack_slug
 	key.stacks[payload.spacelift_stack]
 	payload.run_type == input.static_run_environment.run_type
@@ -172,7 +169,8 @@ _allowed if {
 	}
 	commits - {null, ""} == {payload.sub}
 	object.get(payload, "command_sha256", null) == _expected_command_sha256
-	required_issuer in {"", object.get(payload, "iss", null)}
+	iss := object.get(payload, "iss", null)
+	object.get(key, "iss", iss) == iss
 }
 
 # The entries _allowed examines. Up to 16 entries need no counting of the
@@ -192,14 +190,12 @@ _expected_command_sha256 := null if {
 	input.static_run_environment.run_type == "TASK"
 }
 
-_verification_constraints(key) := object.remove(key, {"run_types", "stacks"})
-
 # The trusted key each candidate names, when its header pins that key's algorithm.
 _candidate_keys[i] := key if {
 	some i, header in _sent_headers
 	_candidate_tokens[i]
 	key := trusted_keys[header.kid]
-	header.alg == key.alg
+	header.alg == key.constraints.alg
 }
 
 # The commit values the run carries (null and "" count as absent); a token's
@@ -214,8 +210,6 @@ _run_command := _run_env.command if {
 	is_string(_run_env.command)
 	_run_env.command != ""
 }
-
-_issuer_matches(iss) if required_issuer in {"", iss}
 
 # METADATA
 # title: Deny
@@ -325,10 +319,10 @@ _token_problems contains [i, msg] if {
 	_decodable(i)
 	header := _sent_headers[i]
 	key := trusted_keys[header.kid]
-	not header.alg == key.alg
+	not header.alg == key.constraints.alg
 	msg := sprintf(
 		"token alg %s does not match key %s, which is pinned to %s",
-		[_claim_text(header, "alg"), _quoted(header.kid), key.alg],
+		[_claim_text(header, "alg"), _quoted(header.kid), key.constraints.alg],
 	)
 }
 
@@ -350,7 +344,7 @@ _token_problems contains [i, msg] if {
 _token_problems contains [i, "token is expired or not yet valid (exp/nbf)"] if {
 	some i, token in _verified
 	not "aud" in object.keys(token.payload)
-	[false, _, _] = io.jwt.decode_verify(_candidate_tokens[i], _verification_constraints(token.key))
+	[false, _, _] = io.jwt.decode_verify(_candidate_tokens[i], token.key.constraints)
 }
 
 _token_problems contains [i, "token has an aud claim, which run tokens never carry"] if {
@@ -361,10 +355,10 @@ _token_problems contains [i, "token has an aud claim, which run tokens never car
 _token_problems contains [i, msg] if {
 	some i, token in _verified
 	lifetime := token.payload.exp - token.payload.nbf
-	lifetime > max_token_lifetime_seconds
+	lifetime > token.key.max_lifetime_seconds
 	msg := sprintf(
 		"token lifetime %s s (exp - nbf) exceeds the maximum %d s",
-		[_quoted(lifetime), max_token_lifetime_seconds],
+		[_quoted(lifetime), token.key.max_lifetime_seconds],
 	)
 }
 
@@ -447,8 +441,10 @@ _token_problems contains [i, "token has a command_sha256 claim, which only TASK 
 
 _token_problems contains [i, msg] if {
 	some i, token in _verified
-	not _issuer_matches(object.get(token.payload, "iss", null))
-	msg := sprintf("token issuer %s is not %s", [_claim_text(token.payload, "iss"), _quoted(required_issuer)])
+	required := object.get(token.key, "iss", null)
+	required != null
+	not object.get(token.payload, "iss", null) == required
+	msg := sprintf("token issuer %s is not %s", [_claim_text(token.payload, "iss"), _quoted(required)])
 }
 
 # The tokens whose signature verifies under their kid's key and pinned
@@ -461,13 +457,13 @@ _verified[i] := {"kid": _sent_headers[i].kid, "key": key, "payload": payload} if
 }
 
 _signature_valid(token, key) if {
-	key.alg == "HS256"
-	io.jwt.verify_hs256(token, key.secret)
+	key.constraints.alg == "HS256"
+	io.jwt.verify_hs256(token, key.constraints.secret)
 }
 
 _signature_valid(token, key) if {
-	key.alg == "ES256"
-	io.jwt.verify_es256(token, key.cert)
+	key.constraints.alg == "ES256"
+	io.jwt.verify_es256(token, key.constraints.cert)
 }
 
 # A value as JSON, cut to _max_quoted_length characters.

@@ -11,7 +11,19 @@ import data.spacelift
 
 _secret := "rego-unit-test-secret-0123456789abcdef"
 
-_keys := {"unit-1": {"alg": "HS256", "secret": _secret, "stacks": {"web-prod"}, "run_types": {"TRACKED", "TASK"}}}
+# Trusted keys as the renderer writes them, with the given key fields; _keys
+# allows a lifetime that covers the fixed validity window of _claims.
+_keys_with(fields) := {"unit-1": object.union(
+	{
+		"constraints": {"alg": "HS256", "secret": _secret},
+		"max_lifetime_seconds": _long_lifetime,
+		"stacks": {"web-prod"},
+		"run_types": {"TRACKED", "TASK"},
+	},
+	fields,
+)}
+
+_keys := _keys_with({})
 
 _commit := "4f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a"
 
@@ -48,66 +60,57 @@ test_template_trusts_no_key if {
 	"metadata entry 0: token signed by unknown key \"unit-1\"" in deny
 }
 
-test_lifetime_above_template_default_denied if {
+test_lifetime_above_the_keys_maximum_denied if {
 	deny := spacelift.deny with input as _run_with([_token(_claims)])
-		with spacelift.trusted_keys as _keys
+		with spacelift.trusted_keys as _keys_with({"max_lifetime_seconds": 3600})
 	"metadata entry 0: token lifetime 2402444800 s (exp - nbf) exceeds the maximum 3600 s" in deny
 }
 
 test_valid_token_allowed if {
 	deny := spacelift.deny with input as _run_with([_token(_claims)])
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == set()
 }
 
 test_note_beside_valid_token_allowed if {
 	deny := spacelift.deny with input as _run_with(["confirmed by alice", _token(_claims)])
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == set()
 }
 
 test_missing_metadata_denied if {
 	deny := spacelift.deny with input as {"run": {}, "static_run_environment": _run_env}
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == {"no run metadata: the run was not started with a signed run token"}
 }
 
 test_metadata_not_a_list_denied if {
 	deny := spacelift.deny with input as _run_with(_token(_claims))
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == {"run metadata is not a list but a string"}
 }
 
 test_empty_metadata_denied if {
 	deny := spacelift.deny with input as _run_with([])
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == {"run metadata is an empty list: no signed run token"}
 }
 
 test_no_token_shaped_entry_denied if {
 	deny := spacelift.deny with input as _run_with(["deploy-metadata", 3])
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == {"no signed token in run metadata"}
 }
 
 test_expired_token_denied if {
 	deny := spacelift.deny with input as _run_with([_token(object.union(_claims, {"nbf": 900000000, "exp": 1000000000}))])
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	"metadata entry 0: token is expired or not yet valid (exp/nbf)" in deny
 }
 
 test_required_issuer_denied if {
 	deny := spacelift.deny with input as _run_with([_token(_claims)])
-		with spacelift.required_issuer as "gitlab-ci"
-		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
+		with spacelift.trusted_keys as _keys_with({"iss": "gitlab-ci"})
 	"metadata entry 0: token issuer \"github-actions\" is not \"gitlab-ci\"" in deny
 }
 
@@ -115,7 +118,6 @@ test_run_commit_hash_must_match_too if {
 	run := object.union(_run_with([_token(_claims)]), {"run": {"commit": {"hash": _other_commit}}})
 	deny := spacelift.deny with input as run
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	"no valid signed token in run metadata (1 checked)" in deny
 }
 
@@ -123,7 +125,6 @@ test_run_type_bound if {
 	run := object.union(_run_with([_token(_claims)]), {"static_run_environment": {"run_type": "PROPOSED"}})
 	deny := spacelift.deny with input as run
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	"metadata entry 0: token is for run type \"TRACKED\", run is \"PROPOSED\"" in deny
 }
 
@@ -132,7 +133,6 @@ test_branch_not_compared if {
 	run := object.union(_run_with([_token(payload)]), {"static_run_environment": {"commit_branch": "main"}})
 	deny := spacelift.deny with input as run
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == set()
 }
 
@@ -141,7 +141,6 @@ test_run_type_outside_the_key_denied if {
 	run := object.union(_run_with([_token(payload)]), {"static_run_environment": {"run_type": "PROPOSED"}})
 	deny := spacelift.deny with input as run
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	"metadata entry 0: key \"unit-1\" may not sign run type \"PROPOSED\"" in deny
 }
 
@@ -149,7 +148,6 @@ test_more_than_sixteen_token_entries_denied if {
 	entries := [_token(_claims) | some _ in numbers.range(1, 17)]
 	deny := spacelift.deny with input as _run_with(entries)
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	deny == {"run metadata holds 17 token-shaped entries; at most 16 are examined, so none was"}
 }
 
@@ -159,11 +157,9 @@ test_task_token_binds_the_command if {
 	task_env := {"static_run_environment": {"run_type": "TASK", "command": command}}
 	allowed := spacelift.deny with input as object.union(_run_with([_token(payload)]), task_env)
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	allowed == set()
 	other_env := {"static_run_environment": {"run_type": "TASK", "command": "terraform destroy"}}
 	denied := spacelift.deny with input as object.union(_run_with([_token(payload)]), other_env)
 		with spacelift.trusted_keys as _keys
-		with spacelift.max_token_lifetime_seconds as _long_lifetime
 	"no valid signed token in run metadata (1 checked)" in denied
 }

@@ -505,7 +505,7 @@ describe("cli: render", () => {
     );
     assert.match(
       readFileSync(path.join(directory, "out/launcher/initialization-policy.rego"), "utf8"),
-      /^required_issuer := "github-actions"$/m,
+      /^\t+"iss": "github-actions",$/m,
     );
   });
 

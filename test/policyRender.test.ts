@@ -296,7 +296,7 @@ describe("renderInitializationPolicy validation", () => {
     for (const maxTokenLifetimeSeconds of [60, 86400]) {
       assert.match(
         renderInitializationPolicy({ trustedKeys: [hsKey()], maxTokenLifetimeSeconds }),
-        new RegExp(`^max_token_lifetime_seconds := ${maxTokenLifetimeSeconds}$`, "m"),
+        new RegExp(`^\t"max_lifetime_seconds": ${maxTokenLifetimeSeconds},$`, "m"),
       );
     }
     assert.ok(
@@ -420,24 +420,20 @@ describe("renderInitializationPolicy output", () => {
         const expectedKeys = Object.fromEntries(
           (options.trustedKeys ?? []).map((key) => [
             key.kid,
-            key.algorithm === "HS256"
-              ? {
-                  alg: "HS256",
-                  secret: key.secret,
-                  stacks: [...key.stacks].sort(),
-                  run_types: [...key.runTypes].sort(),
-                }
-              : {
-                  alg: "ES256",
-                  cert: key.publicKeyPem,
-                  stacks: [...key.stacks].sort(),
-                  run_types: [...key.runTypes].sort(),
-                },
+            {
+              constraints:
+                key.algorithm === "HS256"
+                  ? { alg: "HS256", secret: key.secret }
+                  : { alg: "ES256", cert: key.publicKeyPem },
+              // Every key carries the run-wide rules; no issuer asked for, no iss field.
+              ...(options.issuer === undefined ? {} : { iss: options.issuer }),
+              max_lifetime_seconds: options.maxTokenLifetimeSeconds ?? 3600,
+              stacks: [...key.stacks].sort(),
+              run_types: [...key.runTypes].sort(),
+            },
           ]),
         );
         assert.deepEqual(loaded.trusted_keys, expectedKeys);
-        assert.equal(loaded.max_token_lifetime_seconds, options.maxTokenLifetimeSeconds ?? 3600);
-        assert.equal(loaded.required_issuer, options.issuer ?? "");
         assert.equal(loaded.sample, options.sample ? true : undefined);
       });
     }

@@ -141,17 +141,21 @@ function regoString(value: string): string {
 /**
  * The trusted_keys object in the layout `opa fmt` keeps on every OPA line. OPA
  * 0.70 pulls a lone entry up onto the opening line, so one key is laid out that way.
+ * Every key carries the run-wide rules (lifetime, issuer) so that an allowed
+ * run reads no other rule of the policy.
  */
-function renderTrustedKeys(keys: ValidatedTrustedKey[]): string {
+function renderTrustedKeys(valid: ValidatedInitializationPolicyOptions): string {
   const fields = (key: ValidatedTrustedKey, indent: string) =>
     [
-      `${indent}"alg": ${regoString(key.algorithm)},`,
       key.algorithm === "HS256"
-        ? `${indent}"secret": ${regoString(key.secret)},`
-        : `${indent}"cert": ${regoString(key.publicKeyPem)},`,
+        ? `${indent}"constraints": {"alg": "HS256", "secret": ${regoString(key.secret)}},`
+        : `${indent}"constraints": {"alg": "ES256", "cert": ${regoString(key.publicKeyPem)}},`,
+      ...(valid.issuer === undefined ? [] : [`${indent}"iss": ${regoString(valid.issuer)},`]),
+      `${indent}"max_lifetime_seconds": ${valid.maxTokenLifetimeSeconds},`,
       `${indent}"run_types": {${key.runTypes.map(regoString).join(", ")}},`,
       `${indent}"stacks": {${key.stacks.map(regoString).join(", ")}},`,
     ].join("\n");
+  const keys = valid.trustedKeys;
   if (keys.length === 1) {
     return `trusted_keys := {${regoString(keys[0].kid)}: {\n${fields(keys[0], "\t")}\n}}`;
   }
@@ -178,15 +182,7 @@ function replaceDefinition(text: string, line: string, replacement: string): str
 export function renderInitializationPolicy(options: InitializationPolicyOptions): string {
   const valid = validateInitializationPolicyOptions(options);
   let text = readFileSync(INITIALIZATION_POLICY_TEMPLATE_PATH, "utf8");
-  text = replaceDefinition(text, "trusted_keys := {}", renderTrustedKeys(valid.trustedKeys));
-  text = replaceDefinition(
-    text,
-    "max_token_lifetime_seconds := 3600",
-    `max_token_lifetime_seconds := ${valid.maxTokenLifetimeSeconds}`,
-  );
-  if (valid.issuer !== undefined) {
-    text = replaceDefinition(text, 'required_issuer := ""', `required_issuer := ${regoString(valid.issuer)}`);
-  }
+  text = replaceDefinition(text, "trusted_keys := {}", renderTrustedKeys(valid));
   if (valid.sample) {
     text += "\n# Asked for: the launcher logs every evaluation, this policy's text included.\nsample := true\n";
   }
