@@ -722,6 +722,35 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
       ]),
       expect: /^metadata entry 0: token header has b64, crit, which run tokens never use$/,
     },
+    // OPA's base64url decoding accepts "=" padding and skips line breaks, so without the token
+    // shape such a token would verify in the policy while verifyRunToken (and the shape) refuse it.
+    {
+      name: "a token with base64 padding, signed by the trusted key",
+      input: launcherInput([
+        (() => {
+          const padded = (value: unknown) =>
+            Buffer.from(JSON.stringify(value)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+          const signingInput = `${padded({ ...hsHeader, pad: "x" })}.${padded(claims({}, now))}`;
+          if (!signingInput.includes("=")) throw new Error("the case needs a padded segment");
+          return `${signingInput}.${hmac("sha256", HS_SECRET)(signingInput).toString("base64url")}`;
+        })(),
+      ]),
+      expect: /^no signed token in run metadata$/,
+    },
+    {
+      name: "a token with a line break in it, signed by the trusted key",
+      input: launcherInput([
+        (() => {
+          // Line breaks are skipped only where no padding is needed: a header of a multiple of 3 bytes, 4 breaks.
+          let header = JSON.stringify(hsHeader);
+          for (let pad = ""; Buffer.byteLength(header) % 3 !== 0; pad += "x")
+            header = JSON.stringify({ ...hsHeader, pad });
+          const signingInput = `${b64url(header)}\n\n\n\n.${b64url(JSON.stringify(claims({}, now)))}`;
+          return `${signingInput}.${hmac("sha256", HS_SECRET)(signingInput).toString("base64url")}`;
+        })(),
+      ]),
+      expect: /^no signed token in run metadata$/,
+    },
     {
       // io.jwt.decode panics on a non-string cty, and anyone who can attach metadata can send one:
       // the policy reads the header itself and never hands such a token to a JWT built-in.
