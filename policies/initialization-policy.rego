@@ -143,16 +143,15 @@ _candidate_tokens[i] := entry if {
 # use), the run's claims are read from input directly, and the key carries
 # its own rules.
 # Each entry is decoded once: its header to find the key, then
-# io.jwt.decode_verify checks the signature under the key's pinned
-# algorithm (its alg constraint), exp and nbf (when present) against the clock,
-# and refuses an aud claim. exp - nbf is only defined when both are numbers.
-# The token shape is not matched with _token_shape here, which costs more
-# than every claim check together: a string outside the base64url alphabet
-# fails to decode, except for the "=" padding and the line breaks OPA's
-# decoder accepts, so those three characters are refused instead; what is
-# left to decode is token-shaped. The commit set is _run_commits. The issuer is compared here, not
-# by an iss constraint: io.jwt.decode_verify panics on a non-string iss (OPA
-# 0.70 and 1.22). A key without "iss" accepts any issuer.
+# io.jwt.decode_verify checks the signature under the key's pinned algorithm,
+# exp and nbf (when present) against the clock, and refuses an aud claim.
+# exp - nbf is only defined when both are numbers. Instead of matching
+# _token_shape, which costs more than all the claim checks, the three
+# characters OPA's base64url decoding accepts outside that shape ("=" and line
+# breaks) are refused; anything else outside it fails to decode. The commit
+# set is _run_commits. The issuer is compared here because the iss constraint
+# of io.jwt.decode_verify panics on a non-string iss; a key without "iss"
+# accepts any issuer.
 _allowed if {
 	some entry in _examined_entries
 	is_string(entry)
