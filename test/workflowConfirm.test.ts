@@ -58,23 +58,27 @@ test("a run confirmed after its token expired carries the fresh token passed wit
     const directory = temporaryDirectory("confirm");
     const keyFile = path.join(directory, "tracked-main.key");
     writeFileSync(keyFile, tracked.secretValue, { mode: 0o600 });
-    const signed = runCli([
-      "sign",
-      "--key",
-      keyFile,
-      "--kid",
-      tracked.kid,
-      "--stack",
-      "net-prod",
-      "--sha",
-      sha,
-      "--run-type",
-      "TRACKED",
-      "--branch",
-      "main",
-    ]);
-    assert.equal(signed.status, 0, signed.stderr);
-    const fresh = signed.stdout.trim();
+    // Signs a TRACKED token for net-prod at sha, as the documented command does.
+    const signTracked = (key: string, kid: string): string => {
+      const signed = runCli([
+        "sign",
+        "--key",
+        key,
+        "--kid",
+        kid,
+        "--stack",
+        "net-prod",
+        "--sha",
+        sha,
+        "--run-type",
+        "TRACKED",
+        "--branch",
+        "main",
+      ]);
+      assert.equal(signed.status, 0, signed.stderr);
+      return signed.stdout.trim();
+    };
+    const fresh = signTracked(keyFile, tracked.kid);
     const confirmed = await spacectl([
       "stack",
       "confirm",
@@ -95,25 +99,10 @@ test("a run confirmed after its token expired carries the fresh token passed wit
     // A fresh token from the proposed key does not revive it.
     const proposedFile = path.join(directory, "proposed.key");
     writeFileSync(proposedFile, keys.proposed.secretValue, { mode: 0o600 });
-    const forged = runCli([
-      "sign",
-      "--key",
-      proposedFile,
-      "--kid",
-      keys.proposed.kid,
-      "--stack",
-      "net-prod",
-      "--sha",
-      sha,
-      "--run-type",
-      "TRACKED",
-      "--branch",
-      "main",
-    ]);
-    assert.equal(forged.status, 0, forged.stderr);
+    const forged = signTracked(proposedFile, keys.proposed.kid);
     assertDeniedEverywhere(
       policy,
-      api.launcherInput({ ...api.runs[0], confirmations: [forged.stdout.trim()] }),
+      api.launcherInput({ ...api.runs[0], confirmations: [forged] }),
       /may not sign run type "TRACKED"/,
     );
   } finally {
