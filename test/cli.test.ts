@@ -20,7 +20,16 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { proposedKeyId, trackedKeyId } from "../components/signedRuns/keyGenerations";
 import { REPO_ROOT, opaEngines, runOpa, spaceliftCapabilitiesFile } from "./support/opa";
-import { CLI, pathWithOpa, runActionlint, runCli, temporaryDirectory } from "./support/cli";
+import {
+  CLI,
+  pathWithOpa,
+  runActionlint,
+  runCli,
+  runFlags,
+  signArgs,
+  temporaryDirectory,
+  type CliRun,
+} from "./support/cli";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const OTHER_SHA = "fedcba9876543210fedcba9876543210fedcba98";
@@ -540,43 +549,18 @@ describe("cli: render", () => {
   });
 });
 
-/** `sign` of a TRACKED run of payments-prod on main at SHA, with the rendered key. */
+/** The TRACKED run of payments-prod on main at SHA that the render tests sign and verify. */
+const TRACKED_RUN: CliRun = { stack: "payments-prod", sha: SHA, runType: "TRACKED", branch: "main" };
+
+/** `sign` of TRACKED_RUN, with the rendered key. */
 function trackedSignArgs(keyFile: string, kid: string): string[] {
-  return [
-    "sign",
-    "--key",
-    keyFile,
-    "--kid",
-    kid,
-    "--stack",
-    "payments-prod",
-    "--sha",
-    SHA,
-    "--run-type",
-    "TRACKED",
-    "--branch",
-    "main",
-  ];
+  return signArgs(keyFile, kid, TRACKED_RUN);
 }
 
-/** `verify` of a TRACKED run of payments-prod against the policy render wrote into `out`, with a junk token. */
+/** `verify` of TRACKED_RUN against the policy render wrote into `out`, with a junk token. */
 function verifyRenderedPolicyArgs(out: string): string[] {
   const policy = path.join(out, "launcher/initialization-policy.rego");
-  return [
-    "verify",
-    "--policy",
-    policy,
-    "--token",
-    "a.b.c",
-    "--stack",
-    "payments-prod",
-    "--sha",
-    SHA,
-    "--run-type",
-    "TRACKED",
-    "--branch",
-    "main",
-  ];
+  return ["verify", "--policy", policy, "--token", "a.b.c", ...runFlags(TRACKED_RUN)];
 }
 describe("cli: sign -> verify against real OPA", () => {
   for (const algorithm of ["HS256", "ES256"] as const) {
@@ -661,21 +645,7 @@ describe("cli: sign -> verify against real OPA", () => {
       assert.equal(result.status, 0, result.stderr);
       const policy = path.join(out, "launcher/initialization-policy.rego");
       const sign = (key: string, kid: string, stack: string, runType: string) => {
-        const signed = runCli([
-          "sign",
-          "--key",
-          key,
-          "--kid",
-          kid,
-          "--stack",
-          stack,
-          "--sha",
-          SHA,
-          "--run-type",
-          runType,
-          "--branch",
-          "staging",
-        ]);
+        const signed = runCli(signArgs(key, kid, { stack, sha: SHA, runType, branch: "staging" }));
         assert.equal(signed.status, 0, signed.stderr);
         return signed.stdout.trim();
       };

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { signRunToken } from "../components/runToken/runToken";
-import { runCli, temporaryDirectory } from "./support/cli";
+import { runCli, signArgs, temporaryDirectory } from "./support/cli";
 import { FakeSpaceliftApi } from "./support/fakeSpaceliftApi";
 import { assertAllowedEverywhere, assertDeniedEverywhere } from "./support/opa";
 import { API_KEY_ID, ENDPOINT, policyFor, randomSha, repositoryKeys } from "./support/workflowTestbed";
@@ -60,21 +60,7 @@ test("a run confirmed after its token expired carries the fresh token passed wit
     writeFileSync(keyFile, tracked.secretValue, { mode: 0o600 });
     // Signs a TRACKED token for net-prod at sha, as the documented command does.
     const signTracked = (key: string, kid: string): string => {
-      const signed = runCli([
-        "sign",
-        "--key",
-        key,
-        "--kid",
-        kid,
-        "--stack",
-        "net-prod",
-        "--sha",
-        sha,
-        "--run-type",
-        "TRACKED",
-        "--branch",
-        "main",
-      ]);
+      const signed = runCli(signArgs(key, kid, { stack: "net-prod", sha, runType: "TRACKED", branch: "main" }));
       assert.equal(signed.status, 0, signed.stderr);
       return signed.stdout.trim();
     };

@@ -34,6 +34,24 @@ export function runCli(args: string[], options: CliRunOptions = {}): CliResult {
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The run a `sign` or `verify` call is for. */
+export interface CliRun {
+  stack: string;
+  sha: string;
+  runType: string;
+  branch: string;
+}
+
+/** The `--stack --sha --run-type --branch` flags `sign` and `verify` share. */
+export function runFlags(run: CliRun): string[] {
+  return ["--stack", run.stack, "--sha", run.sha, "--run-type", run.runType, "--branch", run.branch];
+}
+
+/** `sign` with the key in `keyFile` under `kid`, for `run`. */
+export function signArgs(keyFile: string, kid: string, run: CliRun): string[] {
+  return ["sign", "--key", keyFile, "--kid", kid, ...runFlags(run)];
+}
+
 let empty: string | undefined;
 function emptyDirectory(): string {
   empty ??= mkdtempSync(path.join(os.tmpdir(), "signed-runs-empty-path-"));
