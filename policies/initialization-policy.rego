@@ -12,9 +12,10 @@
 # value quoted in a message is cut to _max_quoted_length.
 #
 # renderInitializationPolicy renders this text from the template
-# policies/initialization-policy.rego by filling in trusted_keys. The template
-# trusts no key. Rules prefixed with _ are internal. What callers use: deny
-# (the launcher's entrypoint), and trusted_keys, which the renderer fills in.
+# policies/initialization-policy.rego by filling in trusted_keys and
+# trusted_kids_by_header. The template trusts no key. Rules prefixed with _
+# are internal. What callers use: deny (the launcher's entrypoint), and the two
+# values the renderer fills in.
 # Spacelift loads policies from package spacelift, whatever the file path
 # (.regal/config.yaml says so to Regal).
 
@@ -42,6 +43,16 @@ import rego.v1
 #   no other rule: on OPA 0.70 each rule read costs as much as a claim check.
 #   Filled in by renderInitializationPolicy.
 trusted_keys := {}
+
+# METADATA
+# title: Trusted keys by token header
+# description: >-
+#   For each trusted key, the protected header this package's signers write
+#   (base64url of {"alg", "kid", "typ": "JWT"} as JSON, in that order), mapped
+#   to its kid: such a token's key is found without decoding its header. Other
+#   headers get the same decision, more slowly. Filled in by
+#   renderInitializationPolicy.
+trusted_kids_by_header := {}
 
 # A run token is a few hundred characters; longer entries are never read as one.
 _max_entry_length := 8192
@@ -133,26 +144,52 @@ _candidate_tokens[i] := entry if {
 	not _uses_unsupported_header(object.get(_sent_headers, i, {}))
 }
 
-# The run is allowed when one examined entry is a token that passes every
-# check below; the deny messages further down only explain failures, and are
-# worked out only when no token passes. This rule is all an allowed run
-# evaluates, so it is written for OPA 0.70 as much as for 1.x, where every
-# rule reference and built-in call costs: the bounds and the refused header
-# parameters are literals here (the same as _max_entry_length,
-# _max_token_entries and _unsupported_header_parameters, which the messages
-# use), the run's claims are read from input directly, and the key carries
-# its own rules.
-# Each entry is decoded once: its header to find the key, then
-# io.jwt.decode_verify checks the signature under the key's pinned algorithm,
-# exp and nbf (when present) against the clock, and refuses an aud claim.
-# exp - nbf is only defined when both are numbers. Instead of matching
-# _token_shape, which costs more than all the claim checks, the three
-# characters OPA's base64url decoding accepts outside that shape ("=" and line
-# breaks) are refused; anything else outside it fails to decode. The commit
-# set is _run_commits. The issuer is compared here because the iss constraint
-# of io.jwt.decode_verify panics on a non-string iss; a key without "iss"
-# accepts any issuer.
+# The run is allowed when one examined entry passes every check of the second
+# body (the full path). The deny messages below only explain failures, and are
+# worked out only when no token passes. An allowed run evaluates nothing else,
+# so this is written for OPA 0.70, where every expression, rule read and call
+# costs about as much as a claim check: bounds are literals (the values of
+# _max_entry_length, _max_token_entries and _unsupported_header_parameters),
+# claims are read from input directly, and each key carries its own rules.
+#
+# The first body is a fast path for what this package's signers produce: up to
+# 16 entries, no TASK, a header listed in trusted_kids_by_header (found by its
+# text, not decoded; none has b64, crit or cty), a non-empty commit_sha and
+# run.commit.hash absent or equal, an iss claim. Each of its checks is the full
+# path's or stricter, so it only ever changes how fast the decision is.
+#
+# The full path decodes the header to find the key; io.jwt.decode_verify then
+# checks the signature under the key's pinned alg, exp and nbf against the
+# clock, and refuses aud. exp - nbf is only defined for numbers. "=" and line
+# breaks, the only characters outside _token_shape that OPA's base64url
+# decoding accepts, are refused instead of matching it (which costs more than
+# all claim checks). The commit set is _run_commits. iss is compared here: the
+# iss constraint of io.jwt.decode_verify panics on a non-string iss.
+# Two bodies of one rule, not helper rules or functions: on OPA 0.70 each
+# call or rule read costs more than the checks it would save.
 _allowed if {
+	metadata := input.run.user_provided_metadata
+	is_array(metadata)
+	count(metadata) <= 16
+	input.static_run_environment.run_type != "TASK"
+	some entry in metadata
+	count(entry) <= 8192
+	not contains(entry, "=")
+	not contains(entry, "\n")
+	not contains(entry, "\r")
+	key := trusted_keys[trusted_kids_by_header[split(entry, ".")[0]]]
+	[true, _, payload] = io.jwt.decode_verify(entry, key.constraints)
+	payload.exp - payload.nbf <= key.max_lifetime_seconds
+	payload.spacelift_stack == input.static_run_environment.stack_slug
+	key.stacks[payload.spacelift_stack]
+	payload.run_type == input.static_run_environment.run_type
+	key.run_types[payload.run_type]
+	payload.sub == input.static_run_environment.commit_sha
+	object.get(input.run, ["commit", "hash"], payload.sub) == payload.sub
+	count(payload.sub) > 0
+	object.get(payload, ["command_sha256"], null) == null
+	object.get(key, ["iss"], payload.iss) == payload.iss
+} else if {
 	some entry in _examined_entries
 	is_string(entry)
 	count(entry) <= 8192

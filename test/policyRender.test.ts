@@ -364,6 +364,8 @@ describe("renderInitializationPolicy output", () => {
     const rendered = renderInitializationPolicy({ trustedKeys: [hsKey()] });
     assert.match(template, /^trusted_keys := \{\}$/m);
     assert.doesNotMatch(rendered, /^trusted_keys := \{\}$/m);
+    assert.match(template, /^trusted_kids_by_header := \{\}$/m);
+    assert.doesNotMatch(rendered, /^trusted_kids_by_header := \{\}$/m);
     const unchanged = (text: string) => text.slice(text.indexOf("# A compact JWS"));
     assert.equal(unchanged(rendered), unchanged(template));
   });
@@ -434,6 +436,19 @@ describe("renderInitializationPolicy output", () => {
           ]),
         );
         assert.deepEqual(loaded.trusted_keys, expectedKeys);
+        // Each key's header as its signers write it, and nothing else: decoded, it names that key and its alg.
+        const kidsByHeader = loaded.trusted_kids_by_header as Record<string, string>;
+        assert.deepEqual(
+          new Map(
+            Object.entries(kidsByHeader).map(([header, kid]) => [kid, Buffer.from(header, "base64url").toString()]),
+          ),
+          new Map(
+            (options.trustedKeys ?? []).map((key) => [
+              key.kid,
+              JSON.stringify({ alg: key.algorithm, kid: key.kid, typ: "JWT" }),
+            ]),
+          ),
+        );
         assert.equal(loaded.sample, options.sample ? true : undefined);
       });
     }

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
 import { SignedRunsInputError } from "../components/schema/inputError";
+import { tokenHeaderSegment } from "../components/runToken/contract";
 import { signRunToken, verifyRunToken } from "../components/runToken/runToken";
 import { assertAllowedEverywhere, evaluateQuery, opaEngines } from "./support/opa";
 import {
@@ -37,6 +38,8 @@ describe("signRunToken", () => {
   test("writes the contract's header and claims", async () => {
     const token = await signRunToken({ ...base, now: 1_800_000_000, lifetimeSeconds: 900, issuer: "ci.example" });
     assert.deepEqual(decodeProtectedHeader(token), { alg: "HS256", kid: "hs-1", typ: "JWT" });
+    // Byte for byte the header the policy lists in trusted_kids_by_header, so the policy need not decode it.
+    assert.equal(token.split(".")[0], tokenHeaderSegment("HS256", "hs-1"));
     assert.deepEqual(decodeJwt(token), {
       sub: COMMIT,
       spacelift_stack: "web-prod",
@@ -59,7 +62,7 @@ describe("signRunToken", () => {
 
   test("ES256 tokens carry a raw 64-byte r||s signature", async () => {
     const token = await signRunToken({ ...base, key: ES_SIGNING_KEY });
-    assert.equal(decodeProtectedHeader(token).alg, "ES256");
+    assert.equal(token.split(".")[0], tokenHeaderSegment("ES256", ES_SIGNING_KEY.kid));
     assert.equal(Buffer.from(token.split(".")[2], "base64url").length, 64);
   });
 

@@ -10,7 +10,11 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, test } from "node:test";
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
-import { DEFAULT_ISSUER, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "../components/runToken/contract";
+import {
+  DEFAULT_ISSUER,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  tokenHeaderSegment,
+} from "../components/runToken/contract";
 import { PINNED_SPACECTL_VERSION, renderWorkflows } from "../components/workflow/renderWorkflows";
 import type { ApiRunBranchReport, FakeSpaceliftApi, FakeStack, RecordedRun } from "./support/fakeSpaceliftApi";
 import type { JobRun } from "./support/githubWorkflowHarness";
@@ -71,6 +75,8 @@ function assertContractClaims(
   expected: { sha: string; stack: string; runType: string; branch: string },
 ): void {
   assert.deepEqual(decodeProtectedHeader(token), { alg: key.algorithm, kid: key.kid, typ: "JWT" });
+  // Byte for byte the header the policy lists in trusted_kids_by_header, so the policy need not decode it.
+  assert.equal(token.split(".")[0], tokenHeaderSegment(key.algorithm, key.kid));
   const claims = decodeJwt(token);
   assert.deepEqual(Object.keys(claims).sort(), [
     "branch",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { policyFilePath } from "./policyFiles";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, type RunType } from "../runToken/contract";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, RUN_TYPES, tokenHeaderSegment, type RunType } from "../runToken/contract";
 import { parseInput } from "../schema/problems";
 import { initializationPolicyOptions, normalisePublicKeyPem } from "../schema/renderOptions";
 
@@ -163,6 +163,19 @@ function renderTrustedKeys(valid: ValidatedInitializationPolicyOptions): string 
   return `trusted_keys := {\n${entries.join("\n")}\n}`;
 }
 
+/**
+ * The trusted_kids_by_header object: for each key, the protected header this
+ * package's signers write ({@link tokenHeaderSegment}), mapped to its kid, so
+ * that the policy finds the key of such a token without decoding its header.
+ */
+function renderKidsByHeader(valid: ValidatedInitializationPolicyOptions): string {
+  const entries = valid.trustedKeys.map(
+    (key) => `${regoString(tokenHeaderSegment(key.algorithm, key.kid))}: ${regoString(key.kid)}`,
+  );
+  if (entries.length <= 1) return `trusted_kids_by_header := {${entries.join("")}}`;
+  return `trusted_kids_by_header := {\n${entries.map((entry) => `\t${entry},`).join("\n")}\n}`;
+}
+
 /** Replaces the one line of the template that defines `name`; throws if the template changed shape. */
 function replaceDefinition(text: string, line: string, replacement: string): string {
   const parts = text.split(`\n${line}\n`);
@@ -183,6 +196,7 @@ export function renderInitializationPolicy(options: InitializationPolicyOptions)
   const valid = validateInitializationPolicyOptions(options);
   let text = readFileSync(INITIALIZATION_POLICY_TEMPLATE_PATH, "utf8");
   text = replaceDefinition(text, "trusted_keys := {}", renderTrustedKeys(valid));
+  text = replaceDefinition(text, "trusted_kids_by_header := {}", renderKidsByHeader(valid));
   if (valid.sample) {
     text += "\n# Asked for: the launcher logs every evaluation, this policy's text included.\nsample := true\n";
   }

@@ -47,3 +47,12 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 export const DEFAULT_ISSUER = "github-actions";
 /** The GitHub secret that holds the signing key, unless configured otherwise. */
 export const DEFAULT_SIGNING_SECRET_NAME = "SPACELIFT_RUN_SIGNING_KEY";
+
+/**
+ * The protected header every signer of this package writes, as it appears in the token: the JSON of
+ * `{"alg", "kid", "typ": "JWT"}` in that order, base64url-encoded. The policy recognises it without
+ * decoding it (`trusted_kids_by_header`); a token with any other header gets the same decision, more slowly.
+ */
+export function tokenHeaderSegment(algorithm: SigningAlgorithm, kid: string): string {
+  return Buffer.from(JSON.stringify({ alg: algorithm, kid, typ: "JWT" })).toString("base64url");
+}

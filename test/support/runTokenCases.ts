@@ -133,6 +133,11 @@ function launcherInputFor(metadata: unknown, shape: RunShape): LauncherInput {
   return { run, static_run_environment: env, worker_version: "test" } as LauncherInput;
 }
 
+/** The input with fields of static_run_environment set as given, null included. */
+function withRunEnv(input: LauncherInput, fields: Record<string, unknown>): LauncherInput {
+  return { ...input, static_run_environment: { ...input.static_run_environment, ...fields } } as LauncherInput;
+}
+
 export type TokenOverrides = Partial<Omit<SignRunTokenOptions, "key">> & { key?: SignRunTokenOptions["key"] };
 
 export const HS_KEY = { kid: "hs-1", algorithm: "HS256", secret: HS_SECRET } as const;
@@ -309,6 +314,17 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
       expect: "allow",
     },
     {
+      name: "no issuer configured: a token without iss",
+      input: launcherInput([handMadeToken(hsHeader, claims({ iss: undefined }, now), hmac("sha256", HS_SECRET))]),
+      expect: "allow",
+      policy: { ...POLICY_OPTIONS, issuer: undefined },
+    },
+    {
+      name: "a header in another order and without typ (not as trusted_kids_by_header lists it)",
+      input: launcherInput([handMadeToken({ kid: "hs-1", alg: "HS256" }, claims({}, now), hmac("sha256", HS_SECRET))]),
+      expect: "allow",
+    },
+    {
       name: "no issuer configured: any iss",
       input: launcherInput([await token({ issuer: "gitlab-ci" })]),
       expect: "allow",
@@ -380,6 +396,24 @@ export async function decisionCases(reportedBranch: string = API_REPORTED_BRANCH
     {
       name: "run's commit_sha is empty",
       input: launcherInput([valid], { commitSha: "" }),
+      expect: /run has no commit to bind the token to/,
+    },
+    {
+      name: "a token for the empty commit, on a run whose commit fields are both empty",
+      input: launcherInput([handMadeToken(hsHeader, claims({ sub: "" }, now), hmac("sha256", HS_SECRET))], {
+        commitSha: "",
+        commitHash: "",
+      }),
+      expect: /run has no commit to bind the token to/,
+    },
+    {
+      name: "a token whose sub is null, on a run whose commit_sha is null",
+      input: withRunEnv(
+        launcherInput([handMadeToken(hsHeader, claims({ sub: null }, now), hmac("sha256", HS_SECRET))]),
+        {
+          commit_sha: null,
+        },
+      ),
       expect: /run has no commit to bind the token to/,
     },
     {
