@@ -173,6 +173,7 @@ _allowed if {
 	count(metadata) <= 16
 	input.static_run_environment.run_type != "TASK"
 	some entry in metadata
+	is_string(entry)
 	count(entry) <= 8192
 	not contains(entry, "=")
 	not contains(entry, "\n")
