@@ -1,7 +1,9 @@
 // The rendered initialization policy, evaluated by real OPA 1.x (default and
 // --v0-compatible) and OPA 0.70.x with Spacelift's capabilities, on every case
 // of the decision table, with the run's branch reported as Spacelift reports it
-// for API-triggered runs; verifyRunToken must give the same answer.
+// for API-triggered runs; verifyRunToken must give the same answer. Each case
+// is also evaluated with trusted_kids_by_header emptied, which leaves only the
+// full path of _allowed: the fast path must never change a decision or a message.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { renderInitializationPolicy } from "../components/policy/initializationPolicy";
@@ -20,7 +22,16 @@ interface Evaluated {
   testCase: DecisionCase;
   /** Deny messages by engine name. */
   deny: Map<string, string[]>;
+  /** The same, from the policy with trusted_kids_by_header emptied (the full path alone). */
+  fullPathDeny: Map<string, string[]>;
   verified: { allowed: boolean; deny: string[] };
+}
+
+/** The rendered policy with trusted_kids_by_header emptied, so that _allowed's fast path never applies. */
+function fullPathOnly(policy: string): string {
+  const emptied = policy.replace(/^trusted_kids_by_header := \{.*?(?=\n\n)/ms, "trusted_kids_by_header := {}");
+  assert.notEqual(emptied, policy, "the rendered policy lists headers");
+  return emptied;
 }
 
 describe("initialization policy decisions on every OPA engine", async () => {
@@ -41,20 +52,21 @@ describe("initialization policy decisions on every OPA engine", async () => {
       groups.set(policy, [...(groups.get(policy) ?? []), testCase]);
     }
     const deny = new Map<DecisionCase, Map<string, string[]>>(cases.map((testCase) => [testCase, new Map()]));
+    const fullPathDeny = new Map<DecisionCase, Map<string, string[]>>(cases.map((testCase) => [testCase, new Map()]));
     for (const engine of opaEngines()) {
       for (const [policy, group] of groups) {
-        const results = evaluateDenyBatch(
-          engine,
-          policy,
-          group.map((testCase) => testCase.input),
-        );
+        const inputs = group.map((testCase) => testCase.input);
+        const results = evaluateDenyBatch(engine, policy, inputs);
         group.forEach((testCase, index) => deny.get(testCase)!.set(engine.name, results[index]));
+        const fullPathResults = evaluateDenyBatch(engine, fullPathOnly(policy), inputs);
+        group.forEach((testCase, index) => fullPathDeny.get(testCase)!.set(engine.name, fullPathResults[index]));
       }
     }
     for (const testCase of cases) {
       evaluated.push({
         testCase,
         deny: deny.get(testCase)!,
+        fullPathDeny: fullPathDeny.get(testCase)!,
         verified: await verifyRunToken(testCase.input, testCase.policy ?? POLICY_OPTIONS, now),
       });
     }
@@ -94,6 +106,10 @@ describe("initialization policy decisions on every OPA engine", async () => {
             );
           }
         }
+      }
+      assert.equal(result.fullPathDeny.size, opaEngines().length, "ran on every engine without the fast path");
+      for (const [engine, deny] of result.fullPathDeny) {
+        assert.deepEqual(deny, result.deny.get(engine), `${engine}: the full path alone decides otherwise`);
       }
       const [first, ...others] = [...result.deny.values()];
       for (const other of others) assert.deepEqual(other, first, "every engine gives the same messages");

@@ -62,6 +62,7 @@ describe("signRunToken", () => {
 
   test("ES256 tokens carry a raw 64-byte r||s signature", async () => {
     const token = await signRunToken({ ...base, key: ES_SIGNING_KEY });
+    assert.equal(decodeProtectedHeader(token).alg, "ES256");
     assert.equal(token.split(".")[0], tokenHeaderSegment("ES256", ES_SIGNING_KEY.kid));
     assert.equal(Buffer.from(token.split(".")[2], "base64url").length, 64);
   });
